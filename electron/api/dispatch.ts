@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ImageError } from '../../model/image-error.ts';
+import type { AppContext } from '../services/app-context.ts';
+import { CHANNELS, type Channel, type Envelope } from './contract/types.ts';
+import { isAppError } from './errors.ts';
+import type { Handler, HandlerMap } from './handler.ts';
+
+function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+export type Dispatch = (channel: unknown, input: unknown) => Promise<Envelope<unknown>>;
+
+/**
+ * The single entry point both transports call. Unknown channels and invalid input are refused before any
+ * handler runs; errors become envelopes, and only errors meant for users keep their message.
+ */
+export function createDispatch(
+  handlers: HandlerMap,
+  ctx: AppContext,
+  log: (message: string, error: unknown) => void = (m, e) => console.error(m, e),
+): Dispatch {
+  return async (channel, rawInput) => {
+    if (!isChannel(channel)) {
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${JSON.stringify(channel)}.` },
+      };
+    }
+    const handler = handlers[channel] as Handler<Channel>;
+    const parsed = handler.input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: z.prettifyError(parsed.error) } };
+    }
+    try {
+      return { ok: true, value: await handler.run(ctx, parsed.data) };
+    } catch (error) {
+      if (isAppError(error) || error instanceof ImageError) {
+        return { ok: false, error: { code: error.code, message: error.message } };
+      }
+      log(`[${channel}] failed`, error);
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'Something went wrong. The error was logged.' },
+      };
+    }
+  };
+}

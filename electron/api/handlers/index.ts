@@ -1,0 +1,13 @@
+import type { HandlerMap } from '../handler.ts';
+import { appHandlers } from './app.ts';
+import { imageHandlers } from './images.ts';
+import { patientHandlers } from './patients.ts';
+import { visitHandlers } from './visits.ts';
+
+/** Every channel the renderer can call, keyed `area:action`. Both transports serve exactly this map. */
+export const handlers: HandlerMap = {
+  ...appHandlers,
+  ...patientHandlers,
+  ...visitHandlers,
+  ...imageHandlers,
+};

@@ -1,0 +1,58 @@
+// Electron entry: wiring only. Everything it calls is plain Node code tested without Electron.
+import { BrowserWindow, app, ipcMain } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createDispatch } from './api/dispatch.ts';
+import { handlers } from './api/handlers/index.ts';
+import { createAppContext } from './services/app-context.ts';
+import { activeModelDir } from './services/paths.ts';
+import { IPC_INVOKE } from './ipc-channel.ts';
+import { createMainWindow, hardenSession } from './window.ts';
+
+const bundleDir = path.dirname(fileURLToPath(import.meta.url));
+const appRoot = app.getAppPath();
+// Packaged: models sit outside the asar archive (extraResources); in development: the repository's resources/.
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
+const unpacked = (p: string) =>
+  p.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
+
+const indexHtml = path.join(appRoot, 'dist', 'renderer', 'index.html');
+const indexUrl = pathToFileURL(indexHtml).href;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.whenReady().then(
+  () => {
+    hardenSession();
+    const ctx = createAppContext({
+      dataDir: app.getPath('userData'),
+      modelDir: activeModelDir(resourcesDir),
+      appVersion: app.getVersion(),
+      workerScript: unpacked(path.join(bundleDir, 'grading-worker.mjs')),
+    });
+    const dispatch = createDispatch(handlers, ctx);
+    ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
+      // Only our own page may call in; a frame that navigated elsewhere gets nothing.
+      if (event.senderFrame?.url !== indexUrl) {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Not the EyeNet window.' } };
+      }
+      return dispatch(channel, input);
+    });
+    // The Content-Security-Policy of file:// pages comes from the <meta> tag in renderer/index.html.
+    createMainWindow({ preload: path.join(bundleDir, 'preload.cjs'), indexHtml }, indexUrl);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) {
+        createMainWindow({ preload: path.join(bundleDir, 'preload.cjs'), indexHtml }, indexUrl);
+      }
+    });
+    app.on('will-quit', () => void ctx.close());
+  },
+  (error: unknown) => {
+    console.error(error);
+    app.exit(1);
+  },
+);
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

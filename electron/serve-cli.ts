@@ -1,0 +1,68 @@
+// `npm run serve`: the real UI in any local browser, through the same handler map the Electron app uses.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDispatch } from './api/dispatch.ts';
+import { handlers } from './api/handlers/index.ts';
+import { createApiServer, listenOnLoopback } from './http/server.ts';
+import { createAppContext } from './services/app-context.ts';
+import { activeModelDir, defaultDataDir, packageVersion, projectRoot } from './services/paths.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
+    model: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('Usage: npm run serve -- [--port N] [--data-dir DIR] [--model DIR]');
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a number from 0 to 65535, got "${values.port}".`);
+  process.exit(2);
+}
+
+const root = projectRoot();
+const staticDir = path.join(root, 'dist', 'renderer');
+if (!existsSync(path.join(staticDir, 'index.html'))) {
+  console.error('The renderer is not built: run `npm run build:renderer` (npm run serve does it for you).');
+  process.exit(2);
+}
+
+const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+const ctx = createAppContext({
+  dataDir,
+  modelDir: values.model ? path.resolve(values.model) : activeModelDir(path.join(root, 'resources')),
+  appVersion: packageVersion(root),
+});
+const token = randomBytes(24).toString('base64url');
+const server = createApiServer({ dispatch: createDispatch(handlers, ctx), token, staticDir });
+const actualPort = await listenOnLoopback(server, port);
+
+await ctx.grading.ready;
+console.log(`EyeNet is serving on http://127.0.0.1:${actualPort}/#token=${token}`);
+console.log(`data folder: ${dataDir}`);
+console.log(
+  ctx.grading.model
+    ? `model: ${ctx.grading.model.name} ${ctx.grading.model.version}${ctx.grading.model.validated ? '' : ' (NOT VALIDATED)'} · backend: ${ctx.grading.backend}`
+    : `grading unavailable: ${ctx.grading.error}`,
+);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  server.closeAllConnections();
+  await ctx.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

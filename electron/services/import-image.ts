@@ -1,0 +1,61 @@
+import { eyeFromFileName } from '../../model/eye.ts';
+import type { ImportImageInput, ImportImageOutput } from '../api/contract/types.ts';
+import { findImage, getImage, insertImage } from '../db/images-repo.ts';
+import { insertResult } from '../db/results-repo.ts';
+import { getVisit } from '../db/visits-repo.ts';
+import type { AppContext } from './app-context.ts';
+import { sha256Hex } from './image-store.ts';
+
+const EYE_NAMES = { OD: 'right eye (OD)', OS: 'left eye (OS)' } as const;
+
+function eyeWarning(chosen: ImportImageInput['eye'], fileName: string): string | null {
+  const named = eyeFromFileName(fileName);
+  if (!named || named === chosen) return null;
+  return `The file name says ${EYE_NAMES[named]}, but it was imported as the ${EYE_NAMES[chosen]}. Check the eye.`;
+}
+
+/**
+ * Imports one photograph into a visit: grade it (which also proves it is a readable image), store the
+ * original, thumbnail and model preview by content, then record image and result in one transaction.
+ * Files are written before the rows that point at them, so a crash leaves at worst an unreferenced file.
+ */
+export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
+  getVisit(ctx.db, input.visitId);
+  const warning = eyeWarning(input.eye, input.fileName);
+  const existing = findImage(ctx.db, input.visitId, input.eye, sha256Hex(input.bytes));
+  if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
+
+  const graded = await ctx.grading.grade(input.bytes);
+  const [original, thumbnail, preview] = await Promise.all([
+    ctx.store.put(input.bytes),
+    ctx.store.put(graded.thumbnailJpeg),
+    ctx.store.put(graded.previewPng),
+  ]);
+  const stored = ctx.db.transaction(() => {
+    // A concurrent import of the same photograph may have landed while this one was grading.
+    const raced = findImage(ctx.db, input.visitId, input.eye, original.sha256);
+    if (raced) return { id: raced.id, duplicate: true };
+    const id = insertImage(ctx.db, {
+      visitId: input.visitId,
+      eye: input.eye,
+      fileName: input.fileName,
+      sha256: original.sha256,
+      mimeType: graded.mimeType,
+      width: graded.width,
+      height: graded.height,
+      thumbnailSha256: thumbnail.sha256,
+    });
+    insertResult(ctx.db, id, {
+      quality: graded.quality,
+      grade: graded.grade,
+      probabilities: graded.probabilities,
+      referableProbability: graded.referableProbability,
+      model: graded.model,
+      backend: graded.backend,
+      timings: graded.timings,
+      previewSha256: preview.sha256,
+    });
+    return { id, duplicate: false };
+  })();
+  return { image: getImage(ctx.db, stored.id), duplicate: stored.duplicate, eyeWarning: warning };
+}

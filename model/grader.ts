@@ -1,0 +1,68 @@
+import { initBackend } from './backend.ts';
+import { loadModel, type DrModel } from './load-model.ts';
+import { preprocess } from './preprocess.ts';
+import { assessQuality } from './quality.ts';
+import type { GradedImage, ModelInfo } from './types.ts';
+
+/** Grades photographs with one model on this thread's backend. */
+export interface Grader {
+  readonly model: ModelInfo;
+  readonly backend: string;
+  grade(bytes: Uint8Array): Promise<GradedImage>;
+  dispose(): void;
+}
+
+export function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Referable DR is ICDR grade 2 or worse. */
+export function referableProbability(probabilities: readonly number[]): number {
+  return probabilities.slice(2).reduce((a, b) => a + b, 0);
+}
+
+export async function createGrader(modelDir: string): Promise<Grader> {
+  const backend = await initBackend();
+  const model: DrModel = await loadModel(modelDir);
+  return {
+    model: model.info,
+    backend,
+    async grade(bytes) {
+      const start = performance.now();
+      const pre = await preprocess(bytes, model.metadata.inputSize);
+      const quality = assessQuality(pre.decoded.rgb, pre.fov);
+      let probabilities: number[] | null = null;
+      let inferenceMs = 0;
+      // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.
+      if (quality.gradable) {
+        const t = performance.now();
+        probabilities = model.predict(pre.pixels);
+        inferenceMs = performance.now() - t;
+      }
+      return {
+        quality,
+        grade: probabilities ? argmax(probabilities) : null,
+        probabilities,
+        referableProbability: probabilities ? referableProbability(probabilities) : null,
+        model: model.info,
+        backend,
+        timings: {
+          decodeMs: pre.decodeMs,
+          preprocessMs: pre.preprocessMs,
+          inferenceMs,
+          totalMs: performance.now() - start,
+        },
+        width: pre.decoded.width,
+        height: pre.decoded.height,
+        mimeType: pre.decoded.mimeType,
+        previewPng: pre.previewPng,
+        thumbnailJpeg: pre.thumbnailJpeg,
+      };
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { KNOWN_PREPROCESSING } from './preprocess.ts';
+
+export const ICDR_LABELS = [
+  'No DR',
+  'Mild NPDR',
+  'Moderate NPDR',
+  'Severe NPDR',
+  'Proliferative DR',
+] as const;
+
+/** The schema of `resources/models/<name>/metadata.json`. */
+export const modelMetadataSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  /** False for any model whose figures do not come from an evaluation on held-out camera images. */
+  validated: z.boolean(),
+  format: z.enum(['layers', 'graph']),
+  inputSize: z.number().int().min(32).max(1024),
+  classLabels: z.array(z.string()).length(5),
+  preprocessing: z.object({ id: z.string(), params: z.record(z.string(), z.unknown()).default({}) }),
+  description: z.string().default(''),
+  validation: z.record(z.string(), z.unknown()).nullable().default(null),
+});
+
+export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+export function parseModelMetadata(json: unknown, source: string): ModelMetadata {
+  const parsed = modelMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`Invalid model metadata in ${source}: ${z.prettifyError(parsed.error)}`);
+  }
+  const metadata = parsed.data;
+  if (!KNOWN_PREPROCESSING.includes(metadata.preprocessing.id)) {
+    throw new Error(
+      `Model ${metadata.name} ${metadata.version} needs preprocessing "${metadata.preprocessing.id}", ` +
+        `which this version of EyeNet does not have (known: ${KNOWN_PREPROCESSING.join(', ')}).`,
+    );
+  }
+  return metadata;
+}

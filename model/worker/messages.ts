@@ -1,0 +1,19 @@
+import type { GradedImage, ModelInfo } from '../types.ts';
+
+export interface WorkerInit {
+  modelDir: string;
+}
+
+export type WorkerRequest = { id: number; bytes: Uint8Array };
+
+export interface WorkerFailure {
+  name: string;
+  code: string | null;
+  message: string;
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; model: ModelInfo; backend: string }
+  | { type: 'init-error'; error: WorkerFailure }
+  | { type: 'result'; id: number; ok: true; value: GradedImage }
+  | { type: 'result'; id: number; ok: false; error: WorkerFailure };

@@ -1,0 +1,66 @@
+import type { Eye, ImportImageOutput, PatientDetail } from '../../../electron/api/contract/types.ts';
+import { call, messageOf } from '../lib/api.ts';
+import { todayIso } from '../lib/format.ts';
+
+export interface ImportStatus {
+  busy: boolean;
+  error: string | null;
+  notice: string | null;
+}
+
+const idle = (): ImportStatus => ({ busy: false, error: null, notice: null });
+
+export class PatientPageState {
+  detail = $state<PatientDetail | null>(null);
+  loading = $state(true);
+  error = $state<string | null>(null);
+  /** Per visit and eye (`<visitId>:<eye>`): is a photograph being graded, and how did the last one go. */
+  imports = $state<Record<string, ImportStatus>>({});
+
+  readonly todaysVisit = $derived(this.detail?.visits.find((v) => v.date === todayIso()) ?? null);
+
+  constructor(readonly patientId: number) {}
+
+  async load(): Promise<void> {
+    try {
+      this.detail = await call('patients:get', { id: this.patientId });
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async startVisit(date: string = todayIso()): Promise<void> {
+    try {
+      await call('visits:create', { patientId: this.patientId, date });
+      await this.load();
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  importStatus(visitId: number, eye: Eye): ImportStatus {
+    return this.imports[`${visitId}:${eye}`] ?? idle();
+  }
+
+  async importFile(visitId: number, eye: Eye, file: File): Promise<ImportImageOutput | null> {
+    const key = `${visitId}:${eye}`;
+    this.imports[key] = { busy: true, error: null, notice: null };
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const out = await call('images:import', { visitId, eye, fileName: file.name, bytes });
+      const notices = [
+        out.duplicate ? 'This photograph was already imported for this eye.' : null,
+        out.eyeWarning,
+      ];
+      this.imports[key] = { busy: false, error: null, notice: notices.filter(Boolean).join(' ') || null };
+      await this.load();
+      return out;
+    } catch (error) {
+      this.imports[key] = { busy: false, error: `${file.name}: ${messageOf(error)}`, notice: null };
+      return null;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// The renderer is a plain web app: Electron loads the built files from disk and `npm run serve` serves the
+// same files over loopback HTTP. `base: './'` keeps asset URLs relative so both work.
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  plugins: [svelte({ configFile: '../svelte.config.js' })],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+});
