@@ -37,6 +37,7 @@ const boundaries = [
   },
   {
     files: ['electron/api/contract/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -13,8 +13,6 @@ const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
 // Packaged: models sit outside the asar archive (extraResources); in development: the repository's resources/.
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
-const unpacked = (p: string) =>
-  p.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
 
 const indexHtml = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const indexUrl = pathToFileURL(indexHtml).href;
@@ -28,7 +26,8 @@ app.whenReady().then(
       dataDir: app.getPath('userData'),
       modelDir: activeModelDir(resourcesDir),
       appVersion: app.getVersion(),
-      workerScript: unpacked(path.join(bundleDir, 'grading-worker.mjs')),
+      // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
+      workerScript: path.join(bundleDir, 'grading-worker.mjs'),
     });
     const dispatch = createDispatch(handlers, ctx);
     ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {

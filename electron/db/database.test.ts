@@ -55,7 +55,9 @@ describe('database', () => {
     ];
     expect(() => migrate(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(0);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'patients'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'patients'").get()).toEqual({
+      n: 0,
+    });
     db.close();
   });
 

@@ -41,6 +41,8 @@ describe('visits', () => {
     const p = createPatient(db, { clinicId: 'A', name: 'A' });
     const first = createVisit(db, p.id, '2026-11-27');
     expect(createVisit(db, p.id, '2026-11-27').id).toBe(first.id);
-    expect(() => createVisit(db, 999, '2026-11-27')).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => createVisit(db, 999, '2026-11-27')).toThrowError(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('ImageStore', () => {
 
   it('refuses anything that is not a digest, so no path can be smuggled in', () => {
     const store = new ImageStore('/tmp/x');
-    expect(() => store.pathFor('../../etc/passwd')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => store.pathFor('../../etc/passwd')).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 
   it('reports a missing file as NOT_FOUND', async () => {

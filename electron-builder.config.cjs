@@ -1,0 +1,27 @@
+// electron-builder: `npm run dist` (needs the network to fetch Electron and the packaging tools).
+/** @type {import('electron-builder').Configuration} */
+module.exports = {
+  appId: 'org.eyenet.desktop',
+  productName: 'EyeNet',
+  copyright: 'EyeNet',
+  directories: { output: 'release' },
+  files: ['package.json', 'dist/renderer/**', 'dist-electron/**', '!**/*.map'],
+  // Models live outside the archive so a site can see (and a later version can promote) them.
+  extraResources: [{ from: 'resources/models', to: 'models' }],
+  asar: true,
+  // Native modules and the WebAssembly kernels must be real files on disk.
+  asarUnpack: [
+    'node_modules/sharp/**',
+    'node_modules/@img/**',
+    'node_modules/better-sqlite3/**',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+  ],
+  // Rebuild better-sqlite3 (and any other native module) against Electron's Node ABI.
+  npmRebuild: true,
+  nodeGypRebuild: false,
+  linux: { target: ['AppImage', 'deb'], category: 'MedicalSoftware', maintainer: 'EyeNet' },
+  deb: { depends: ['libnss3', 'libgtk-3-0'] },
+  win: { target: ['nsis'] },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  mac: { target: ['dmg'], category: 'public.app-category.medical' },
+};

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMemoryDatabase } from '../db/database.ts';
+import type { AppContext } from '../services/app-context.ts';
+import type { GradingService } from '../services/grading-service.ts';
+import { ImageStore } from '../services/image-store.ts';
+import { createDispatch, type Dispatch } from './dispatch.ts';
+import { handlers } from './handlers/index.ts';
+import type { HandlerMap } from './handler.ts';
+
+// Grading is not needed for these channels; a stub keeps the tests free of workers.
+const noGrading = {
+  model: null,
+  backend: null,
+  error: 'not started in this test',
+} as unknown as GradingService;
+
+let ctx: AppContext;
+let dispatch: Dispatch;
+const logged: string[] = [];
+
+beforeAll(() => {
+  ctx = {
+    db: openMemoryDatabase(),
+    store: new ImageStore('/nonexistent'),
+    grading: noGrading,
+    dataDir: '/x',
+    appVersion: 't',
+  };
+  dispatch = createDispatch(handlers, ctx, (message) => logged.push(message));
+});
+afterAll(() => ctx.db.close());
+
+describe('dispatch', () => {
+  it('answers with an ok envelope', async () => {
+    const created = await dispatch('patients:create', { clinicId: 'P-1', name: ' Ada ' });
+    expect(created).toMatchObject({ ok: true, value: { clinicId: 'P-1', name: 'Ada' } });
+    expect(await dispatch('patients:list', {})).toMatchObject({ ok: true, value: [{ clinicId: 'P-1' }] });
+  });
+
+  it('refuses unknown channels before anything runs', async () => {
+    expect(await dispatch('patients:drop', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL' },
+    });
+    expect(await dispatch({ toString: () => 'app:info' }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL' },
+    });
+  });
+
+  it('validates input: wrong types, unknown keys, bad dates, bad IDs', async () => {
+    for (const input of [
+      { clinicId: '', name: 'A' },
+      { clinicId: 'A', name: 'A', admin: true },
+      { clinicId: 'A', name: 'A', dateOfBirth: '2026-02-30' },
+      { clinicId: 'A/../B', name: 'A' },
+      null,
+      'text',
+    ]) {
+      expect(await dispatch('patients:create', input)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT' },
+      });
+    }
+    expect(
+      await dispatch('images:import', { visitId: 1, eye: 'OS', fileName: 'a.jpeg', bytes: 'AAAA' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+  });
+
+  it('passes user-facing errors through with their code', async () => {
+    expect(await dispatch('patients:create', { clinicId: 'p-1', name: 'Dup' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringContaining('already exists') },
+    });
+    expect(await dispatch('patients:get', { id: 999 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+
+  it('hides the details of unexpected errors and logs them', async () => {
+    const failing = {
+      ...handlers,
+      'patients:list': {
+        ...handlers['patients:list'],
+        run: () => Promise.reject(new Error('SQLITE secret path /x/y')),
+      },
+    } as HandlerMap;
+    const result = await createDispatch(failing, ctx, (m) => logged.push(m))('patients:list', {});
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.not.stringContaining('secret') },
+    });
+    expect(logged).toContain('[patients:list] failed');
+  });
+
+  it('reports grading as unavailable rather than failing when the model did not load', async () => {
+    expect(await dispatch('app:info', {})).toMatchObject({
+      ok: true,
+      value: {
+        model: null,
+        modelError: 'not started in this test',
+        disclaimer: expect.stringContaining('not a diagnosis'),
+      },
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPatient } from '../db/patients-repo.ts';
+import { createVisit } from '../db/visits-repo.ts';
+import { ORIGINALS, tempDir, testContext } from '../test-helpers.ts';
+import { importImage } from './import-image.ts';
+
+const tmp = tempDir();
+let ctx: ReturnType<typeof testContext>;
+let visitId: number;
+const photo = () => new Uint8Array(readFileSync(path.join(ORIGINALS, '16_left.jpeg')));
+
+beforeAll(async () => {
+  ctx = testContext(tmp.dir);
+  await ctx.grading.ready;
+  const patient = createPatient(ctx.db, { clinicId: 'P-16', name: 'Test' });
+  visitId = createVisit(ctx.db, patient.id, '2026-11-27').id;
+});
+afterAll(async () => {
+  await ctx.close();
+  tmp.remove();
+});
+
+function storedFiles(): string[] {
+  try {
+    return readdirSync(path.join(tmp.dir, 'images'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+describe('importImage', () => {
+  it('refuses a file that is not an image, storing nothing', async () => {
+    await expect(
+      importImage(ctx, { visitId, eye: 'OS', fileName: 'notes.jpeg', bytes: new TextEncoder().encode('x') }),
+    ).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE' });
+    expect(storedFiles()).toEqual([]);
+    expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM images').get()).toEqual({ n: 0 });
+  });
+
+  it('grades and stores a photograph with its result, model version and backend', async () => {
+    const out = await importImage(ctx, { visitId, eye: 'OS', fileName: '16_left.jpeg', bytes: photo() });
+    expect(out).toMatchObject({ duplicate: false, eyeWarning: null });
+    expect(out.image).toMatchObject({ eye: 'OS', fileName: '16_left.jpeg', width: 3888, height: 2592 });
+    expect(out.image.result).toMatchObject({
+      quality: { gradable: true },
+      model: { name: 'eyenet-placeholder', validated: false },
+      backend: ctx.grading.backend,
+    });
+    expect(out.image.result?.probabilities).toHaveLength(5);
+    // original, thumbnail and preview
+    expect(storedFiles()).toHaveLength(3);
+  });
+
+  it('stores the same photograph once and says it was a duplicate', async () => {
+    const again = await importImage(ctx, { visitId, eye: 'OS', fileName: 'copy.jpeg', bytes: photo() });
+    expect(again.duplicate).toBe(true);
+    expect(storedFiles()).toHaveLength(3);
+  });
+
+  it('warns when the file name names the other eye, and keeps the files deduplicated across eyes', async () => {
+    const out = await importImage(ctx, { visitId, eye: 'OD', fileName: '16_left.jpeg', bytes: photo() });
+    expect(out.eyeWarning).toMatch(/left eye/);
+    expect(out.image.eye).toBe('OD');
+    expect(storedFiles()).toHaveLength(3);
+  });
+
+  it('refuses an unknown visit', async () => {
+    await expect(
+      importImage(ctx, { visitId: 999, eye: 'OS', fileName: '16_left.jpeg', bytes: photo() }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
