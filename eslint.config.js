@@ -45,7 +45,7 @@ const boundaries = [
           paths: [...nodeBuiltins, ...nativeAndMl, 'zod'],
           patterns: [
             {
-              group: ['*', '!./*'],
+              regex: '^(?!\\./)',
               message: 'The API contract is dependency-free: the renderer imports it.',
             },
           ],
