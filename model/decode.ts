@@ -1,19 +1,19 @@
 import sharp, { type Metadata } from 'sharp';
+import { bmpSize, decodeBmp, isBmp } from './bmp.ts';
 import { ImageError } from './image-error.ts';
 
 /** Decompression-bomb guard: no fundus camera we know of exceeds ~25 MP; 80 MP leaves room. */
 export const MAX_INPUT_PIXELS = 80_000_000;
 
-/** The longest side of the working copy all analysis runs on; shrink-on-load makes decoding it cheap. */
-export const WORKING_SIZE = 512;
+/** Default longest side of the working copy; JPEG shrink-on-load makes decoding to it cheap. */
+export const WORKING_SIZE = 1024;
 
+/** The formats fundus cameras write. GIF, SVG, HEIF and the rest are refused: no camera produces them. */
 const MIME_BY_FORMAT: Record<string, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   tiff: 'image/tiff',
   webp: 'image/webp',
-  bmp: 'image/bmp',
-  gif: 'image/gif',
 };
 
 export interface DecodedImage {
@@ -21,15 +21,47 @@ export interface DecodedImage {
   width: number;
   height: number;
   mimeType: string;
-  /** 8-bit sRGB working copy, 3 channels, longest side at most WORKING_SIZE. */
+  /** 8-bit sRGB working copy, 3 channels, longest side at most the working size. */
   rgb: Uint8Array;
   rgbWidth: number;
   rgbHeight: number;
 }
 
-/** Decodes any supported photograph into a small sRGB working copy, refusing non-images and bombs. */
-export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
+function tooLarge(width: number, height: number): ImageError {
+  return new ImageError(
+    'IMAGE_TOO_LARGE',
+    `The image is ${width}×${height} pixels, more than the ${MAX_INPUT_PIXELS / 1e6} MP EyeNet accepts.`,
+  );
+}
+
+async function decodeBmpImage(bytes: Uint8Array, workingSize: number): Promise<DecodedImage> {
+  const size = bmpSize(bytes);
+  if (size.width * size.height > MAX_INPUT_PIXELS) throw tooLarge(size.width, size.height);
+  const bmp = decodeBmp(bytes, MAX_INPUT_PIXELS);
+  const { data, info } = await sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } })
+    .resize({ width: workingSize, height: workingSize, fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: bmp.width,
+    height: bmp.height,
+    mimeType: 'image/bmp',
+    rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    rgbWidth: info.width,
+    rgbHeight: info.height,
+  };
+}
+
+/**
+ * Decodes a photograph into an 8-bit sRGB working copy (longest side at most `workingSize`): EXIF orientation
+ * applied; grayscale, CMYK, 16-bit and alpha made plain RGB. Refuses non-images, damaged files and bombs.
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  workingSize: number = WORKING_SIZE,
+): Promise<DecodedImage> {
   if (bytes.byteLength === 0) throw new ImageError('IMAGE_UNREADABLE', 'The file is empty.');
+  if (isBmp(bytes)) return decodeBmpImage(bytes, workingSize);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -44,17 +76,12 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
   if (!mimeType || !meta.width || !meta.height) {
     throw new ImageError('IMAGE_UNREADABLE', `Unsupported image format "${format || 'unknown'}".`);
   }
-  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
-    throw new ImageError(
-      'IMAGE_TOO_LARGE',
-      `The image is ${meta.width}×${meta.height} pixels, more than the ${MAX_INPUT_PIXELS / 1e6} MP EyeNet accepts.`,
-    );
-  }
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) throw tooLarge(meta.width, meta.height);
   const swapped = (meta.orientation ?? 1) >= 5;
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
-      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
+      .resize({ width: workingSize, height: workingSize, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#000000' })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })

@@ -32,7 +32,7 @@ export async function createGrader(modelDir: string): Promise<Grader> {
     async grade(bytes) {
       const start = performance.now();
       const pre = await preprocess(bytes, model.metadata.inputSize);
-      const quality = assessQuality(pre.decoded.rgb, pre.fov);
+      const quality = assessQuality(pre);
       let probabilities: number[] | null = null;
       let inferenceMs = 0;
       // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.

@@ -56,3 +56,20 @@ describe('loadModel', () => {
     }
   });
 });
+
+describe('model metadata', () => {
+  it('refuses a model made with other preprocessing parameters', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-model-'));
+    try {
+      cpSync(activeModelDir(), dir, { recursive: true });
+      const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as {
+        preprocessing: { params: Record<string, unknown> };
+      };
+      metadata.preprocessing.params.sigmaFraction = 0.1;
+      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
+      await expect(loadModel(dir)).rejects.toThrow(/sigmaFraction/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

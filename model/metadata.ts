@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KNOWN_PREPROCESSING } from './preprocess.ts';
+import { KNOWN_PREPROCESSING, PIPELINE_PARAMS } from './preprocess.ts';
 
 export const ICDR_LABELS = [
   'No DR',
@@ -36,6 +36,16 @@ export function parseModelMetadata(json: unknown, source: string): ModelMetadata
       `Model ${metadata.name} ${metadata.version} needs preprocessing "${metadata.preprocessing.id}", ` +
         `which this version of EyeNet does not have (known: ${KNOWN_PREPROCESSING.join(', ')}).`,
     );
+  }
+  // Parameters are part of the contract: a model trained on one normalisation must not see another.
+  for (const [key, value] of Object.entries(metadata.preprocessing.params)) {
+    const ours = (PIPELINE_PARAMS as Record<string, unknown>)[key];
+    if (ours !== value) {
+      throw new Error(
+        `Model ${metadata.name} ${metadata.version} was made with preprocessing parameter ${key}=${JSON.stringify(value)}, ` +
+          `but this EyeNet uses ${JSON.stringify(ours)}.`,
+      );
+    }
   }
   return metadata;
 }

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '../model/backend.ts';
 import { ICDR_LABELS, type ModelMetadata } from '../model/metadata.ts';
+import { PIPELINE_PARAMS, PREPROCESSING_ID } from '../model/preprocess.ts';
 
 const INPUT_SIZE = 224;
 const SEED = 2017;
@@ -73,7 +74,7 @@ export async function writePlaceholderModel(outDir: string): Promise<void> {
     format: 'layers',
     inputSize: INPUT_SIZE,
     classLabels: [...ICDR_LABELS],
-    preprocessing: { id: 'fov-crop-v0', params: { workingSize: 512 } },
+    preprocessing: { id: PREPROCESSING_ID, params: { ...PIPELINE_PARAMS } },
     description:
       'PLACEHOLDER, NOT VALIDATED: random weights (seed 2017), never trained. Its grades mean nothing. ' +
       'It exists so the app can be built and tested end to end until the trained model ships.',

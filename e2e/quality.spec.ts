@@ -1,0 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+
+const GOOD = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '13_right.jpeg');
+
+test('an ungradable photograph shows why and never a grade; a graded one shows what the model saw', async ({
+  page,
+  dataDir,
+}) => {
+  const dark = path.join(dataDir, 'dark_right.jpeg');
+  writeFileSync(dark, await sharp(GOOD).linear(0.12, 0).jpeg().toBuffer());
+  const server = await startServer(dataDir);
+  try {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'New patient' }).click();
+    await page.getByLabel('Name').fill('Quality Check');
+    await page.getByLabel('Clinic ID').fill('Q-1');
+    await page.getByRole('button', { name: 'Create patient' }).click();
+    await page.getByRole('button', { name: "Start today's visit" }).click();
+
+    const right = page.getByRole('region', { name: 'Right eye (OD)' });
+    await right.getByTestId('file-OD').setInputFiles(dark);
+    await expect(right.getByTestId('quality')).toHaveText('Ungradable');
+    await expect(right.getByText('Too dark')).toBeVisible();
+    await expect(right.getByTestId('grade')).toHaveCount(0);
+    await expect(right.getByText('Referable DR probability')).toHaveCount(0);
+
+    await right.getByTestId('file-OD').setInputFiles(GOOD);
+    const graded = right.getByTestId('result').filter({ has: page.getByTestId('grade') });
+    await expect(graded.getByTestId('quality')).toHaveText('Gradable');
+    await graded.getByRole('button', { name: 'Show what the model saw' }).click();
+    await expect(graded.getByRole('img', { name: 'Preprocessed image given to the model' })).toBeVisible();
+    await page.screenshot({ path: 'test-output/screens/quality-verdicts.png', fullPage: true });
+  } finally {
+    await server.stop();
+  }
+});
