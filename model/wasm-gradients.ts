@@ -1,0 +1,172 @@
+// Gradient kernels the WebAssembly backend of tfjs 4.22 lacks, so that convolutions can be trained on it:
+// Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter and DepthwiseConv2dNativeBackpropInput. Each is
+// composed from kernels wasm has (strided slice, matrix multiply, multiply, sum, pad, reshape), and is checked
+// against the cpu backend's own kernels in wasm-gradients.test.ts.
+import * as tf from '@tensorflow/tfjs';
+
+type Pad = 'valid' | 'same' | number | 'explicit' | number[][];
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: Pad;
+  dilations?: number | [number, number];
+  dimRoundingMode?: Rounding;
+  explicitPaddings?: number[][];
+}
+
+const pair = (v: number | [number, number] | undefined): [number, number] =>
+  v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v;
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+/**
+ * A Tensor over a kernel input, for composing the kernel from ops. The backend's reference count goes up
+ * first: disposing the wrapper (at the end of the tidy) must not free the caller's data.
+ */
+function toTensor(info: tf.TensorInfo, backend: unknown): tf.Tensor {
+  (backend as { incRef(dataId: object): void }).incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs, depthwise: boolean) {
+  const pad = attrs.pad === 'explicit' ? (attrs.explicitPaddings as unknown as Pad) : attrs.pad;
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    pair(attrs.strides),
+    pair(attrs.dilations),
+    pad as 'valid' | 'same' | number,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+}
+
+/**
+ * Hands a result computed from ops back to the engine as plain TensorInfo: the engine then tracks it exactly
+ * once, and the op-level Tensor is disposed without freeing the data (its reference count was raised).
+ */
+function toOutput(out: tf.Tensor, backend: unknown): tf.TensorInfo {
+  (backend as { incRef(dataId: object): void }).incRef(out.dataId);
+  const info = { dataId: out.dataId, shape: out.shape, dtype: out.dtype };
+  out.dispose();
+  return info;
+}
+
+/** The input, padded as the forward convolution padded it. */
+function padInput(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  const { top, bottom, left, right } = info.padInfo;
+  return top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+}
+
+/** The input values each filter tap (i, j) saw: [N, outH, outW, C]. */
+function tapSlice(xPad: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, i: number, j: number): tf.Tensor4D {
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight, outWidth } = info;
+  const [n, , , c] = xPad.shape;
+  return tf.stridedSlice(
+    xPad,
+    [0, i * dh, j * dw, 0],
+    [n, i * dh + sh * (outHeight - 1) + 1, j * dw + sw * (outWidth - 1) + 1, c],
+    [1, sh, sw, 1],
+  ) as tf.Tensor4D;
+}
+
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs) {
+  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number]; dataFormat?: string };
+  if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm): only NHWC');
+  const out = tf.tidy(() => {
+    const x = toTensor(inputs.x!, backend) as tf.Tensor4D;
+    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
+    const [fh, fw, c, o] = a.filterShape;
+    const info = convInfo(x.shape, a.filterShape, a, false);
+    const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+    const dy2 = dy.reshape([rows, o]);
+    const xPad = padInput(x, info);
+    const taps: tf.Tensor2D[] = [];
+    for (let i = 0; i < fh; i++) {
+      for (let j = 0; j < fw; j++) {
+        // dW[i, j] = Σ over batch and output positions of x(tap) ⊗ dy: one matrix product per tap.
+        taps.push(tf.matMul(tapSlice(xPad, info, i, j).reshape([rows, c]), dy2, true, false));
+      }
+    }
+    return tf.stack(taps).reshape([fh, fw, c, o]);
+  });
+  return toOutput(out, backend);
+}
+
+function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs) {
+  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  const out = tf.tidy(() => {
+    const x = toTensor(inputs.x!, backend) as tf.Tensor4D;
+    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
+    const [fh, fw, c, m] = a.filterShape;
+    const info = convInfo(x.shape, a.filterShape, a, true);
+    const [n, oh, ow] = dy.shape;
+    const dy5 = dy.reshape([n, oh, ow, c, m]);
+    const xPad = padInput(x, info);
+    const taps: tf.Tensor[] = [];
+    for (let i = 0; i < fh; i++) {
+      for (let j = 0; j < fw; j++) {
+        taps.push(tf.sum(tf.mul(tapSlice(xPad, info, i, j).expandDims(4), dy5), [0, 1, 2]));
+      }
+    }
+    return tf.stack(taps).reshape([fh, fw, c, m]);
+  });
+  return toOutput(out, backend);
+}
+
+function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs) {
+  const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+  const out = tf.tidy(() => {
+    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
+    const filter = toTensor(inputs.filter!, backend) as tf.Tensor4D;
+    const [fh, fw, c, m] = filter.shape;
+    const info = convInfo(a.inputShape, filter.shape, a, true);
+    const [n, h, w] = a.inputShape;
+    const { top, bottom, left, right } = info.padInfo;
+    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
+    const hp = h + top + bottom;
+    const wp = w + left + right;
+    const dy5 = dy.reshape([n, oh, ow, c, m]);
+    let dxPad: tf.Tensor4D = tf.zeros([n, hp, wp, c]);
+    for (let i = 0; i < fh; i++) {
+      for (let j = 0; j < fw; j++) {
+        // What tap (i, j) sends back to each input position: dy · w[i, j], spread out by the stride.
+        let part = tf.sum(tf.mul(dy5, filter.slice([i, j, 0, 0], [1, 1, c, m]).reshape([c, m])), 4) as tf.Tensor4D;
+        if (sh > 1 || sw > 1) {
+          part = part
+            .reshape([n, oh, 1, ow, 1, c])
+            .pad([[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
+            .reshape([n, oh * sh, ow * sw, c]);
+        }
+        const rowsAfter = hp - i * dh - part.shape[1];
+        const colsAfter = wp - j * dw - part.shape[2];
+        let placed = part.pad([[0, 0], [i * dh, Math.max(0, rowsAfter)], [j * dw, Math.max(0, colsAfter)], [0, 0]]);
+        if (rowsAfter < 0 || colsAfter < 0) placed = placed.slice([0, 0, 0, 0], [n, hp, wp, c]);
+        dxPad = dxPad.add(placed);
+      }
+    }
+    return dxPad.slice([0, top, left, 0], [n, h, w, c]);
+  });
+  return toOutput(out, backend);
+}
+
+let registered = false;
+
+/** Registers the missing gradient kernels for the wasm backend (idempotent). */
+export function registerWasmGradients(): void {
+  if (registered) return;
+  registered = true;
+  const kernels: [string, tf.KernelFunc][] = [
+    ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as tf.KernelFunc],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter as unknown as tf.KernelFunc],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
+    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+}
