@@ -50,9 +50,9 @@ const summary = (xs: number[]) => ({
   n: xs.length,
 });
 
-// 1. Stage timings on one thread (one libvips thread too), after a warm-up pass.
+// 1. Stage timings on one thread (one libvips thread too), after a warm-up pass; heatmaps timed separately.
 sharp.concurrency(1);
-const grader = await createGrader(modelDir);
+const grader = await createGrader(modelDir, { heatmap: false });
 for (const bytes of originalBytes.slice(0, 2)) await grader.grade(bytes);
 const stages = {
   decode: [] as number[],
@@ -79,6 +79,16 @@ for (const bytes of devBytes) {
   devPre.push(timings.decodeMs + timings.preprocessMs);
 }
 grader.dispose();
+const withHeatmap = await createGrader(modelDir, { heatmap: true });
+const heatmapTotals: number[] = [];
+const heatmapOnly: number[] = [];
+await withHeatmap.grade(originalBytes[0]!);
+for (const bytes of originalBytes) {
+  const { timings } = await withHeatmap.grade(bytes);
+  heatmapTotals.push(timings.inferenceMs + timings.heatmapMs);
+  heatmapOnly.push(timings.heatmapMs);
+}
+withHeatmap.dispose();
 sharp.concurrency(0);
 
 // 2. Throughput: one worker per core, all photographs in flight.
@@ -125,6 +135,11 @@ const report = {
     total: summary(stages.total),
     imagesPerSecond: round(1000 / median(stages.total)),
   },
+  heatmap: {
+    available: heatmapOnly.some((v) => v > 0),
+    inferenceWithHeatmap: summary(heatmapTotals),
+    renderOnly: summary(heatmapOnly),
+  },
   decodeAndPreprocessBySize: {
     ...Object.fromEntries([...bySize].map(([k, xs]) => [k, summary(xs)])),
     'eyepacs-1024-dev': summary(devPre),
@@ -150,6 +165,7 @@ const table = [
   ...Object.entries(report.decodeAndPreprocessBySize).map(
     ([k, s]) => `| ${k} | ${s.medianMs} | ${s.p95Ms} | ${s.n} |`,
   ),
+  `| inference + heatmap | ${report.heatmap.inferenceWithHeatmap.medianMs} | ${report.heatmap.inferenceWithHeatmap.p95Ms} |`,
   '',
   `one thread: ${report.singleThread.imagesPerSecond} images/s · ${workers} workers: ${report.pool.imagesPerSecond} images/s`,
   '',

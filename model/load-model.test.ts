@@ -22,7 +22,8 @@ describe('loadModel', () => {
 
   it('returns five grade probabilities that sum to one', () => {
     const size = model.metadata.inputSize;
-    const probabilities = model.predict(new Float32Array(size * size * 3).fill(0.3));
+    const { probabilities, heatmap } = model.predict(new Float32Array(size * size * 3).fill(0.3));
+    expect(heatmap).toBeNull();
     expect(probabilities).toHaveLength(5);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });

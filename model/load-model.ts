@@ -4,13 +4,39 @@ import path from 'node:path';
 import { parseModelMetadata, type ModelMetadata } from './metadata.ts';
 import type { ModelInfo } from './types.ts';
 
-/** A loaded DR model: give it a preprocessed image, get the five ICDR grade probabilities. */
+export interface Prediction {
+  /** Probabilities of ICDR grades 0–4. */
+  probabilities: number[];
+  /**
+   * Class activation map of referable-DR evidence, `size` × `size`, in [0, 1] (1 = strongest), over the
+   * model input; null when the model has no heatmap output or none was asked for.
+   */
+  heatmap: { size: number; values: Float32Array } | null;
+}
+
+/** A loaded DR model: give it a preprocessed image, get the five ICDR grade probabilities (and a heatmap). */
 export interface DrModel {
   readonly metadata: ModelMetadata;
   readonly info: ModelInfo;
+  readonly hasHeatmap: boolean;
   /** `pixels` is inputSize × inputSize × 3 floats, laid out as the preprocessing produced them. */
-  predict(pixels: Float32Array): number[];
+  predict(pixels: Float32Array, options?: { heatmap?: boolean }): Prediction;
   dispose(): void;
+}
+
+/**
+ * The CAM direction for "referable": the head's mean weights for grades 2–4 minus those for grades 0–1. The
+ * map is the per-location contribution of the last feature maps to that difference of logits.
+ */
+function referableDirection(net: tf.LayersModel, headLayer: string): tf.Tensor1D {
+  const [kernel] = net.getLayer(headLayer).getWeights();
+  if (!kernel || kernel.shape.length !== 2 || kernel.shape[1] !== 5)
+    throw new Error(`${headLayer} is not a 5-way dense head.`);
+  return tf.tidy(() => {
+    const referable = kernel.slice([0, 2], [-1, 3]).mean(1);
+    const not = kernel.slice([0, 0], [-1, 2]).mean(1);
+    return referable.sub(not) as tf.Tensor1D;
+  });
 }
 
 interface WeightsManifestEntry {
@@ -67,6 +93,8 @@ export async function loadModel(dir: string): Promise<DrModel> {
   const net: tf.LayersModel | tf.GraphModel =
     metadata.format === 'layers' ? await tf.loadLayersModel(handler) : await tf.loadGraphModel(handler);
   const size = metadata.inputSize;
+  const cam = metadata.heatmap && net instanceof tf.LayersModel ? metadata.heatmap : null;
+  const direction = cam ? referableDirection(net as tf.LayersModel, cam.headLayer) : null;
 
   return {
     metadata,
@@ -76,18 +104,35 @@ export async function loadModel(dir: string): Promise<DrModel> {
       validated: metadata.validated,
       preprocessing: metadata.preprocessing.id,
     },
-    predict(pixels) {
+    hasHeatmap: direction !== null,
+    predict(pixels, options = {}) {
       if (pixels.length !== size * size * 3) {
         throw new Error(`Expected ${size}×${size}×3 input values, got ${pixels.length}.`);
       }
-      const probabilities = tf.tidy(() => {
+      let result: Prediction = { probabilities: [], heatmap: null };
+      // Everything tfjs allocates here is freed by the tidy; only plain arrays leave it.
+      tf.tidy(() => {
         const input = tf.tensor4d(pixels, [1, size, size, 3]);
-        const output = net.predict(input) as tf.Tensor;
-        return output.dataSync();
+        const output = net.predict(input) as tf.Tensor | tf.Tensor[];
+        const outputs = Array.isArray(output) ? output : [output];
+        const probabilities = Array.from(outputs[0]!.dataSync());
+        if (!options.heatmap || !cam || !direction) {
+          result = { probabilities, heatmap: null };
+          return;
+        }
+        const features = outputs[cam.featureOutput] as tf.Tensor4D;
+        const [, h, w, c] = features.shape;
+        const map = tf
+          .relu(tf.matMul(features.reshape([h * w, c]), direction.reshape([c, 1])))
+          .reshape([h * w]);
+        const peak = map.max().dataSync()[0]!;
+        const values = (peak > 0 ? map.div(peak) : map).dataSync() as Float32Array;
+        result = { probabilities, heatmap: { size: h, values: Float32Array.from(values) } };
       });
-      return Array.from(probabilities);
+      return result;
     },
     dispose() {
+      direction?.dispose();
       net.dispose();
     },
   };

@@ -21,6 +21,23 @@ export const modelMetadataSchema = z.object({
   preprocessing: z.object({ id: z.string(), params: z.record(z.string(), z.unknown()).default({}) }),
   description: z.string().default(''),
   validation: z.record(z.string(), z.unknown()).nullable().default(null),
+  /** Referable-DR probability at or above which a result is flagged, chosen on validation data. */
+  operatingPoint: z
+    .object({
+      threshold: z.number().min(0).max(1),
+      targetSensitivity: z.number().min(0).max(1),
+      source: z.string(),
+    })
+    .optional(),
+  /** Class activation maps: which output holds the last feature maps, and the dense head that weighs them. */
+  heatmap: z
+    .object({
+      method: z.literal('cam'),
+      featureOutput: z.number().int().min(0),
+      featureLayer: z.string(),
+      headLayer: z.string(),
+    })
+    .optional(),
 });
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;

@@ -18,6 +18,8 @@ export interface Timings {
   decodeMs: number;
   preprocessMs: number;
   inferenceMs: number;
+  /** Time to render the heatmap (0 when there is none). */
+  heatmapMs: number;
   totalMs: number;
 }
 
@@ -26,6 +28,8 @@ export interface GradeOutcome {
   grade: number | null;
   probabilities: number[] | null;
   referableProbability: number | null;
+  /** The model's operating point: at or above it the result is flagged referable. Null: no operating point. */
+  referableThreshold: number | null;
   model: ModelInfo;
   backend: string;
   timings: Timings;
@@ -40,4 +44,6 @@ export interface GradedImage extends GradeOutcome {
   previewPng: Uint8Array;
   /** Small JPEG for lists and the patient page. */
   thumbnailJpeg: Uint8Array;
+  /** RGBA PNG over the preview: where the model saw referable-DR evidence; null without a heatmap. */
+  heatmapPng: Uint8Array | null;
 }

@@ -32,7 +32,13 @@ describe('metrics on a hand-computed fixture', () => {
   it('sensitivity, specificity, precision, recall and accuracy at a threshold', () => {
     const counts = binaryCounts(labels, scores, 0.35);
     expect(counts).toEqual({ tp: 3, fn: 1, fp: 1, tn: 3 });
-    expect(binaryMetrics(counts)).toEqual({ sensitivity: 0.75, specificity: 0.75, precision: 0.75, recall: 0.75, accuracy: 0.75 });
+    expect(binaryMetrics(counts)).toEqual({
+      sensitivity: 0.75,
+      specificity: 0.75,
+      precision: 0.75,
+      recall: 0.75,
+      accuracy: 0.75,
+    });
   });
 
   it('picks the highest threshold that reaches the target sensitivity', () => {

@@ -6,27 +6,33 @@ export function rocAuc(labels: readonly boolean[], scores: readonly number[]): n
   let positives = 0;
   let negatives = 0;
   let rankSum = 0;
-  for (let i = 0; i < pairs.length; ) {
+  for (let i = 0; i < pairs.length;) {
     let j = i;
     while (j < pairs.length && pairs[j]!.s === pairs[i]!.s) j++;
     const averageRank = (i + 1 + j) / 2; // ranks are 1-based; a tie shares the mean rank
     for (let k = i; k < j; k++) if (pairs[k]!.l) rankSum += averageRank;
     i = j;
   }
-  for (const p of pairs) (p.l ? positives++ : negatives++);
+  for (const p of pairs) {
+    if (p.l) positives++;
+    else negatives++;
+  }
   if (positives === 0 || negatives === 0) return Number.NaN;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 /** ROC points (false-positive rate, true-positive rate, threshold), from the highest threshold down. */
-export function rocCurve(labels: readonly boolean[], scores: readonly number[]): { fpr: number; tpr: number; threshold: number }[] {
+export function rocCurve(
+  labels: readonly boolean[],
+  scores: readonly number[],
+): { fpr: number; tpr: number; threshold: number }[] {
   const P = labels.filter(Boolean).length;
   const N = labels.length - P;
   const order = scores.map((s, i) => ({ s, l: labels[i]! })).sort((a, b) => b.s - a.s);
   const points = [{ fpr: 0, tpr: 0, threshold: Infinity }];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.s === order[i]!.s) {
       if (order[j]!.l) tp++;
@@ -83,7 +89,11 @@ export interface BinaryCounts {
   fn: number;
 }
 
-export function binaryCounts(labels: readonly boolean[], scores: readonly number[], threshold: number): BinaryCounts {
+export function binaryCounts(
+  labels: readonly boolean[],
+  scores: readonly number[],
+  threshold: number,
+): BinaryCounts {
   const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
   labels.forEach((l, i) => {
     const positive = scores[i]! >= threshold;
@@ -111,7 +121,11 @@ export function binaryMetrics(c: BinaryCounts) {
  * The highest threshold whose sensitivity reaches `target` (so specificity is as high as it can be there).
  * Chosen on validation data and stored with the model as its operating point.
  */
-export function thresholdForSensitivity(labels: readonly boolean[], scores: readonly number[], target: number): number {
+export function thresholdForSensitivity(
+  labels: readonly boolean[],
+  scores: readonly number[],
+  target: number,
+): number {
   const positives = scores.filter((_, i) => labels[i]).sort((a, b) => b - a);
   if (positives.length === 0) return 0.5;
   const needed = Math.ceil(target * positives.length);
@@ -119,14 +133,22 @@ export function thresholdForSensitivity(labels: readonly boolean[], scores: read
 }
 
 /** Confusion matrix: rows are true grades, columns predicted grades. */
-export function confusionMatrix(truth: readonly number[], predicted: readonly number[], classes = 5): number[][] {
+export function confusionMatrix(
+  truth: readonly number[],
+  predicted: readonly number[],
+  classes = 5,
+): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   truth.forEach((t, i) => m[t]![predicted[i]!]!++);
   return m;
 }
 
 /** Cohen's kappa with quadratic weights over ordered grades. */
-export function quadraticWeightedKappa(truth: readonly number[], predicted: readonly number[], classes = 5): number {
+export function quadraticWeightedKappa(
+  truth: readonly number[],
+  predicted: readonly number[],
+  classes = 5,
+): number {
   const observed = confusionMatrix(truth, predicted, classes);
   const n = truth.length;
   if (n === 0) return Number.NaN;

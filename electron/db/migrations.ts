@@ -73,6 +73,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'heatmaps and the operating point each result was judged at',
+    up(db) {
+      db.exec(`
+        ALTER TABLE results ADD COLUMN heatmap_sha256 TEXT;
+        ALTER TABLE results ADD COLUMN heatmap_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE results ADD COLUMN referable_threshold REAL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -2,7 +2,10 @@ import type { GradeResult } from '../api/contract/types.ts';
 import type { Database } from './database.ts';
 
 /** What the grading service hands over for storage: a result without its database identity. */
-export type NewResult = Omit<GradeResult, 'id' | 'imageId' | 'createdAt'> & { previewSha256: string | null };
+export type NewResult = Omit<GradeResult, 'id' | 'imageId' | 'createdAt' | 'hasHeatmap'> & {
+  previewSha256: string | null;
+  heatmapSha256: string | null;
+};
 
 interface ResultRow {
   id: number;
@@ -23,6 +26,9 @@ interface ResultRow {
   p4: number | null;
   referable_probability: number | null;
   preview_sha256: string | null;
+  heatmap_sha256: string | null;
+  heatmap_ms: number;
+  referable_threshold: number | null;
   decode_ms: number;
   preprocess_ms: number;
   inference_ms: number;
@@ -43,6 +49,7 @@ function toResult(row: ResultRow): GradeResult {
     grade: row.grade,
     probabilities,
     referableProbability: row.referable_probability,
+    referableThreshold: row.referable_threshold,
     model: {
       name: row.model_name,
       version: row.model_version,
@@ -54,8 +61,10 @@ function toResult(row: ResultRow): GradeResult {
       decodeMs: row.decode_ms,
       preprocessMs: row.preprocess_ms,
       inferenceMs: row.inference_ms,
+      heatmapMs: row.heatmap_ms,
       totalMs: row.total_ms,
     },
+    hasHeatmap: row.heatmap_sha256 !== null,
     createdAt: row.created_at,
   };
 }
@@ -72,8 +81,9 @@ export function insertResult(
     .prepare(
       `INSERT INTO results (image_id, model_name, model_version, model_validated, preprocessing, backend,
          gradable, quality_reasons, quality_metrics, grade, p0, p1, p2, p3, p4, referable_probability,
-         preview_sha256, decode_ms, preprocess_ms, inference_ms, total_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         referable_threshold, preview_sha256, heatmap_sha256, decode_ms, preprocess_ms, inference_ms, heatmap_ms,
+         total_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       imageId,
@@ -92,10 +102,13 @@ export function insertResult(
       p?.[3] ?? null,
       p?.[4] ?? null,
       gradable ? result.referableProbability : null,
+      result.referableThreshold,
       result.previewSha256,
+      gradable ? result.heatmapSha256 : null,
       result.timings.decodeMs,
       result.timings.preprocessMs,
       result.timings.inferenceMs,
+      result.timings.heatmapMs,
       result.timings.totalMs,
       now.toISOString(),
     );
@@ -113,11 +126,15 @@ export function latestResultForImage(db: Database, imageId: number): GradeResult
   return row ? toResult(row) : null;
 }
 
-export function previewShaForImage(db: Database, imageId: number): string | null {
+/** The stored preview and heatmap of an image's latest result. */
+export function resultFilesForImage(
+  db: Database,
+  imageId: number,
+): { preview: string | null; heatmap: string | null } {
   const row = db
-    .prepare<[number], { preview_sha256: string | null }>(
-      'SELECT preview_sha256 FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
+    .prepare<[number], { preview_sha256: string | null; heatmap_sha256: string | null }>(
+      'SELECT preview_sha256, heatmap_sha256 FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
     )
     .get(imageId);
-  return row?.preview_sha256 ?? null;
+  return { preview: row?.preview_sha256 ?? null, heatmap: row?.heatmap_sha256 ?? null };
 }

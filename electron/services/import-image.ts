@@ -26,10 +26,11 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
   if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
 
   const graded = await ctx.grading.grade(input.bytes);
-  const [original, thumbnail, preview] = await Promise.all([
+  const [original, thumbnail, preview, heatmap] = await Promise.all([
     ctx.store.put(input.bytes),
     ctx.store.put(graded.thumbnailJpeg),
     ctx.store.put(graded.previewPng),
+    graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
   ]);
   const stored = ctx.db.transaction(() => {
     // A concurrent import of the same photograph may have landed while this one was grading.
@@ -50,10 +51,12 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
       grade: graded.grade,
       probabilities: graded.probabilities,
       referableProbability: graded.referableProbability,
+      referableThreshold: graded.referableThreshold,
       model: graded.model,
       backend: graded.backend,
       timings: graded.timings,
       previewSha256: preview.sha256,
+      heatmapSha256: heatmap?.sha256 ?? null,
     });
     return { id, duplicate: false };
   })();

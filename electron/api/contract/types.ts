@@ -73,9 +73,19 @@ export interface GradeResult {
   probabilities: number[] | null;
   /** Probability of referable DR (grade >= 2), null when ungradable. */
   referableProbability: number | null;
+  /** The operating point in force when graded: at or above it the eye is flagged referable. */
+  referableThreshold: number | null;
   model: ModelInfo;
   backend: string;
-  timings: { decodeMs: number; preprocessMs: number; inferenceMs: number; totalMs: number };
+  timings: {
+    decodeMs: number;
+    preprocessMs: number;
+    inferenceMs: number;
+    heatmapMs: number;
+    totalMs: number;
+  };
+  /** A heatmap of where the model saw referable-DR evidence is stored (`images:file` kind `heatmap`). */
+  hasHeatmap: boolean;
   createdAt: string;
 }
 
@@ -138,7 +148,7 @@ export interface ApiSchema {
   'visits:create': { input: { patientId: number; date: string }; output: Visit };
   'images:import': { input: ImportImageInput; output: ImportImageOutput };
   'images:file': {
-    input: { imageId: number; kind: 'original' | 'thumbnail' | 'preview' };
+    input: { imageId: number; kind: 'original' | 'thumbnail' | 'preview' | 'heatmap' };
     output: ImageFile;
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getStoredImage } from '../../db/images-repo.ts';
-import { previewShaForImage } from '../../db/results-repo.ts';
+import { resultFilesForImage } from '../../db/results-repo.ts';
 import { importImage } from '../../services/import-image.ts';
 import { AppError } from '../errors.ts';
 import type { HandlerGroup } from '../handler.ts';
@@ -32,18 +32,19 @@ export const imageHandlers: HandlerGroup<'images'> = {
     },
   },
   'images:file': {
-    contract: 'Reads one stored photograph, thumbnail or model preview by image id; never by path.',
-    input: z.object({ imageId: id, kind: z.enum(['original', 'thumbnail', 'preview']) }).strict(),
+    contract: 'Reads one stored photograph, thumbnail, model preview or heatmap by image id; never by path.',
+    input: z.object({ imageId: id, kind: z.enum(['original', 'thumbnail', 'preview', 'heatmap']) }).strict(),
     async run(ctx, input) {
       const image = getStoredImage(ctx.db, input.imageId);
       if (input.kind === 'original')
         return { mimeType: image.mimeType, bytes: await ctx.store.get(image.sha256) };
-      const sha = input.kind === 'thumbnail' ? image.thumbnailSha256 : previewShaForImage(ctx.db, image.id);
+      if (input.kind === 'thumbnail') {
+        if (!image.thumbnailSha256) throw new AppError('NOT_FOUND', 'This image has no thumbnail.');
+        return { mimeType: 'image/jpeg', bytes: await ctx.store.get(image.thumbnailSha256) };
+      }
+      const sha = resultFilesForImage(ctx.db, image.id)[input.kind];
       if (!sha) throw new AppError('NOT_FOUND', `This image has no ${input.kind}.`);
-      return {
-        mimeType: input.kind === 'thumbnail' ? 'image/jpeg' : 'image/png',
-        bytes: await ctx.store.get(sha),
-      };
+      return { mimeType: 'image/png', bytes: await ctx.store.get(sha) };
     },
   },
 };
