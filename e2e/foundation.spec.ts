@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+import { SHARED_DATA, activeModel, expect, startServer, test } from './serve-fixture.ts';
 
 const PHOTO = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '16_left.jpeg');
 
@@ -23,7 +23,8 @@ test('a patient, one graded photograph, and both still there after a restart', a
     const leftEye = page.getByRole('region', { name: 'Left eye (OS)' });
     await leftEye.getByTestId('file-OS').setInputFiles(PHOTO);
     await expect(leftEye.getByTestId('grade')).toHaveText(/Grade [0-4]/);
-    await expect(leftEye.getByTestId('model-version')).toContainText('eyenet-placeholder 0.0.1-placeholder');
+    const model = activeModel();
+    await expect(leftEye.getByTestId('model-version')).toContainText(`${model.name} ${model.version}`);
     await expect(leftEye.getByRole('img', { name: /16_left\.jpeg/ })).toBeVisible();
     const grade = await leftEye.getByTestId('grade').textContent();
     await page.screenshot({ path: 'test-output/screens/foundation-patient.png', fullPage: true });
@@ -35,7 +36,7 @@ test('a patient, one graded photograph, and both still there after a restart', a
       await page.getByRole('button', { name: 'Ada Example' }).click();
       const leftAgain = page.getByRole('region', { name: 'Left eye (OS)' });
       await expect(leftAgain.getByTestId('grade')).toHaveText(grade ?? '');
-      await expect(leftAgain.getByTestId('model-version')).toContainText('eyenet-placeholder');
+      await expect(leftAgain.getByTestId('model-version')).toContainText(model.name);
     } finally {
       await second.stop();
     }

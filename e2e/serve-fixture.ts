@@ -1,10 +1,21 @@
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export const SHARED_DATA = path.resolve(process.cwd(), '..', 'shared', 'data');
+
+/** Name and version of the model the app grades with (resources/models/active.json). */
+export function activeModel(): { name: string; version: string } {
+  const { model } = JSON.parse(readFileSync(path.join('resources', 'models', 'active.json'), 'utf8')) as {
+    model: string;
+  };
+  return JSON.parse(readFileSync(path.join('resources', 'models', model, 'metadata.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+}
 
 export interface RunningServer {
   url: string;

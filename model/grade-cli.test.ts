@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from './model-paths.ts';
+import { activeModelName, projectRoot } from './model-paths.ts';
 import { ORIGINALS_DIR } from './test-images.ts';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ describe('npm run grade', () => {
     expect(lines[0]).toMatchObject({
       eye: 'OS',
       gradable: true,
-      model: { name: 'eyenet-placeholder', validated: false },
+      model: { name: activeModelName(), validated: false },
       backend: expect.any(String),
       ms: expect.any(Number),
     });

@@ -9,6 +9,8 @@ import type { GradedImage, ModelInfo } from './types.ts';
 export interface Grader {
   readonly model: ModelInfo;
   readonly backend: string;
+  /** The model's operating point for referable DR, from its metadata. */
+  readonly referableThreshold: number | null;
   grade(bytes: Uint8Array): Promise<GradedImage>;
   dispose(): void;
 }
@@ -38,6 +40,7 @@ export async function createGrader(
   return {
     model: model.info,
     backend,
+    referableThreshold: model.metadata.operatingPoint?.threshold ?? null,
     async grade(bytes) {
       const start = performance.now();
       const pre = await preprocess(bytes, model.metadata.inputSize);

@@ -17,3 +17,9 @@ export function activeModelDir(resourcesDir: string = path.join(projectRoot(), '
   }
   return path.join(resourcesDir, 'models', pointer.model);
 }
+
+/** Name of the active model, from its metadata (for tests and messages). */
+export function activeModelName(): string {
+  return (JSON.parse(readFileSync(path.join(activeModelDir(), 'metadata.json'), 'utf8')) as { name: string })
+    .name;
+}

@@ -12,6 +12,8 @@ describe('API channels', () => {
         'patients:create',
         'patients:get',
         'patients:list',
+        'settings:get',
+        'settings:update',
         'visits:create',
       ].sort(),
     );

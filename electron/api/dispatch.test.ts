@@ -11,6 +11,7 @@ import type { HandlerMap } from './handler.ts';
 const noGrading = {
   model: null,
   backend: null,
+  referableThreshold: null,
   error: 'not started in this test',
 } as unknown as GradingService;
 
@@ -105,6 +106,31 @@ describe('dispatch', () => {
         modelError: 'not started in this test',
         disclaimer: expect.stringContaining('not a diagnosis'),
       },
+    });
+  });
+});
+
+describe('site settings', () => {
+  it('keeps the site operating point, validates it, and can go back to the model default', async () => {
+    expect(await dispatch('settings:get', {})).toEqual({
+      ok: true,
+      value: { referableThreshold: null, modelReferableThreshold: null },
+    });
+    expect(await dispatch('settings:update', { referableThreshold: 0.25 })).toMatchObject({
+      ok: true,
+      value: { referableThreshold: 0.25 },
+    });
+    expect(await dispatch('settings:update', { referableThreshold: 1.5 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await dispatch('settings:get', {})).toMatchObject({
+      ok: true,
+      value: { referableThreshold: 0.25 },
+    });
+    expect(await dispatch('settings:update', { referableThreshold: null })).toMatchObject({
+      ok: true,
+      value: { referableThreshold: null },
     });
   });
 });

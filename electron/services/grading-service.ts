@@ -30,6 +30,11 @@ export class GradingService {
     return this.pool?.backend ?? null;
   }
 
+  /** The model's operating point (from its metadata), null when it has none or did not load. */
+  get referableThreshold(): number | null {
+    return this.pool?.referableThreshold ?? null;
+  }
+
   get error(): string | null {
     return this.failure;
   }

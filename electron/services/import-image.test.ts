@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeModelName } from '../../model/model-paths.ts';
 import { createPatient } from '../db/patients-repo.ts';
+import { REFERABLE_THRESHOLD, setSetting } from '../db/settings-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { ORIGINALS, tempDir, testContext } from '../test-helpers.ts';
 import { importImage } from './import-image.ts';
@@ -9,6 +11,7 @@ import { importImage } from './import-image.ts';
 const tmp = tempDir();
 let ctx: ReturnType<typeof testContext>;
 let visitId: number;
+let filesPerImage = 0;
 const photo = () => new Uint8Array(readFileSync(path.join(ORIGINALS, '16_left.jpeg')));
 
 beforeAll(async () => {
@@ -47,25 +50,34 @@ describe('importImage', () => {
     expect(out.image).toMatchObject({ eye: 'OS', fileName: '16_left.jpeg', width: 3888, height: 2592 });
     expect(out.image.result).toMatchObject({
       quality: { gradable: true },
-      model: { name: 'eyenet-placeholder', validated: false },
+      model: { name: activeModelName(), validated: false },
       backend: ctx.grading.backend,
     });
     expect(out.image.result?.probabilities).toHaveLength(5);
-    // original, thumbnail and preview
-    expect(storedFiles()).toHaveLength(3);
+    // original, thumbnail, preview, and the heatmap when the model makes one
+    filesPerImage = 3 + (out.image.result?.hasHeatmap ? 1 : 0);
+    expect(storedFiles()).toHaveLength(filesPerImage);
   });
 
   it('stores the same photograph once and says it was a duplicate', async () => {
     const again = await importImage(ctx, { visitId, eye: 'OS', fileName: 'copy.jpeg', bytes: photo() });
     expect(again.duplicate).toBe(true);
-    expect(storedFiles()).toHaveLength(3);
+    expect(storedFiles()).toHaveLength(filesPerImage);
   });
 
   it('warns when the file name names the other eye, and keeps the files deduplicated across eyes', async () => {
     const out = await importImage(ctx, { visitId, eye: 'OD', fileName: '16_left.jpeg', bytes: photo() });
     expect(out.eyeWarning).toMatch(/left eye/);
     expect(out.image.eye).toBe('OD');
-    expect(storedFiles()).toHaveLength(3);
+    expect(storedFiles()).toHaveLength(filesPerImage);
+  });
+
+  it("records the site's operating point with a result when the site set one", async () => {
+    setSetting(ctx.db, REFERABLE_THRESHOLD, 0.2);
+    const bytes = new Uint8Array(readFileSync(path.join(ORIGINALS, '13_left.jpeg')));
+    const out = await importImage(ctx, { visitId, eye: 'OS', fileName: '13_left.jpeg', bytes });
+    expect(out.image.result?.referableThreshold).toBe(0.2);
+    setSetting(ctx.db, REFERABLE_THRESHOLD, null);
   });
 
   it('refuses an unknown visit', async () => {

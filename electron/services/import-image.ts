@@ -2,6 +2,7 @@ import { eyeFromFileName } from '../../model/eye.ts';
 import type { ImportImageInput, ImportImageOutput } from '../api/contract/types.ts';
 import { findImage, getImage, insertImage } from '../db/images-repo.ts';
 import { insertResult } from '../db/results-repo.ts';
+import { referableThresholdInForce } from '../db/settings-repo.ts';
 import { getVisit } from '../db/visits-repo.ts';
 import type { AppContext } from './app-context.ts';
 import { sha256Hex } from './image-store.ts';
@@ -51,7 +52,8 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
       grade: graded.grade,
       probabilities: graded.probabilities,
       referableProbability: graded.referableProbability,
-      referableThreshold: graded.referableThreshold,
+      // The site's operating point, when it set one, is what this result is judged at (and recorded).
+      referableThreshold: referableThresholdInForce(ctx.db, graded.referableThreshold),
       model: graded.model,
       backend: graded.backend,
       timings: graded.timings,

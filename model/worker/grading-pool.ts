@@ -53,6 +53,7 @@ export class GradingPool {
     private readonly init: WorkerInit,
     readonly model: ModelInfo,
     readonly backend: string,
+    readonly referableThreshold: number | null,
   ) {}
 
   static async start(options: GradingPoolOptions): Promise<GradingPool> {
@@ -74,6 +75,7 @@ export class GradingPool {
       { modelDir: options.modelDir },
       first.model,
       first.backend,
+      first.referableThreshold,
     );
     for (const slot of pool.slots) pool.watch(slot);
     return pool;
@@ -137,7 +139,7 @@ export class GradingPool {
 function startWorker(
   script: string,
   init: WorkerInit,
-): Promise<{ slot: Slot; model: ModelInfo; backend: string }> {
+): Promise<{ slot: Slot; model: ModelInfo; backend: string; referableThreshold: number | null }> {
   const worker = script.endsWith('.ts')
     ? new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), {
         workerData: { ...init, tsEntry: pathToFileURL(script).href },
@@ -156,6 +158,7 @@ function startWorker(
           slot: { worker, jobs: new Map(), alive: true },
           model: message.model,
           backend: message.backend,
+          referableThreshold: message.referableThreshold,
         });
       } else if (message.type === 'init-error') {
         void worker.terminate();

@@ -25,7 +25,12 @@ try {
       (error: unknown) => post({ type: 'result', id: request.id, ok: false, error: toFailure(error) }),
     );
   });
-  post({ type: 'ready', model: grader.model, backend: grader.backend });
+  post({
+    type: 'ready',
+    model: grader.model,
+    backend: grader.backend,
+    referableThreshold: grader.referableThreshold,
+  });
 } catch (error) {
   post({ type: 'init-error', error: toFailure(error) });
 }

@@ -13,7 +13,7 @@ export interface WorkerFailure {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; model: ModelInfo; backend: string }
+  | { type: 'ready'; model: ModelInfo; backend: string; referableThreshold: number | null }
   | { type: 'init-error'; error: WorkerFailure }
   | { type: 'result'; id: number; ok: true; value: GradedImage }
   | { type: 'result'; id: number; ok: false; error: WorkerFailure };

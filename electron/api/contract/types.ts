@@ -134,6 +134,13 @@ export interface ImportImageOutput {
   eyeWarning: string | null;
 }
 
+export interface SiteSettings {
+  /** The site's referable-DR operating point, or null to use the model's. */
+  referableThreshold: number | null;
+  /** The model's own operating point (chosen on its validation data), for comparison. */
+  modelReferableThreshold: number | null;
+}
+
 export interface ImageFile {
   mimeType: string;
   bytes: Uint8Array;
@@ -146,6 +153,8 @@ export interface ApiSchema {
   'patients:create': { input: NewPatient; output: Patient };
   'patients:get': { input: { id: number }; output: PatientDetail };
   'visits:create': { input: { patientId: number; date: string }; output: Visit };
+  'settings:get': { input: Record<string, never>; output: SiteSettings };
+  'settings:update': { input: { referableThreshold: number | null }; output: SiteSettings };
   'images:import': { input: ImportImageInput; output: ImportImageOutput };
   'images:file': {
     input: { imageId: number; kind: 'original' | 'thumbnail' | 'preview' | 'heatmap' };
@@ -168,6 +177,8 @@ export const CHANNELS = [
   'patients:create',
   'patients:get',
   'visits:create',
+  'settings:get',
+  'settings:update',
   'images:import',
   'images:file',
 ] as const satisfies readonly Channel[];

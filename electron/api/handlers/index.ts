@@ -2,6 +2,7 @@ import type { HandlerMap } from '../handler.ts';
 import { appHandlers } from './app.ts';
 import { imageHandlers } from './images.ts';
 import { patientHandlers } from './patients.ts';
+import { settingsHandlers } from './settings.ts';
 import { visitHandlers } from './visits.ts';
 
 /** Every channel the renderer can call, keyed `area:action`. Both transports serve exactly this map. */
@@ -9,5 +10,6 @@ export const handlers: HandlerMap = {
   ...appHandlers,
   ...patientHandlers,
   ...visitHandlers,
+  ...settingsHandlers,
   ...imageHandlers,
 };

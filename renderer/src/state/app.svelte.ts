@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
 
-export type Route = { name: 'patients' } | { name: 'patient'; id: number };
+export type Route = { name: 'patients' } | { name: 'patient'; id: number } | { name: 'settings' };
 
 /** App-wide state: where the user is, and which model and backend grade their photographs. */
 export class AppState {
@@ -24,6 +24,10 @@ export class AppState {
 
   showPatients(): void {
     this.route = { name: 'patients' };
+  }
+
+  showSettings(): void {
+    this.route = { name: 'settings' };
   }
 }
 

@@ -1,0 +1,24 @@
+import type { Database } from './database.ts';
+
+/** Site settings, stored as JSON values by key. */
+export function getSetting<T>(db: Database, key: string): T | null {
+  const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+  return row ? (JSON.parse(row.value) as T) : null;
+}
+
+export function setSetting(db: Database, key: string, value: unknown): void {
+  if (value === null || value === undefined) {
+    db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    return;
+  }
+  db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, JSON.stringify(value));
+}
+
+export const REFERABLE_THRESHOLD = 'referableThreshold';
+
+/** The operating point in force: the site's own if set, else the model's. */
+export function referableThresholdInForce(db: Database, modelDefault: number | null): number | null {
+  return getSetting<number>(db, REFERABLE_THRESHOLD) ?? modelDefault;
+}
