@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+
+const PHOTO = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '15_right.jpeg');
+
+test('a site sets its own referable operating point and new results are judged at it', async ({ page, dataDir }) => {
+  const server = await startServer(dataDir);
+  try {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Referable DR operating point' });
+    await form.getByLabel('Site operating point (0–1)').fill('2');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('alert')).toContainText('between 0 and 1');
+    await form.getByLabel('Site operating point (0–1)').fill('0.2');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('status')).toHaveText('Saved.');
+    await expect(form).toContainText('20.0% (this site)');
+    await page.screenshot({ path: 'test-output/screens/settings.png', fullPage: true });
+
+    await page.getByRole('button', { name: '← All patients' }).click();
+    await page.getByRole('button', { name: 'New patient' }).click();
+    await page.getByLabel('Name').fill('Site Threshold');
+    await page.getByLabel('Clinic ID').fill('S-1');
+    await page.getByRole('button', { name: 'Create patient' }).click();
+    await page.getByRole('button', { name: "Start today's visit" }).click();
+    const right = page.getByRole('region', { name: 'Right eye (OD)' });
+    await right.getByTestId('file-OD').setInputFiles(PHOTO);
+    await expect(right.getByTestId('referable')).toContainText('flagged at ≥ 20.0%');
+  } finally {
+    await server.stop();
+  }
+});
