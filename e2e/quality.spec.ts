@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+import { SHARED_DATA, expect, registerPatientWithVisit, startServer, test } from './serve-fixture.ts';
 
 const GOOD = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '13_right.jpeg');
 
@@ -14,11 +14,7 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
   const server = await startServer(dataDir);
   try {
     await page.goto(server.url);
-    await page.getByRole('button', { name: 'New patient' }).click();
-    await page.getByLabel('Name').fill('Quality Check');
-    await page.getByLabel('Clinic ID').fill('Q-1');
-    await page.getByRole('button', { name: 'Create patient' }).click();
-    await page.getByRole('button', { name: "Start today's visit" }).click();
+    await registerPatientWithVisit(page, 'Quality Check', 'Q-1');
 
     const right = page.getByRole('region', { name: 'Right eye (OD)' });
     await right.getByTestId('file-OD').setInputFiles(dark);

@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -68,4 +68,14 @@ export const test = base.extend<{ dataDir: string }>({
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
+
+/** Registers a patient from the patient list and opens today's visit (the flow every screening starts with). */
+export async function registerPatientWithVisit(page: Page, name: string, clinicId: string): Promise<void> {
+  await page.getByRole('button', { name: 'New patient' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Clinic ID').fill(clinicId);
+  await page.getByRole('button', { name: 'Create patient' }).click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.getByRole('button', { name: "Start today's visit" }).click();
+}

@@ -1,9 +1,12 @@
 import path from 'node:path';
-import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+import { SHARED_DATA, expect, registerPatientWithVisit, startServer, test } from './serve-fixture.ts';
 
 const PHOTO = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '15_right.jpeg');
 
-test('a site sets its own referable operating point and new results are judged at it', async ({ page, dataDir }) => {
+test('a site sets its own referable operating point and new results are judged at it', async ({
+  page,
+  dataDir,
+}) => {
   const server = await startServer(dataDir);
   try {
     await page.goto(server.url);
@@ -19,11 +22,7 @@ test('a site sets its own referable operating point and new results are judged a
     await page.screenshot({ path: 'test-output/screens/settings.png', fullPage: true });
 
     await page.getByRole('button', { name: '← All patients' }).click();
-    await page.getByRole('button', { name: 'New patient' }).click();
-    await page.getByLabel('Name').fill('Site Threshold');
-    await page.getByLabel('Clinic ID').fill('S-1');
-    await page.getByRole('button', { name: 'Create patient' }).click();
-    await page.getByRole('button', { name: "Start today's visit" }).click();
+    await registerPatientWithVisit(page, 'Site Threshold', 'S-1');
     const right = page.getByRole('region', { name: 'Right eye (OD)' });
     await right.getByTestId('file-OD').setInputFiles(PHOTO);
     await expect(right.getByTestId('referable')).toContainText('flagged at ≥ 20.0%');

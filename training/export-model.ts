@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import type * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { saveLayersModel } from './save-layers-model.ts';
 import { ICDR_LABELS, type ModelMetadata } from '../model/metadata.ts';
 import { PIPELINE_PARAMS, PREPROCESSING_ID } from '../model/preprocess.ts';
 import { FEATURE_LAYER, HEAD_LAYER, INPUT_SIZE } from './backbone.ts';
@@ -15,23 +16,7 @@ export interface ExportInfo {
 
 /** Writes a model folder the app can load: model.json, weights.bin, metadata.json. */
 export async function exportModel(model: tf.LayersModel, outDir: string, info: ExportInfo): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData;
-      if (!(weights instanceof ArrayBuffer)) throw new Error('expected one weight buffer');
-      await writeFile(path.join(outDir, 'weights.bin'), new Uint8Array(weights));
-      const modelJson = {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      };
-      await writeFile(path.join(outDir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  await saveLayersModel(model, outDir);
   const metadata: ModelMetadata = {
     name: info.name,
     version: info.version,

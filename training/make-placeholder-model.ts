@@ -2,8 +2,9 @@
 // weights. It produces grades that mean nothing; its metadata says `validated: false` and the app, CLI and
 // model card all say so. Run: npx tsx training/make-placeholder-model.ts [outDir]
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { saveLayersModel } from './save-layers-model.ts';
 import { initBackend } from '../model/backend.ts';
 import { ICDR_LABELS, type ModelMetadata } from '../model/metadata.ts';
 import { PIPELINE_PARAMS, PREPROCESSING_ID } from '../model/preprocess.ts';
@@ -50,23 +51,7 @@ function buildNet(): tf.Sequential {
 export async function writePlaceholderModel(outDir: string): Promise<void> {
   await initBackend();
   const net = buildNet();
-  await mkdir(outDir, { recursive: true });
-  await net.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData;
-      if (!weights || !(weights instanceof ArrayBuffer)) throw new Error('expected one weight buffer');
-      await writeFile(path.join(outDir, 'weights.bin'), new Uint8Array(weights));
-      const modelJson = {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      };
-      await writeFile(path.join(outDir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  await saveLayersModel(net, outDir);
   const metadata: ModelMetadata = {
     name: 'eyenet-placeholder',
     version: '0.0.1-placeholder',
