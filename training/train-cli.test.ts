@@ -33,6 +33,8 @@ async function train(out: string, extra: string[] = []) {
       '8',
       '--workers',
       '1',
+      '--warmup-steps',
+      '2', // so the run passes from head-only warm-up to full training
       '--cache',
       path.join(dir, 'cache'),
       '--out',

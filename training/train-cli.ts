@@ -37,6 +37,7 @@ const { values } = parseArgs({
     name: { type: 'string', default: 'eyenet-mnv2-dr' },
     version: { type: 'string', default: '1.0.0' },
     'freeze-backbone': { type: 'boolean', default: false },
+    'warmup-steps': { type: 'string', default: '60' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -113,7 +114,7 @@ const state = await train(model, trainSet, validationSet, {
   batchSize: Number(values.batch),
   learningRate: Number(values.lr),
   // --freeze-backbone trains the head alone (the frozen-features baseline the model card compares against).
-  headOnlySteps: values['freeze-backbone'] ? Number.POSITIVE_INFINITY : 60,
+  headOnlySteps: values['freeze-backbone'] ? Number.POSITIVE_INFINITY : Number(values['warmup-steps']),
   dropout: 0.3,
   seed,
   checkpointDir,

@@ -140,8 +140,12 @@ export function evaluateSet(model: Trainable, set: FeatureSet, weights: number[]
   };
 }
 
+/**
+ * Head first: tfjs's Adam keeps its moments by position in the variable list, so the head-only warm-up
+ * (head variables alone) and full training (head, then tail) must agree on the head's positions.
+ */
 function variablesOf(model: Trainable): tf.LayerVariable[] {
-  return [...model.tail.trainableWeights, ...model.head.trainableWeights];
+  return [...model.head.trainableWeights, ...model.tail.trainableWeights];
 }
 
 async function saveWeights(file: string, named: { name: string; tensor: tf.Tensor }[]): Promise<void> {
