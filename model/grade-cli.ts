@@ -19,6 +19,9 @@ export interface GradeLine {
   grade?: number | null;
   probabilities?: number[] | null;
   referableProbability?: number | null;
+  /** The model's operating point, and whether this eye is at or above it. */
+  referableThreshold?: number | null;
+  referable?: boolean | null;
   model?: GradedImage['model'];
   backend?: string;
   ms?: number;
@@ -35,6 +38,9 @@ function toLine(file: string, graded: GradedImage): GradeLine {
     probabilities: graded.probabilities?.map((p) => Math.round(p * 1e5) / 1e5) ?? null,
     referableProbability:
       graded.referableProbability === null ? null : Math.round(graded.referableProbability * 1e5) / 1e5,
+    referableThreshold: graded.referableThreshold,
+    referable:
+      graded.referableProbability === null ? null : graded.referableProbability >= (graded.referableThreshold ?? 0.5),
     model: graded.model,
     backend: graded.backend,
     ms: Math.round(graded.timings.totalMs * 10) / 10,
@@ -58,7 +64,8 @@ function human(line: GradeLine): string {
   const eye = (line.eye ?? '—').padEnd(3);
   if (line.error) return `${name} ${eye} ERROR ${line.error.code}: ${line.error.message}`;
   if (!line.gradable) return `${name} ${eye} UNGRADABLE (${line.quality?.reasons.join(', ')})`;
-  return `${name} ${eye} grade ${line.grade}  referable ${((line.referableProbability ?? 0) * 100).toFixed(1).padStart(5)}%  ${line.ms} ms`;
+  const flag = line.referable ? '  REFERABLE' : '';
+  return `${name} ${eye} grade ${line.grade}  referable ${((line.referableProbability ?? 0) * 100).toFixed(1).padStart(5)}%${flag}  ${line.ms} ms`;
 }
 
 async function main(): Promise<number> {
