@@ -28,6 +28,12 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     await expect(graded.getByTestId('quality')).toHaveText('Gradable');
     await graded.getByRole('button', { name: 'Show what the model saw' }).click();
     await expect(graded.getByRole('img', { name: 'Preprocessed image given to the model' })).toBeVisible();
+    // The bundled model explains each grade with a heatmap over that image, which a toggle hides.
+    const heatmap = graded.getByRole('img', { name: /Heatmap/ });
+    await expect(heatmap).toBeVisible();
+    await graded.getByRole('checkbox', { name: /Heatmap/ }).uncheck();
+    await expect(heatmap).toHaveCount(0);
+    await graded.getByRole('checkbox', { name: /Heatmap/ }).check();
     await page.screenshot({ path: 'test-output/screens/quality-verdicts.png', fullPage: true });
   } finally {
     await server.stop();

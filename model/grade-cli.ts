@@ -40,7 +40,9 @@ function toLine(file: string, graded: GradedImage): GradeLine {
       graded.referableProbability === null ? null : Math.round(graded.referableProbability * 1e5) / 1e5,
     referableThreshold: graded.referableThreshold,
     referable:
-      graded.referableProbability === null ? null : graded.referableProbability >= (graded.referableThreshold ?? 0.5),
+      graded.referableProbability === null
+        ? null
+        : graded.referableProbability >= (graded.referableThreshold ?? 0.5),
     model: graded.model,
     backend: graded.backend,
     ms: Math.round(graded.timings.totalMs * 10) / 10,

@@ -60,6 +60,12 @@ type EvalFile = Evaluation & {
 };
 const evaluations = await Promise.all(values.eval.map((f) => read<EvalFile>(f)));
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+const modelJson = await read<{ weightsManifest: { weights: { shape: number[] }[] }[] }>(
+  path.join(dir, 'model.json'),
+);
+const parameters = modelJson.weightsManifest
+  .flatMap((g) => g.weights)
+  .reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
 
 const lines = [
   `# Model card: ${metadata.name} ${metadata.version}`,
@@ -70,7 +76,7 @@ const lines = [
   '',
   '## What it is',
   '',
-  `- Architecture: MobileNetV2 (2.3 M parameters in use; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
+  `- Architecture: MobileNetV2 (${(parameters / 1e6).toFixed(2)} M weights in model.json, batch-norm statistics included; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
   '  npm package) up to `out_relu` (7 × 7 × 1280), global average pooling, a dense 5-way softmax head (`dr_head`).',
   '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
   `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (fundus circle, canonical`,

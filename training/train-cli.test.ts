@@ -35,6 +35,8 @@ async function train(out: string, extra: string[] = []) {
       '1',
       '--warmup-steps',
       '2', // so the run passes from head-only warm-up to full training
+      '--lr',
+      '0.0001',
       '--cache',
       path.join(dir, 'cache'),
       '--out',
@@ -44,7 +46,7 @@ async function train(out: string, extra: string[] = []) {
     { cwd: projectRoot(), maxBuffer: 16 * 1024 * 1024 },
   );
   return JSON.parse(readFileSync(path.join(out, 'training.json'), 'utf8')) as {
-    history: { epoch: number; trainLoss: number }[];
+    history: { epoch: number; trainLoss: number; validationLoss: number }[];
   };
 }
 
@@ -52,7 +54,11 @@ describe('npm run train (a tiny run on real images)', () => {
   it('completes, its loss falls, it is reproducible for a seed, and it resumes from its checkpoint', async () => {
     const a = await train(path.join(dir, 'a'), ['--epochs', '3', '--seed', '5']);
     expect(a.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
-    expect(a.history[2]!.trainLoss).toBeLessThan(a.history[0]!.trainLoss);
+    // A handful of class-weighted batches per epoch make one epoch's training loss noisy: compare the mean of the
+    // later epochs with the first, and the (dropout-free, all-view) validation loss at the end with the start.
+    const [first, second, third] = a.history;
+    expect((second!.trainLoss + third!.trainLoss) / 2).toBeLessThan(first!.trainLoss);
+    expect(third!.validationLoss).toBeLessThan(first!.validationLoss);
 
     const b = await train(path.join(dir, 'b'), ['--epochs', '3', '--seed', '5']);
     expect(b.history.map((h) => h.trainLoss)).toEqual(a.history.map((h) => h.trainLoss));
