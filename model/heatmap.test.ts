@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../training/export-model.ts';
 import { initBackend } from './backend.ts';
 import { createGrader, type Grader } from './grader.ts';
+import { renderHeatmapPng } from './heatmap.ts';
 import { loadModel, type DrModel } from './load-model.ts';
 import { original } from './test-images.ts';
 
@@ -74,6 +75,21 @@ describe('class activation heatmap', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) model.predict(pixels, { heatmap: i % 2 === 0 });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('renders a uniform map as a uniform overlay inside the fundus, clear outside it', async () => {
+    const png = await renderHeatmapPng({ size: 7, values: new Float32Array(49).fill(0.8) }, 224);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    const alpha = (x: number, y: number) => data[(y * 224 + x) * 4 + 3]!;
+    expect(alpha(112, 100)).toBeGreaterThan(0);
+    for (const [x, y] of [
+      [112, 101],
+      [60, 112],
+      [150, 160],
+    ] as const)
+      expect(alpha(x, y)).toBe(alpha(112, 100));
+    expect(alpha(2, 2)).toBe(0);
   });
 
   it('is rendered as a PNG over the model input, and the operating point travels with the result', async () => {

@@ -7,7 +7,8 @@ function colour(v: number): [number, number, number, number] {
   const r = 255;
   const g = Math.round(255 * (1 - t) ** 0.8);
   const b = 0;
-  const alpha = t < 0.15 ? 0 : Math.round(200 * Math.min(1, (t - 0.15) / 0.6));
+  // Only the stronger half shows, and never opaque: the photograph must stay readable under it.
+  const alpha = t < 0.3 ? 0 : Math.round(170 * Math.min(1, (t - 0.3) / 0.5));
   return [r, g, b, alpha];
 }
 
@@ -20,10 +21,12 @@ export async function renderHeatmapPng(
   size: number,
 ): Promise<Uint8Array> {
   const grey = Uint8Array.from(map.values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-  const smooth = await sharp(grey, { raw: { width: map.size, height: map.size, channels: 1 } })
+  const { data: smooth, info } = await sharp(grey, { raw: { width: map.size, height: map.size, channels: 1 } })
     .resize(size, size, { kernel: 'cubic' })
+    .extractChannel(0)
     .raw()
-    .toBuffer();
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`heatmap resize gave ${info.channels} channels`);
   const rgba = new Uint8Array(size * size * 4);
   const c = size / 2;
   const r = c * PIPELINE_PARAMS.maskFraction;
