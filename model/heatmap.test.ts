@@ -9,6 +9,7 @@ import { initBackend } from './backend.ts';
 import { createGrader, type Grader } from './grader.ts';
 import { renderHeatmapPng } from './heatmap.ts';
 import { loadModel, type DrModel } from './load-model.ts';
+import { projectRoot } from './model-paths.ts';
 import { original } from './test-images.ts';
 
 // A small model shaped like the real one: image → [probabilities, 7×7 feature maps], head named dr_head.
@@ -97,5 +98,19 @@ describe('class activation heatmap', () => {
     expect(graded.referableThreshold).toBe(0.3);
     const png = await sharp(graded.heatmapPng!).metadata();
     expect(png).toMatchObject({ width: 224, height: 224, channels: 4, format: 'png' });
+  });
+});
+
+describe('a model without a heatmap output', () => {
+  it('grades without one (the untrained placeholder model)', async () => {
+    const placeholder = await createGrader(path.join(projectRoot(), 'resources', 'models', 'placeholder'));
+    try {
+      const graded = await placeholder.grade(original('16_left.jpeg'));
+      expect(graded.probabilities).toHaveLength(5);
+      expect(graded.heatmapPng).toBeNull();
+      expect(graded.model.validated).toBe(false);
+    } finally {
+      placeholder.dispose();
+    }
   });
 });

@@ -21,7 +21,9 @@ export async function renderHeatmapPng(
   size: number,
 ): Promise<Uint8Array> {
   const grey = Uint8Array.from(map.values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-  const { data: smooth, info } = await sharp(grey, { raw: { width: map.size, height: map.size, channels: 1 } })
+  const { data: smooth, info } = await sharp(grey, {
+    raw: { width: map.size, height: map.size, channels: 1 },
+  })
     .resize(size, size, { kernel: 'cubic' })
     .extractChannel(0)
     .raw()
