@@ -5,6 +5,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Evaluation } from './evaluation.ts';
+import type { EpochRecord } from './trainer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,14 +35,7 @@ interface TrainingRecord {
   trainImages: number;
   validationImages: number;
   bestEpoch: number;
-  history: {
-    epoch: number;
-    trainLoss: number;
-    validationLoss: number;
-    validationAuc: number;
-    validationKappa: number;
-    seconds: number;
-  }[];
+  history: EpochRecord[];
   validation: {
     referableAuc: number;
     kappa: number;
