@@ -110,15 +110,27 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
   }
   cornerLevels.sort((a, b) => a - b);
   const surround = cornerLevels[0]!;
-  const centre: number[] = [];
+  // Median brightness of the central disc, from a histogram (values are 0–255): same value as sorting, faster.
+  const centre = new Uint32Array(256);
+  let centreCount = 0;
   const cr = Math.min(width, height) * 0.3;
   for (let y = Math.floor(height / 2 - cr); y < height / 2 + cr; y++) {
     for (let x = Math.floor(width / 2 - cr); x < width / 2 + cr; x++) {
-      if ((x - width / 2) ** 2 + (y - height / 2) ** 2 <= cr * cr) centre.push(value[y * width + x]!);
+      if ((x - width / 2) ** 2 + (y - height / 2) ** 2 <= cr * cr) {
+        centre[value[y * width + x]!]!++;
+        centreCount++;
+      }
     }
   }
-  centre.sort((a, b) => a - b);
-  const fundus = quantile(centre, 0.5);
+  const medianIndex = Math.round(0.5 * (centreCount - 1));
+  let fundus = 0;
+  for (let v = 0, seen = 0; v < 256; v++) {
+    seen += centre[v]!;
+    if (seen > medianIndex) {
+      fundus = v;
+      break;
+    }
+  }
   const threshold = surround + Math.max(4, 0.2 * (fundus - surround));
 
   const lit = new Uint8Array(n);

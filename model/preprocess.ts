@@ -157,9 +157,9 @@ export async function preprocess(bytes: Uint8Array, inputSize: number): Promise<
     sharp(previewBytes, { raw: { width: inputSize, height: inputSize, channels: 3 } })
       .png()
       .toBuffer(),
-    sharp(decoded.rgb, { raw: { width: decoded.rgbWidth, height: decoded.rgbHeight, channels: 3 } })
-      .resize({ width: 384, height: 384, fit: 'inside' })
-      .jpeg({ quality: 82 })
+    // The thumbnail (shown at ~200 px) comes from the 256-px analysis copy: no second resize of the working copy.
+    sharp(small.rgb, { raw: { width: small.width, height: small.height, channels: 3 } })
+      .jpeg({ quality: 85 })
       .toBuffer(),
   ]);
   const t2 = performance.now();
