@@ -59,6 +59,24 @@ function toOutput(out: tf.Tensor, backend: unknown): tf.TensorInfo {
   return info;
 }
 
+/**
+ * A kernel written with ops: its inputs arrive as op-level Tensors (see toTensor), the ops run inside a tidy,
+ * and the result goes back as TensorInfo (see toOutput). The reference-count handling lives only here.
+ */
+function composedKernel(
+  body: (inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap) => tf.Tensor,
+): (args: KernelArgs) => tf.TensorInfo {
+  return ({ inputs, backend, attrs }) => {
+    const out = tf.tidy(() => {
+      const tensors = Object.fromEntries(
+        Object.entries(inputs).map(([name, info]) => [name, toTensor(info as tf.TensorInfo, backend)]),
+      );
+      return body(tensors, attrs ?? {});
+    });
+    return toOutput(out, backend);
+  };
+}
+
 function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
   const p = info.padInfo;
   return (
@@ -105,101 +123,132 @@ function tapSlice(xPad: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, i: number
   ) as tf.Tensor4D;
 }
 
-function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs) {
+const conv2DBackpropFilter = composedKernel((inputs, attrs) => {
   const a = attrs as unknown as ConvAttrs & {
     filterShape: [number, number, number, number];
     dataFormat?: string;
   };
   if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm): only NHWC');
-  const out = tf.tidy(() => {
-    const x = toTensor(inputs.x!, backend) as tf.Tensor4D;
-    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
-    const [fh, fw, c, o] = a.filterShape;
-    const info = convInfo(x.shape, a.filterShape, a, false);
-    if (isPointwise(info)) {
-      // 1×1, stride 1 (every MobileNet expand/project layer): dW = Σ_positions x ⊗ dy, computed as one
-      // ordinary convolution (XNNPACK-fast on wasm) of x's channels with dy as a position-sized filter.
-      const [n, h, w] = x.shape;
-      const xT = tf.transpose(x, [3, 0, 1, 2]).reshape([c, n * h, w, 1]) as tf.Tensor4D;
-      const dyFilter = dy.reshape([n * h, w, 1, o]) as tf.Tensor4D;
-      return tf.conv2d(xT, dyFilter, 1, 'valid').reshape([1, 1, c, o]);
+  const x = inputs.x as tf.Tensor4D;
+  const dy = inputs.dy as tf.Tensor4D;
+  const [fh, fw, c, o] = a.filterShape;
+  const info = convInfo(x.shape, a.filterShape, a, false);
+  if (isPointwise(info)) {
+    // 1×1, stride 1 (every MobileNet expand/project layer): dW = Σ_positions x ⊗ dy, computed as one
+    // ordinary convolution (XNNPACK-fast on wasm) of x's channels with dy as a position-sized filter.
+    const [n, h, w] = x.shape;
+    const xT = tf.transpose(x, [3, 0, 1, 2]).reshape([c, n * h, w, 1]) as tf.Tensor4D;
+    const dyFilter = dy.reshape([n * h, w, 1, o]) as tf.Tensor4D;
+    return tf.conv2d(xT, dyFilter, 1, 'valid').reshape([1, 1, c, o]);
+  }
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const dy2 = dy.reshape([rows, o]);
+  const xPad = padInput(x, info);
+  const taps: tf.Tensor2D[] = [];
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      // dW[i, j] = Σ over batch and output positions of x(tap) ⊗ dy: one matrix product per tap.
+      taps.push(tf.matMul(tapSlice(xPad, info, i, j).reshape([rows, c]), dy2, true, false));
     }
-    const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
-    const dy2 = dy.reshape([rows, o]);
-    const xPad = padInput(x, info);
-    const taps: tf.Tensor2D[] = [];
-    for (let i = 0; i < fh; i++) {
-      for (let j = 0; j < fw; j++) {
-        // dW[i, j] = Σ over batch and output positions of x(tap) ⊗ dy: one matrix product per tap.
-        taps.push(tf.matMul(tapSlice(xPad, info, i, j).reshape([rows, c]), dy2, true, false));
-      }
-    }
-    return tf.stack(taps).reshape([fh, fw, c, o]);
-  });
-  return toOutput(out, backend);
-}
+  }
+  return tf.stack(taps).reshape([fh, fw, c, o]);
+});
 
-function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs) {
+const depthwiseBackpropFilter = composedKernel((inputs, attrs) => {
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
-  const out = tf.tidy(() => {
-    const x = toTensor(inputs.x!, backend) as tf.Tensor4D;
-    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
-    const [fh, fw, c, m] = a.filterShape;
-    const info = convInfo(x.shape, a.filterShape, a, true);
-    const [n, oh, ow] = dy.shape;
-    const xPad = padInput(x, info);
-    if (m === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
-      // dW[i, j, c] = Σ_n,y,x xPad[n, s·y + i, s·x + j, c] · dy[n, y, x, c]: a depthwise correlation of xPad with
-      // dy as the filter, dilated by the stride, batch folded into channels (then summed out).
-      const [, hp, wp] = xPad.shape;
-      const xT = tf.transpose(xPad, [1, 2, 0, 3]).reshape([1, hp, wp, n * c]) as tf.Tensor4D;
-      const dyFilter = tf.transpose(dy, [1, 2, 0, 3]).reshape([oh, ow, n * c, 1]) as tf.Tensor4D;
-      const full = tf.depthwiseConv2d(xT, dyFilter, 1, 'valid', 'NHWC', [
-        info.strideHeight,
-        info.strideWidth,
-      ]);
-      return full
-        .slice([0, 0, 0, 0], [1, fh, fw, n * c])
-        .reshape([fh, fw, n, c])
-        .sum(2)
-        .reshape([fh, fw, c, 1]);
+  const x = inputs.x as tf.Tensor4D;
+  const dy = inputs.dy as tf.Tensor4D;
+  const [fh, fw, c, m] = a.filterShape;
+  const info = convInfo(x.shape, a.filterShape, a, true);
+  const [n, oh, ow] = dy.shape;
+  const xPad = padInput(x, info);
+  if (m === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+    // dW[i, j, c] = Σ_n,y,x xPad[n, s·y + i, s·x + j, c] · dy[n, y, x, c]: a depthwise correlation of xPad with
+    // dy as the filter, dilated by the stride, batch folded into channels (then summed out).
+    const [, hp, wp] = xPad.shape;
+    const xT = tf.transpose(xPad, [1, 2, 0, 3]).reshape([1, hp, wp, n * c]) as tf.Tensor4D;
+    const dyFilter = tf.transpose(dy, [1, 2, 0, 3]).reshape([oh, ow, n * c, 1]) as tf.Tensor4D;
+    const full = tf.depthwiseConv2d(xT, dyFilter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+    return full
+      .slice([0, 0, 0, 0], [1, fh, fw, n * c])
+      .reshape([fh, fw, n, c])
+      .sum(2)
+      .reshape([fh, fw, c, 1]);
+  }
+  const dy5 = dy.reshape([n, oh, ow, c, m]);
+  const taps: tf.Tensor[] = [];
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      taps.push(tf.sum(tf.mul(tapSlice(xPad, info, i, j).expandDims(4), dy5), [0, 1, 2]));
     }
-    const dy5 = dy.reshape([n, oh, ow, c, m]);
-    const taps: tf.Tensor[] = [];
-    for (let i = 0; i < fh; i++) {
-      for (let j = 0; j < fw; j++) {
-        taps.push(tf.sum(tf.mul(tapSlice(xPad, info, i, j).expandDims(4), dy5), [0, 1, 2]));
-      }
-    }
-    return tf.stack(taps).reshape([fh, fw, c, m]);
-  });
-  return toOutput(out, backend);
-}
+  }
+  return tf.stack(taps).reshape([fh, fw, c, m]);
+});
 
-function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs) {
+const depthwiseBackpropInput = composedKernel((inputs, attrs) => {
   const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-  const out = tf.tidy(() => {
-    const dy = toTensor(inputs.dy!, backend) as tf.Tensor4D;
-    const filter = toTensor(inputs.filter!, backend) as tf.Tensor4D;
-    const [fh, fw, c, m] = filter.shape;
-    const info = convInfo(a.inputShape, filter.shape, a, true);
-    const [n, h, w] = a.inputShape;
-    const { top, bottom, left, right } = info.padInfo;
-    const {
-      strideHeight: sh,
-      strideWidth: sw,
-      dilationHeight: dh,
-      dilationWidth: dw,
-      outHeight: oh,
-      outWidth: ow,
-    } = info;
-    const hp = h + top + bottom;
-    const wp = w + left + right;
-    if (m === 1 && dh === 1 && dw === 1) {
-      // dxPad = full correlation of dy (spread out by the stride) with the filter turned by 180°.
-      let spread: tf.Tensor4D = dy;
+  const dy = inputs.dy as tf.Tensor4D;
+  const filter = inputs.filter as tf.Tensor4D;
+  const [fh, fw, c, m] = filter.shape;
+  const info = convInfo(a.inputShape, filter.shape, a, true);
+  const [n, h, w] = a.inputShape;
+  const { top, bottom, left, right } = info.padInfo;
+  const {
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const hp = h + top + bottom;
+  const wp = w + left + right;
+  if (m === 1 && dh === 1 && dw === 1) {
+    // dxPad = full correlation of dy (spread out by the stride) with the filter turned by 180°.
+    let spread: tf.Tensor4D = dy;
+    if (sh > 1 || sw > 1) {
+      spread = dy
+        .reshape([n, oh, 1, ow, 1, c])
+        .pad([
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ])
+        .reshape([n, oh * sh, ow * sw, c])
+        .slice([0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]) as tf.Tensor4D;
+    }
+    const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
+    const padded = spread.pad([
+      [0, 0],
+      [fh - 1, fh - 1],
+      [fw - 1, fw - 1],
+      [0, 0],
+    ]) as tf.Tensor4D;
+    let dxPad = tf.depthwiseConv2d(padded, flipped, 1, 'valid');
+    const [, rows, cols] = dxPad.shape;
+    if (rows < hp || cols < wp)
+      dxPad = dxPad.pad([
+        [0, 0],
+        [0, hp - rows],
+        [0, wp - cols],
+        [0, 0],
+      ]);
+    return dxPad.slice([0, top, left, 0], [n, h, w, c]);
+  }
+  const dy5 = dy.reshape([n, oh, ow, c, m]);
+  let dxPad: tf.Tensor4D = tf.zeros([n, hp, wp, c]);
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      // What tap (i, j) sends back to each input position: dy · w[i, j], spread out by the stride.
+      let part = tf.sum(
+        tf.mul(dy5, filter.slice([i, j, 0, 0], [1, 1, c, m]).reshape([c, m])),
+        4,
+      ) as tf.Tensor4D;
       if (sh > 1 || sw > 1) {
-        spread = dy
+        part = part
           .reshape([n, oh, 1, ow, 1, c])
           .pad([
             [0, 0],
@@ -209,65 +258,27 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs) {
             [0, sw - 1],
             [0, 0],
           ])
-          .reshape([n, oh * sh, ow * sw, c])
-          .slice([0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]) as tf.Tensor4D;
+          .reshape([n, oh * sh, ow * sw, c]);
       }
-      const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
-      const padded = spread.pad([
+      const rowsAfter = hp - i * dh - part.shape[1];
+      const colsAfter = wp - j * dw - part.shape[2];
+      let placed = part.pad([
         [0, 0],
-        [fh - 1, fh - 1],
-        [fw - 1, fw - 1],
+        [i * dh, Math.max(0, rowsAfter)],
+        [j * dw, Math.max(0, colsAfter)],
         [0, 0],
-      ]) as tf.Tensor4D;
-      let dxPad = tf.depthwiseConv2d(padded, flipped, 1, 'valid');
-      const [, rows, cols] = dxPad.shape;
-      if (rows < hp || cols < wp)
-        dxPad = dxPad.pad([
-          [0, 0],
-          [0, hp - rows],
-          [0, wp - cols],
-          [0, 0],
-        ]);
-      return dxPad.slice([0, top, left, 0], [n, h, w, c]);
+      ]);
+      if (rowsAfter < 0 || colsAfter < 0) placed = placed.slice([0, 0, 0, 0], [n, hp, wp, c]);
+      dxPad = dxPad.add(placed);
     }
-    const dy5 = dy.reshape([n, oh, ow, c, m]);
-    let dxPad: tf.Tensor4D = tf.zeros([n, hp, wp, c]);
-    for (let i = 0; i < fh; i++) {
-      for (let j = 0; j < fw; j++) {
-        // What tap (i, j) sends back to each input position: dy · w[i, j], spread out by the stride.
-        let part = tf.sum(
-          tf.mul(dy5, filter.slice([i, j, 0, 0], [1, 1, c, m]).reshape([c, m])),
-          4,
-        ) as tf.Tensor4D;
-        if (sh > 1 || sw > 1) {
-          part = part
-            .reshape([n, oh, 1, ow, 1, c])
-            .pad([
-              [0, 0],
-              [0, 0],
-              [0, sh - 1],
-              [0, 0],
-              [0, sw - 1],
-              [0, 0],
-            ])
-            .reshape([n, oh * sh, ow * sw, c]);
-        }
-        const rowsAfter = hp - i * dh - part.shape[1];
-        const colsAfter = wp - j * dw - part.shape[2];
-        let placed = part.pad([
-          [0, 0],
-          [i * dh, Math.max(0, rowsAfter)],
-          [j * dw, Math.max(0, colsAfter)],
-          [0, 0],
-        ]);
-        if (rowsAfter < 0 || colsAfter < 0) placed = placed.slice([0, 0, 0, 0], [n, hp, wp, c]);
-        dxPad = dxPad.add(placed);
-      }
-    }
-    return dxPad.slice([0, top, left, 0], [n, h, w, c]);
-  });
-  return toOutput(out, backend);
-}
+  }
+  return dxPad.slice([0, top, left, 0], [n, h, w, c]);
+});
+
+/** dx of a 1×1, stride-1 convolution: a forward convolution with the filter's in/out channels swapped. */
+const pointwiseBackpropInput = composedKernel(({ dy, filter }) =>
+  tf.conv2d(dy as tf.Tensor4D, tf.transpose(filter!, [0, 1, 3, 2]) as tf.Tensor4D, 1, 'valid'),
+);
 
 /**
  * wasm has Conv2DBackpropInput, but its generic path is ~15× slower than a forward convolution. For 1×1,
@@ -283,12 +294,7 @@ function conv2DBackpropInputWith(original: tf.KernelFunc): tf.KernelFunc {
     const filterInfo = args.inputs.filter!;
     const info = convInfo(a.inputShape, filterInfo.shape, a, false);
     if (!isPointwise(info) || (a.dataFormat && a.dataFormat !== 'NHWC')) return original(args as never);
-    const out = tf.tidy(() => {
-      const dy = toTensor(args.inputs.dy!, args.backend) as tf.Tensor4D;
-      const filter = toTensor(filterInfo, args.backend) as tf.Tensor4D;
-      return tf.conv2d(dy, tf.transpose(filter, [0, 1, 3, 2]) as tf.Tensor4D, 1, 'valid');
-    });
-    return toOutput(out, args.backend);
+    return pointwiseBackpropInput(args);
   }) as unknown as tf.KernelFunc;
 }
 
