@@ -10,7 +10,6 @@ import { GradingPool, defaultPoolSize } from '../model/worker/grading-pool.ts';
 import { confusionSvg, rocSvg } from './charts.ts';
 import { readGradeFolders, readKaggleLabels } from './dataset.ts';
 import { evaluatePredictions, type Prediction } from './evaluation.ts';
-import { binaryCounts, binaryMetrics } from './metrics.ts';
 import { progressBar } from './progress.ts';
 
 const { values } = parseArgs({
@@ -77,14 +76,6 @@ await pool.close();
 for (const failure of failures) console.error(`could not grade ${failure}`);
 
 const result = evaluatePredictions(predictions, threshold);
-const operating = binaryCounts(
-  predictions.filter((p) => p.probabilities).map((p) => p.level >= 2),
-  predictions
-    .filter((p) => p.probabilities)
-    .map((p) => p.probabilities![2]! + p.probabilities![3]! + p.probabilities![4]!),
-  threshold,
-);
-const op = binaryMetrics(operating);
 const report = {
   date: new Date().toISOString(),
   model: { name: metadata.name, version: metadata.version, dir: path.relative(projectRoot(), modelDir) },
@@ -98,8 +89,8 @@ await writeFile(path.join(out, 'evaluation.json'), `${JSON.stringify(report, nul
 await writeFile(
   path.join(out, 'roc.svg'),
   rocSvg(result.roc, `${setName}: referable DR, AUC ${result.referable.auc.toFixed(3)}`, {
-    fpr: 1 - op.specificity,
-    tpr: op.sensitivity,
+    fpr: 1 - result.referable.specificity,
+    tpr: result.referable.sensitivity,
   }),
 );
 await writeFile(

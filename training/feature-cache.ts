@@ -89,8 +89,9 @@ export async function loadFeatures(
           onProgress?.(++done, images.length);
         });
         worker.on('error', reject);
+        // Only a worker that reported `done` finished its shard; any other exit lost images, so the run stops.
         worker.on('exit', (code) =>
-          code === 0 || code === 1 ? resolve() : reject(new Error(`cache worker exit ${code}`)),
+          reject(new Error(`A feature-cache worker stopped early (exit code ${code}).`)),
         );
       });
     }),
