@@ -3,15 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { activeModelDir } from '../model/model-paths.ts';
 
-export const SHARED_DATA = path.resolve(process.cwd(), '..', 'shared', 'data');
+export { SHARED_DATA } from '../model/test-images.ts';
 
 /** Name and version of the model the app grades with (resources/models/active.json). */
 export function activeModel(): { name: string; version: string } {
-  const { model } = JSON.parse(readFileSync(path.join('resources', 'models', 'active.json'), 'utf8')) as {
-    model: string;
-  };
-  return JSON.parse(readFileSync(path.join('resources', 'models', model, 'metadata.json'), 'utf8')) as {
+  return JSON.parse(readFileSync(path.join(activeModelDir(), 'metadata.json'), 'utf8')) as {
     name: string;
     version: string;
   };

@@ -5,9 +5,6 @@ import path from 'node:path';
 import { activeModelDir } from '../model/model-paths.ts';
 import { createAppContext } from './services/app-context.ts';
 
-export const SHARED_DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
-export const ORIGINALS = path.join(SHARED_DATA, 'eyepacs-originals', 'images');
-
 export function tempDir(prefix = 'eyenet-test-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

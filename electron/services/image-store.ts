@@ -22,8 +22,8 @@ export class ImageStore {
     return path.join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  async put(bytes: Uint8Array): Promise<{ sha256: string; created: boolean }> {
-    const sha256 = sha256Hex(bytes);
+  /** `sha256` may be passed when the caller already hashed `bytes`, so a large photograph is hashed once. */
+  async put(bytes: Uint8Array, sha256: string = sha256Hex(bytes)): Promise<{ sha256: string; created: boolean }> {
     const target = this.pathFor(sha256);
     if (await exists(target)) return { sha256, created: false };
     await mkdir(path.dirname(target), { recursive: true });

@@ -5,7 +5,8 @@ import { activeModelName } from '../../model/model-paths.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { REFERABLE_THRESHOLD, setSetting } from '../db/settings-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
-import { ORIGINALS, tempDir, testContext } from '../test-helpers.ts';
+import { ORIGINALS_DIR as ORIGINALS } from '../../model/test-images.ts';
+import { tempDir, testContext } from '../test-helpers.ts';
 import { importImage } from './import-image.ts';
 
 const tmp = tempDir();

@@ -23,12 +23,13 @@ function eyeWarning(chosen: ImportImageInput['eye'], fileName: string): string |
 export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
   getVisit(ctx.db, input.visitId);
   const warning = eyeWarning(input.eye, input.fileName);
-  const existing = findImage(ctx.db, input.visitId, input.eye, sha256Hex(input.bytes));
+  const sha256 = sha256Hex(input.bytes);
+  const existing = findImage(ctx.db, input.visitId, input.eye, sha256);
   if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
 
   const graded = await ctx.grading.grade(input.bytes);
   const [original, thumbnail, preview, heatmap] = await Promise.all([
-    ctx.store.put(input.bytes),
+    ctx.store.put(input.bytes, sha256),
     ctx.store.put(graded.thumbnailJpeg),
     ctx.store.put(graded.previewPng),
     graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
