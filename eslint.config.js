@@ -76,7 +76,16 @@ const boundaries = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test-output/', 'playwright-report/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-electron/',
+      'release/',
+      'test-output/',
+      'playwright-report/',
+      'training-output/',
+      '.cache/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -23,7 +23,10 @@ export class ImageStore {
   }
 
   /** `sha256` may be passed when the caller already hashed `bytes`, so a large photograph is hashed once. */
-  async put(bytes: Uint8Array, sha256: string = sha256Hex(bytes)): Promise<{ sha256: string; created: boolean }> {
+  async put(
+    bytes: Uint8Array,
+    sha256: string = sha256Hex(bytes),
+  ): Promise<{ sha256: string; created: boolean }> {
     const target = this.pathFor(sha256);
     if (await exists(target)) return { sha256, created: false };
     await mkdir(path.dirname(target), { recursive: true });
