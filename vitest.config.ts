@@ -1,6 +1,10 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the renderer's `*.svelte.ts` state classes (runes) so their logic is tested under Node.
+  plugins: [svelte({ configFile: './svelte.config.js' })],
+  resolve: { conditions: ['browser'] },
   test: {
     include: [
       'electron/**/*.test.ts',

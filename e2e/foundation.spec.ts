@@ -18,7 +18,8 @@ test('a patient, one graded photograph, and both still there after a restart', a
     await page.getByRole('button', { name: 'Create patient' }).click();
 
     await expect(page.getByRole('heading', { name: 'Ada Example' })).toBeVisible();
-    await page.getByRole('button', { name: "Start today's visit" }).click();
+    await page.getByRole('button', { name: 'Start a visit' }).click();
+    await page.getByRole('button', { name: 'Start visit', exact: true }).click();
 
     const leftEye = page.getByRole('region', { name: 'Left eye (OS)' });
     await leftEye.getByTestId('file-OS').setInputFiles(PHOTO);

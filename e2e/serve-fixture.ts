@@ -75,5 +75,6 @@ export async function registerPatientWithVisit(page: Page, name: string, clinicI
   await page.getByLabel('Clinic ID').fill(clinicId);
   await page.getByRole('button', { name: 'Create patient' }).click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
-  await page.getByRole('button', { name: "Start today's visit" }).click();
+  await page.getByRole('button', { name: 'Start a visit' }).click();
+  await page.getByRole('button', { name: 'Start visit', exact: true }).click();
 }

@@ -19,7 +19,15 @@ test('a site sets its own referable operating point and new results are judged a
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form.getByRole('status')).toHaveText('Saved.');
     await expect(form).toContainText('20.0% (this site)');
+    const policy = page.getByRole('form', { name: 'Referral and recall' });
+    await policy.getByLabel('Months for Mild NPDR').fill('6');
+    await policy.getByRole('button', { name: 'Save referral policy' }).click();
+    await expect(page.getByText('Referral policy saved.')).toBeVisible();
     await page.screenshot({ path: 'test-output/screens/settings.png', fullPage: true });
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Patients' })).toBeVisible();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(policy.getByLabel('Months for Mild NPDR')).toHaveValue('6');
 
     await page.getByRole('button', { name: '← All patients' }).click();
     await registerPatientWithVisit(page, 'Site Threshold', 'S-1');

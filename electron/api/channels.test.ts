@@ -12,9 +12,14 @@ describe('API channels', () => {
         'patients:create',
         'patients:get',
         'patients:list',
+        'patients:update',
+        'visits:create',
+        'visits:update',
         'settings:get',
         'settings:update',
-        'visits:create',
+        'imports:plan',
+        'reviews:queue',
+        'reviews:submit',
       ].sort(),
     );
   });

@@ -1,32 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMemoryDatabase } from '../db/database.ts';
 import type { AppContext } from '../services/app-context.ts';
-import type { GradingService } from '../services/grading-service.ts';
-import { ImageStore } from '../services/image-store.ts';
+import { memoryContext } from '../test-helpers.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { handlers } from './handlers/index.ts';
 import type { HandlerMap } from './handler.ts';
-
-// Grading is not needed for these channels; a stub keeps the tests free of workers.
-const noGrading = {
-  model: null,
-  backend: null,
-  referableThreshold: null,
-  error: 'not started in this test',
-} as unknown as GradingService;
 
 let ctx: AppContext;
 let dispatch: Dispatch;
 const logged: string[] = [];
 
 beforeAll(() => {
-  ctx = {
-    db: openMemoryDatabase(),
-    store: new ImageStore('/nonexistent'),
-    grading: noGrading,
-    dataDir: '/x',
-    appVersion: 't',
-  };
+  // Grading is not needed for these channels: no workers start.
+  ctx = memoryContext();
   dispatch = createDispatch(handlers, ctx, (message) => logged.push(message));
 });
 afterAll(() => ctx.db.close());
@@ -74,7 +59,7 @@ describe('dispatch', () => {
   it('passes user-facing errors through with their code', async () => {
     expect(await dispatch('patients:create', { clinicId: 'p-1', name: 'Dup' })).toMatchObject({
       ok: false,
-      error: { code: 'CONFLICT', message: expect.stringContaining('already exists') },
+      error: { code: 'CONFLICT', message: expect.stringContaining('already belongs to Ada') },
     });
     expect(await dispatch('patients:get', { id: 999 })).toMatchObject({
       ok: false,
@@ -112,7 +97,7 @@ describe('dispatch', () => {
 
 describe('site settings', () => {
   it('keeps the site operating point, validates it, and can go back to the model default', async () => {
-    expect(await dispatch('settings:get', {})).toEqual({
+    expect(await dispatch('settings:get', {})).toMatchObject({
       ok: true,
       value: { referableThreshold: null, modelReferableThreshold: null },
     });

@@ -2,6 +2,7 @@ import type { Eye, FundusImage } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
 import type { Database } from './database.ts';
 import { latestResultForImage } from './results-repo.ts';
+import { latestReviewForResult } from './reviews-repo.ts';
 
 interface ImageRow {
   id: number;
@@ -37,6 +38,7 @@ export interface NewImage {
 }
 
 function toFundusImage(db: Database, row: ImageRow): FundusImage {
+  const result = latestResultForImage(db, row.id);
   return {
     id: row.id,
     visitId: row.visit_id,
@@ -46,7 +48,8 @@ function toFundusImage(db: Database, row: ImageRow): FundusImage {
     width: row.width,
     height: row.height,
     importedAt: row.imported_at,
-    result: latestResultForImage(db, row.id),
+    result,
+    review: result ? latestReviewForResult(db, result.id) : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { NewPatient, Patient } from '../api/contract/types.ts';
+import type { NewPatient, Patient, PatientUpdate } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
 import type { Database } from './database.ts';
 
@@ -8,7 +8,11 @@ interface PatientRow {
   name: string;
   date_of_birth: string | null;
   sex: Patient['sex'];
+  diabetes_type: Patient['diabetesType'];
+  diagnosis_year: number | null;
+  notes: string;
   created_at: string;
+  updated_at: string | null;
   last_visit_date: string | null;
 }
 
@@ -23,7 +27,11 @@ function toPatient(row: PatientRow): Patient {
     name: row.name,
     dateOfBirth: row.date_of_birth,
     sex: row.sex,
+    diabetesType: row.diabetes_type,
+    diagnosisYear: row.diagnosis_year,
+    notes: row.notes,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
     lastVisitDate: row.last_visit_date,
   };
 }
@@ -55,14 +63,55 @@ export function getPatient(db: Database, id: number): Patient {
   return toPatient(row);
 }
 
-export function createPatient(db: Database, input: NewPatient, now: Date = new Date()): Patient {
+function assertClinicIdFree(db: Database, clinicId: string, exceptId = 0): void {
   const existing = db
-    .prepare<[string], { id: number }>('SELECT id FROM patients WHERE clinic_id = ?')
-    .get(input.clinicId);
+    .prepare<[string, number], { id: number; name: string }>(
+      'SELECT id, name FROM patients WHERE clinic_id = ? AND id != ?',
+    )
+    .get(clinicId, exceptId);
   if (existing)
-    throw new AppError('CONFLICT', `A patient with clinic ID "${input.clinicId}" already exists.`);
+    throw new AppError(
+      'CONFLICT',
+      `Clinic ID "${clinicId}" already belongs to ${existing.name}. Each patient needs their own clinic ID.`,
+    );
+}
+
+function fields(input: NewPatient) {
+  return [
+    input.clinicId,
+    input.name,
+    input.dateOfBirth ?? null,
+    input.sex ?? null,
+    input.diabetesType ?? null,
+    input.diagnosisYear ?? null,
+    input.notes ?? '',
+  ] as const;
+}
+
+export function createPatient(db: Database, input: NewPatient, now: Date = new Date()): Patient {
+  assertClinicIdFree(db, input.clinicId);
   const info = db
-    .prepare('INSERT INTO patients (clinic_id, name, date_of_birth, sex, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(input.clinicId, input.name, input.dateOfBirth ?? null, input.sex ?? null, now.toISOString());
+    .prepare(
+      `INSERT INTO patients (clinic_id, name, date_of_birth, sex, diabetes_type, diagnosis_year, notes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(...fields(input), now.toISOString());
   return getPatient(db, Number(info.lastInsertRowid));
+}
+
+/** Replaces every editable field; the clinic ID may change but never to another patient's. */
+export function updatePatient(db: Database, input: PatientUpdate, now: Date = new Date()): Patient {
+  getPatient(db, input.id);
+  assertClinicIdFree(db, input.clinicId, input.id);
+  db.prepare(
+    `UPDATE patients SET clinic_id = ?, name = ?, date_of_birth = ?, sex = ?, diabetes_type = ?,
+       diagnosis_year = ?, notes = ?, updated_at = ? WHERE id = ?`,
+  ).run(...fields(input), now.toISOString(), input.id);
+  return getPatient(db, input.id);
+}
+
+/** The patient with this clinic ID (case-insensitive, as stored), or null. */
+export function findPatientByClinicId(db: Database, clinicId: string): Patient | null {
+  const row = db.prepare<[string], PatientRow>(`${SELECT} WHERE p.clinic_id = ?`).get(clinicId);
+  return row ? toPatient(row) : null;
 }

@@ -29,8 +29,8 @@ describe('patients', () => {
   it('lists the most recently seen patients first', () => {
     const a = createPatient(db, { clinicId: 'A', name: 'A' });
     const b = createPatient(db, { clinicId: 'B', name: 'B' });
-    createVisit(db, a.id, '2026-01-01');
-    createVisit(db, b.id, '2026-05-01');
+    createVisit(db, { patientId: a.id, date: '2026-01-01' });
+    createVisit(db, { patientId: b.id, date: '2026-05-01' });
     expect(listPatients(db).map((p) => p.clinicId)).toEqual(['B', 'A']);
     expect(listPatients(db)[0]?.lastVisitDate).toBe('2026-05-01');
   });
@@ -39,9 +39,9 @@ describe('patients', () => {
 describe('visits', () => {
   it('keeps one visit per patient and date', () => {
     const p = createPatient(db, { clinicId: 'A', name: 'A' });
-    const first = createVisit(db, p.id, '2026-11-27');
-    expect(createVisit(db, p.id, '2026-11-27').id).toBe(first.id);
-    expect(() => createVisit(db, 999, '2026-11-27')).toThrowError(
+    const first = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    expect(createVisit(db, { patientId: p.id, date: '2026-11-27' }).id).toBe(first.id);
+    expect(() => createVisit(db, { patientId: 999, date: '2026-11-27' })).toThrowError(
       expect.objectContaining({ code: 'NOT_FOUND' }),
     );
   });

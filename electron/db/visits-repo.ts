@@ -1,4 +1,4 @@
-import type { Visit } from '../api/contract/types.ts';
+import type { NewVisit, Visit } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
 import type { Database } from './database.ts';
 import { getPatient } from './patients-repo.ts';
@@ -7,11 +7,20 @@ interface VisitRow {
   id: number;
   patient_id: number;
   date: string;
+  operator: string;
+  camera: string;
   created_at: string;
 }
 
 function toVisit(row: VisitRow): Visit {
-  return { id: row.id, patientId: row.patient_id, date: row.date, createdAt: row.created_at };
+  return {
+    id: row.id,
+    patientId: row.patient_id,
+    date: row.date,
+    operator: row.operator,
+    camera: row.camera,
+    createdAt: row.created_at,
+  };
 }
 
 export function getVisit(db: Database, id: number): Visit {
@@ -27,15 +36,30 @@ export function listVisits(db: Database, patientId: number): Visit[] {
     .map(toVisit);
 }
 
-/** One visit per patient and date: asking again for the same date returns the visit that exists. */
-export function createVisit(db: Database, patientId: number, date: string, now: Date = new Date()): Visit {
-  getPatient(db, patientId);
+/**
+ * One visit per patient and date: asking again for the same date returns the visit that exists, filling in
+ * operator and camera where they were left empty (a batch import adds them to a visit started by hand).
+ */
+export function createVisit(db: Database, input: NewVisit, now: Date = new Date()): Visit {
+  getPatient(db, input.patientId);
   const existing = db
     .prepare<[number, string], VisitRow>('SELECT * FROM visits WHERE patient_id = ? AND date = ?')
-    .get(patientId, date);
-  if (existing) return toVisit(existing);
+    .get(input.patientId, input.date);
+  if (existing) {
+    db.prepare(
+      `UPDATE visits SET operator = CASE WHEN operator = '' THEN ? ELSE operator END,
+         camera = CASE WHEN camera = '' THEN ? ELSE camera END WHERE id = ?`,
+    ).run(input.operator ?? '', input.camera ?? '', existing.id);
+    return getVisit(db, existing.id);
+  }
   const info = db
-    .prepare('INSERT INTO visits (patient_id, date, created_at) VALUES (?, ?, ?)')
-    .run(patientId, date, now.toISOString());
+    .prepare('INSERT INTO visits (patient_id, date, operator, camera, created_at) VALUES (?, ?, ?, ?, ?)')
+    .run(input.patientId, input.date, input.operator ?? '', input.camera ?? '', now.toISOString());
   return getVisit(db, Number(info.lastInsertRowid));
+}
+
+export function updateVisit(db: Database, id: number, operator: string, camera: string): Visit {
+  getVisit(db, id);
+  db.prepare('UPDATE visits SET operator = ?, camera = ? WHERE id = ?').run(operator, camera, id);
+  return getVisit(db, id);
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
   ctx = testContext(tmp.dir);
   await ctx.grading.ready;
   const patient = createPatient(ctx.db, { clinicId: 'P-16', name: 'Test' });
-  visitId = createVisit(ctx.db, patient.id, '2026-11-27').id;
+  visitId = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-27' }).id;
 });
 afterAll(async () => {
   await ctx.close();
@@ -79,6 +79,16 @@ describe('importImage', () => {
     const out = await importImage(ctx, { visitId, eye: 'OS', fileName: '13_left.jpeg', bytes });
     expect(out.image.result?.referableThreshold).toBe(0.2);
     setSetting(ctx.db, REFERABLE_THRESHOLD, null);
+  });
+
+  it('takes the eye from the file name when none is chosen, and asks when the name does not say', async () => {
+    const bytes = new Uint8Array(readFileSync(path.join(ORIGINALS, '13_right.jpeg')));
+    const out = await importImage(ctx, { visitId, fileName: '13_right.jpeg', bytes });
+    expect(out).toMatchObject({ eyeWarning: null, image: { eye: 'OD' } });
+    await expect(importImage(ctx, { visitId, fileName: 'IMG_0001.jpeg', bytes })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/Choose the eye/),
+    });
   });
 
   it('refuses an unknown visit', async () => {

@@ -1,5 +1,6 @@
 import { eyeFromFileName } from '../../model/eye.ts';
-import type { ImportImageInput, ImportImageOutput } from '../api/contract/types.ts';
+import type { Eye, ImportImageInput, ImportImageOutput } from '../api/contract/types.ts';
+import { AppError } from '../api/errors.ts';
 import { findImage, getImage, insertImage } from '../db/images-repo.ts';
 import { insertResult } from '../db/results-repo.ts';
 import { referableThresholdInForce } from '../db/settings-repo.ts';
@@ -9,7 +10,7 @@ import { sha256Hex } from './image-store.ts';
 
 const EYE_NAMES = { OD: 'right eye (OD)', OS: 'left eye (OS)' } as const;
 
-function eyeWarning(chosen: ImportImageInput['eye'], fileName: string): string | null {
+function eyeWarning(chosen: Eye, fileName: string): string | null {
   const named = eyeFromFileName(fileName);
   if (!named || named === chosen) return null;
   return `The file name says ${EYE_NAMES[named]}, but it was imported as the ${EYE_NAMES[chosen]}. Check the eye.`;
@@ -22,9 +23,15 @@ function eyeWarning(chosen: ImportImageInput['eye'], fileName: string): string |
  */
 export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
   getVisit(ctx.db, input.visitId);
-  const warning = eyeWarning(input.eye, input.fileName);
+  const eye = input.eye ?? eyeFromFileName(input.fileName);
+  if (!eye)
+    throw new AppError(
+      'INVALID_INPUT',
+      `Choose the eye for ${input.fileName}: its name does not say left or right.`,
+    );
+  const warning = eyeWarning(eye, input.fileName);
   const sha256 = sha256Hex(input.bytes);
-  const existing = findImage(ctx.db, input.visitId, input.eye, sha256);
+  const existing = findImage(ctx.db, input.visitId, eye, sha256);
   if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
 
   const graded = await ctx.grading.grade(input.bytes);
@@ -36,11 +43,11 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
   ]);
   const stored = ctx.db.transaction(() => {
     // A concurrent import of the same photograph may have landed while this one was grading.
-    const raced = findImage(ctx.db, input.visitId, input.eye, original.sha256);
+    const raced = findImage(ctx.db, input.visitId, eye, original.sha256);
     if (raced) return { id: raced.id, duplicate: true };
     const id = insertImage(ctx.db, {
       visitId: input.visitId,
-      eye: input.eye,
+      eye,
       fileName: input.fileName,
       sha256: original.sha256,
       mimeType: graded.mimeType,

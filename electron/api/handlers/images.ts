@@ -16,7 +16,7 @@ export const imageHandlers: HandlerGroup<'images'> = {
     input: z
       .object({
         visitId: id,
-        eye,
+        eye: eye.optional(),
         fileName: z.string().trim().min(1).max(260),
         bytes: z
           .instanceof(Uint8Array, { message: 'bytes must be the file content.' })

@@ -1,7 +1,9 @@
 import type { HandlerMap } from '../handler.ts';
 import { appHandlers } from './app.ts';
 import { imageHandlers } from './images.ts';
+import { importHandlers } from './imports.ts';
 import { patientHandlers } from './patients.ts';
+import { reviewHandlers } from './reviews.ts';
 import { settingsHandlers } from './settings.ts';
 import { visitHandlers } from './visits.ts';
 
@@ -11,5 +13,7 @@ export const handlers: HandlerMap = {
   ...patientHandlers,
   ...visitHandlers,
   ...settingsHandlers,
+  ...importHandlers,
   ...imageHandlers,
+  ...reviewHandlers,
 };

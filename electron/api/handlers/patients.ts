@@ -1,23 +1,33 @@
 import { z } from 'zod';
-import { createPatient, getPatient, listPatients } from '../../db/patients-repo.ts';
+import { createPatient, getPatient, listPatients, updatePatient } from '../../db/patients-repo.ts';
 import { listImagesForVisit } from '../../db/images-repo.ts';
 import { listVisits } from '../../db/visits-repo.ts';
+import { referralPolicyInForce, visitOutcome } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { id, isoDate } from '../schemas.ts';
 
-const newPatient = z
-  .object({
-    clinicId: z
-      .string()
-      .trim()
-      .min(1, 'Clinic ID is required.')
-      .max(64, 'Clinic ID is at most 64 characters.')
-      .regex(/^[\p{L}\p{N}._-]+$/u, 'Clinic ID may use letters, digits, dot, dash and underscore only.'),
-    name: z.string().trim().min(1, 'Name is required.').max(200, 'Name is at most 200 characters.'),
-    dateOfBirth: isoDate.nullable().optional(),
-    sex: z.enum(['female', 'male', 'other']).nullable().optional(),
-  })
-  .strict();
+const patientFields = {
+  clinicId: z
+    .string()
+    .trim()
+    .min(1, 'Clinic ID is required.')
+    .max(64, 'Clinic ID is at most 64 characters.')
+    .regex(/^[\p{L}\p{N}._-]+$/u, 'Clinic ID may use letters, digits, dot, dash and underscore only.'),
+  name: z.string().trim().min(1, 'Name is required.').max(200, 'Name is at most 200 characters.'),
+  dateOfBirth: isoDate.nullable().optional(),
+  sex: z.enum(['female', 'male', 'other']).nullable().optional(),
+  diabetesType: z.enum(['type1', 'type2', 'gestational', 'other', 'unknown']).nullable().optional(),
+  diagnosisYear: z
+    .number()
+    .int()
+    .min(1900, 'Year of diagnosis looks wrong.')
+    .max(new Date().getFullYear() + 1, 'Year of diagnosis is in the future.')
+    .nullable()
+    .optional(),
+  notes: z.string().max(4000, 'Notes are at most 4000 characters.').optional(),
+};
+
+const newPatient = z.object(patientFields).strict();
 
 export const patientHandlers: HandlerGroup<'patients'> = {
   'patients:list': {
@@ -34,15 +44,23 @@ export const patientHandlers: HandlerGroup<'patients'> = {
       return createPatient(ctx.db, input);
     },
   },
+  'patients:update': {
+    contract: "Replaces one existing patient's fields; refuses another patient's clinic ID.",
+    input: z.object({ id, ...patientFields }).strict(),
+    run(ctx, input) {
+      return updatePatient(ctx.db, input);
+    },
+  },
   'patients:get': {
     contract: "Reads one patient's record, visits, images and results; changes nothing.",
     input: z.object({ id }).strict(),
     run(ctx, input) {
       const patient = getPatient(ctx.db, input.id);
-      const visits = listVisits(ctx.db, patient.id).map((visit) => ({
-        ...visit,
-        images: listImagesForVisit(ctx.db, visit.id),
-      }));
+      const policy = referralPolicyInForce(ctx.db);
+      const visits = listVisits(ctx.db, patient.id).map((visit) => {
+        const images = listImagesForVisit(ctx.db, visit.id);
+        return { ...visit, images, outcome: visitOutcome(images, policy) };
+      });
       return { patient, visits };
     },
   },

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { REFERRAL_CATEGORIES, type ReferralPolicy, type SiteSettings } from '../contract/types.ts';
 import { REFERABLE_THRESHOLD, getSetting, setSetting } from '../../db/settings-repo.ts';
 import type { AppContext } from '../../services/app-context.ts';
-import type { SiteSettings } from '../contract/types.ts';
+import { compileFileNamePattern } from '../../services/file-pattern.ts';
+import { IMPORT_PATTERN, importPatternInForce } from '../../services/import-plan.ts';
+import { DEFAULT_REFERRAL_POLICY, REFERRAL_POLICY, referralPolicyInForce } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
@@ -9,8 +12,25 @@ function current(ctx: AppContext): SiteSettings {
   return {
     referableThreshold: getSetting<number>(ctx.db, REFERABLE_THRESHOLD),
     modelReferableThreshold: ctx.grading.referableThreshold,
+    referralPolicy: referralPolicyInForce(ctx.db),
+    defaultReferralPolicy: DEFAULT_REFERRAL_POLICY,
+    importPattern: importPatternInForce(ctx.db),
   };
 }
+
+const rule = z
+  .object({
+    action: z.enum(['rescreen', 'refer', 'refer_urgent', 'reimage']),
+    months: z.number().int().min(1).max(60).nullable(),
+  })
+  .strict()
+  .refine((r) => (r.action === 'rescreen' || r.action === 'refer') === (r.months !== null), {
+    message: 'Rescreen and refer need a number of months (1–60); urgent referral and re-imaging take none.',
+  });
+
+const policy = z
+  .object(Object.fromEntries(REFERRAL_CATEGORIES.map((c) => [c, rule])) as Record<string, typeof rule>)
+  .strict() as unknown as z.ZodType<ReferralPolicy>;
 
 export const settingsHandlers: HandlerGroup<'settings'> = {
   'settings:get': {
@@ -20,10 +40,23 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
   },
   'settings:update': {
     contract:
-      "Changes the site's referable-DR operating point (0–1, or null for the model's); applies to new results.",
-    input: z.object({ referableThreshold: z.number().min(0).max(1).nullable() }).strict(),
+      "Changes the site's operating point, referral policy or import file-name pattern; applies to new work.",
+    input: z
+      .object({
+        referableThreshold: z.number().min(0).max(1).nullable().optional(),
+        referralPolicy: policy.nullable().optional(),
+        importPattern: z.string().trim().min(1).max(200).nullable().optional(),
+      })
+      .strict(),
     run(ctx, input) {
-      setSetting(ctx.db, REFERABLE_THRESHOLD, input.referableThreshold);
+      // Compiling refuses a pattern that could never match, before anything is saved.
+      if (input.importPattern) compileFileNamePattern(input.importPattern);
+      ctx.db.transaction(() => {
+        if (input.referableThreshold !== undefined)
+          setSetting(ctx.db, REFERABLE_THRESHOLD, input.referableThreshold);
+        if (input.referralPolicy !== undefined) setSetting(ctx.db, REFERRAL_POLICY, input.referralPolicy);
+        if (input.importPattern !== undefined) setSetting(ctx.db, IMPORT_PATTERN, input.importPattern);
+      })();
       return current(ctx);
     },
   },

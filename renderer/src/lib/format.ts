@@ -1,4 +1,4 @@
-import type { Eye } from '../../../electron/api/contract/types.ts';
+import type { DiabetesType, Eye, GradeResult } from '../../../electron/api/contract/types.ts';
 
 export const GRADE_NAMES = [
   'No DR',
@@ -26,4 +26,24 @@ export function percent(p: number): string {
 export function todayIso(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export const DIABETES_TYPES: Record<DiabetesType, string> = {
+  type1: 'Type 1',
+  type2: 'Type 2',
+  gestational: 'Gestational',
+  other: 'Other',
+  unknown: 'Unknown',
+};
+
+/** Flagged referable at the operating point the result was graded with. */
+export function isReferable(result: GradeResult): boolean {
+  return (
+    result.referableProbability !== null && result.referableProbability >= (result.referableThreshold ?? 0.5)
+  );
+}
+
+export function dateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${todayIso(d)} ${d.toTimeString().slice(0, 5)}`;
 }

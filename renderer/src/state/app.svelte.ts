@@ -1,13 +1,20 @@
 import type { AppInfo } from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
 
-export type Route = { name: 'patients' } | { name: 'patient'; id: number } | { name: 'settings' };
+export type Route =
+  | { name: 'patients' }
+  | { name: 'patient'; id: number }
+  | { name: 'import' }
+  | { name: 'review' }
+  | { name: 'settings' };
 
-/** App-wide state: where the user is, and which model and backend grade their photographs. */
+/** App-wide state: where the user is, which model grades, and how many results wait for a clinician. */
 export class AppState {
   route = $state<Route>({ name: 'patients' });
   info = $state<AppInfo | null>(null);
   infoError = $state<string | null>(null);
+  /** Unreviewed results; null until first counted. */
+  reviewCount = $state<number | null>(null);
 
   async loadInfo(): Promise<void> {
     try {
@@ -18,16 +25,30 @@ export class AppState {
     }
   }
 
+  /** Called after anything that adds or reviews results, so the badge never needs a reload. */
+  async refreshReviewCount(): Promise<void> {
+    try {
+      this.reviewCount = (await call('reviews:queue', {})).length;
+    } catch {
+      // The badge is a convenience; the review page itself reports errors.
+    }
+  }
+
+  go(route: Route): void {
+    this.route = route;
+    void this.refreshReviewCount();
+  }
+
   openPatient(id: number): void {
-    this.route = { name: 'patient', id };
+    this.go({ name: 'patient', id });
   }
 
   showPatients(): void {
-    this.route = { name: 'patients' };
+    this.go({ name: 'patients' });
   }
 
   showSettings(): void {
-    this.route = { name: 'settings' };
+    this.go({ name: 'settings' });
   }
 }
 

@@ -1,6 +1,13 @@
-import type { Eye, ImportImageOutput, PatientDetail } from '../../../electron/api/contract/types.ts';
+import type {
+  Eye,
+  ImportImageOutput,
+  NewPatient,
+  NewVisit,
+  PatientDetail,
+} from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { todayIso } from '../lib/format.ts';
+import { appState } from './app.svelte.ts';
 
 export interface ImportStatus {
   busy: boolean;
@@ -32,13 +39,20 @@ export class PatientPageState {
     }
   }
 
-  async startVisit(date: string = todayIso()): Promise<void> {
-    try {
-      await call('visits:create', { patientId: this.patientId, date });
-      await this.load();
-    } catch (error) {
-      this.error = messageOf(error);
-    }
+  /** Throws so the form can show the message beside the fields. */
+  async save(patient: NewPatient): Promise<void> {
+    await call('patients:update', { ...patient, id: this.patientId });
+    await this.load();
+  }
+
+  async startVisit(visit: Omit<NewVisit, 'patientId'>): Promise<void> {
+    await call('visits:create', { ...visit, patientId: this.patientId });
+    await this.load();
+  }
+
+  async updateVisit(id: number, operator: string, camera: string): Promise<void> {
+    await call('visits:update', { id, operator, camera });
+    await this.load();
   }
 
   importStatus(visitId: number, eye: Eye): ImportStatus {
@@ -57,6 +71,7 @@ export class PatientPageState {
       ];
       this.imports[key] = { busy: false, error: null, notice: notices.filter(Boolean).join(' ') || null };
       await this.load();
+      void appState.refreshReviewCount();
       return out;
     } catch (error) {
       this.imports[key] = { busy: false, error: `${file.name}: ${messageOf(error)}`, notice: null };

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { ReviewQueueItem } from '../contract/types.ts';
+import { getImage } from '../../db/images-repo.ts';
+import { getPatient } from '../../db/patients-repo.ts';
+import { insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
+import type { HandlerGroup } from '../handler.ts';
+import { empty, id } from '../schemas.ts';
+
+function isReferable(item: ReviewQueueItem): boolean {
+  const r = item.image.result;
+  return (
+    r?.referableProbability != null &&
+    r.referableThreshold != null &&
+    r.referableProbability >= r.referableThreshold
+  );
+}
+
+export const reviewHandlers: HandlerGroup<'reviews'> = {
+  'reviews:queue': {
+    contract: 'Reads the unreviewed results with their patients; changes nothing.',
+    input: empty,
+    run(ctx) {
+      const items = unreviewedResults(ctx.db).map((row) => {
+        const patient = getPatient(ctx.db, row.patientId);
+        const item: ReviewQueueItem = {
+          patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
+          visitId: row.visitId,
+          visitDate: row.visitDate,
+          image: getImage(ctx.db, row.imageId),
+          referable: false,
+        };
+        return { ...item, referable: isReferable(item) };
+      });
+      // Referable first (most probable first), then ungradable (a re-image may be needed while the patient is
+      // still in the clinic), then the rest in the order they were taken.
+      const rank = (i: ReviewQueueItem) => (i.referable ? 0 : i.image.result?.quality.gradable ? 2 : 1);
+      return items
+        .map((item, order) => ({ item, order }))
+        .sort(
+          (a, b) =>
+            rank(a.item) - rank(b.item) ||
+            (b.item.referable
+              ? (b.item.image.result?.referableProbability ?? 0) -
+                (a.item.image.result?.referableProbability ?? 0)
+              : 0) ||
+            a.order - b.order,
+        )
+        .map(({ item }) => item);
+    },
+  },
+  'reviews:submit': {
+    contract: "Records a clinician's accept or override of one result; the model's grade is kept.",
+    input: z
+      .object({
+        resultId: id,
+        grade: z.number().int().min(0).max(4).nullable(),
+        reason: z.string().trim().max(1000).optional(),
+        reviewer: z.string().trim().min(1, 'Enter your name as reviewer.').max(120),
+      })
+      .strict(),
+    run(ctx, input) {
+      return insertReview(ctx.db, input);
+    },
+  },
+};

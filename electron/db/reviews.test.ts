@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './database.ts';
+import { openMemoryDatabase } from './database.ts';
+import { getImage, insertImage } from './images-repo.ts';
+import { createPatient, getPatient, updatePatient } from './patients-repo.ts';
+import { insertResult, type NewResult } from './results-repo.ts';
+import { insertReview, unreviewedResults } from './reviews-repo.ts';
+import { createVisit, updateVisit } from './visits-repo.ts';
+
+let db: Database;
+beforeEach(() => {
+  db = openMemoryDatabase();
+});
+
+function gradedImage(visitId: number, grade: number | null): { imageId: number; resultId: number } {
+  const imageId = insertImage(db, {
+    visitId,
+    eye: 'OD',
+    fileName: 'x.jpeg',
+    sha256: `sha-${Math.random()}`,
+    mimeType: 'image/jpeg',
+    width: 10,
+    height: 10,
+    thumbnailSha256: null,
+  });
+  const result: NewResult = {
+    quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
+    grade,
+    probabilities: grade === null ? null : [0.1, 0.1, 0.6, 0.1, 0.1],
+    referableProbability: grade === null ? null : 0.8,
+    referableThreshold: 0.5,
+    model: { name: 'm', version: '1', validated: false, preprocessing: 'p' },
+    backend: 'wasm',
+    timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },
+    previewSha256: null,
+    heatmapSha256: null,
+  };
+  return { imageId, resultId: insertResult(db, imageId, result).id };
+}
+
+describe('patients: edit', () => {
+  it('updates every field and refuses another patient’s clinic ID', () => {
+    const ada = createPatient(db, { clinicId: 'A-1', name: 'Ada' });
+    createPatient(db, { clinicId: 'B-2', name: 'Bea' });
+    const updated = updatePatient(db, {
+      id: ada.id,
+      clinicId: 'A-10',
+      name: 'Ada L',
+      diabetesType: 'type2',
+      diagnosisYear: 2015,
+      notes: 'Cataract left eye.',
+    });
+    expect(updated).toMatchObject({
+      clinicId: 'A-10',
+      name: 'Ada L',
+      diabetesType: 'type2',
+      diagnosisYear: 2015,
+    });
+    expect(updated.updatedAt).not.toBeNull();
+    expect(() => updatePatient(db, { id: ada.id, clinicId: 'b-2', name: 'Ada' })).toThrowError(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/Bea/) }),
+    );
+    // Keeping one's own clinic ID is not a conflict.
+    expect(updatePatient(db, { id: ada.id, clinicId: 'A-10', name: 'Ada' }).name).toBe('Ada');
+    expect(getPatient(db, ada.id).notes).toBe('');
+  });
+});
+
+describe('visits: operator and camera', () => {
+  it('fills them in on a second create for the same date without overwriting, and edits them', () => {
+    const p = createPatient(db, { clinicId: 'A', name: 'A' });
+    const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    expect(v).toMatchObject({ operator: '', camera: '' });
+    expect(
+      createVisit(db, { patientId: p.id, date: '2026-11-27', operator: 'Sam', camera: 'Topcon' }),
+    ).toMatchObject({
+      id: v.id,
+      operator: 'Sam',
+      camera: 'Topcon',
+    });
+    expect(createVisit(db, { patientId: p.id, date: '2026-11-27', operator: 'Kim' }).operator).toBe('Sam');
+    expect(updateVisit(db, v.id, 'Kim', 'Canon CR-2')).toMatchObject({
+      operator: 'Kim',
+      camera: 'Canon CR-2',
+    });
+  });
+});
+
+describe('reviews', () => {
+  it('keeps the model grade beside an accept or an override, and needs a reason to override', () => {
+    const p = createPatient(db, { clinicId: 'A', name: 'A' });
+    const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    const { imageId, resultId } = gradedImage(v.id, 2);
+    expect(() => insertReview(db, { resultId, grade: 1, reviewer: 'Dr K' })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    const accept = insertReview(db, { resultId, grade: 2, reviewer: 'Dr K' });
+    expect(accept).toMatchObject({ action: 'accept', modelGrade: 2, clinicianGrade: 2, reviewer: 'Dr K' });
+    const override = insertReview(db, {
+      resultId,
+      grade: 1,
+      reason: 'Artefact, not haemorrhage',
+      reviewer: 'Dr M',
+    });
+    expect(override).toMatchObject({ action: 'override', modelGrade: 2, clinicianGrade: 1 });
+    // The latest review is the one in force; both stay on record, and the result is untouched.
+    expect(getImage(db, imageId).review?.id).toBe(override.id);
+    expect(getImage(db, imageId).result?.grade).toBe(2);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM reviews').get()).toEqual({ n: 2 });
+    expect(() => insertReview(db, { resultId: 999, grade: 0, reviewer: 'x' })).toThrowError(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
+  });
+
+  it('lists only unreviewed latest results; confirming an ungradable photo takes it off the queue', () => {
+    const p = createPatient(db, { clinicId: 'A', name: 'A' });
+    const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    const a = gradedImage(v.id, 0);
+    const b = gradedImage(v.id, null);
+    expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId, b.resultId]);
+    insertReview(db, { resultId: b.resultId, grade: null, reviewer: 'Dr K' });
+    expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId]);
+  });
+});

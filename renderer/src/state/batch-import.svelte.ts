@@ -1,0 +1,183 @@
+import type { Eye, ImportPlanItem, PatientRef } from '../../../electron/api/contract/types.ts';
+import { call, messageOf } from '../lib/api.ts';
+import { todayIso } from '../lib/format.ts';
+import { appState } from './app.svelte.ts';
+
+export type RowStatus = 'ready' | 'importing' | 'imported' | 'duplicate' | 'skipped' | 'failed' | 'cancelled';
+
+export interface BatchRow {
+  fileName: string;
+  patient: PatientRef | null;
+  eye: Eye | null;
+  status: RowStatus;
+  /** Why it was skipped or failed, or a warning on an imported file. */
+  message: string | null;
+}
+
+/** Two photographs in flight keep both grading workers busy without flooding the main process. */
+const IN_FLIGHT = 2;
+
+/**
+ * A day's camera export: plan which patient and eye each file belongs to, then import the matched files
+ * one by one with progress. One bad file is recorded and the batch goes on; cancel stops before the next file.
+ */
+export class BatchImportState {
+  mode = $state<'pattern' | 'patient'>('pattern');
+  patientId = $state<number | null>(null);
+  date = $state(todayIso());
+  operator = $state('');
+  camera = $state('');
+  rows = $state<BatchRow[]>([]);
+  phase = $state<'choose' | 'planned' | 'running' | 'done'>('choose');
+  cancelling = $state(false);
+  error = $state<string | null>(null);
+  /** Kept outside $state: File objects need no reactivity, and the rows index into this list. */
+  private files: File[] = [];
+
+  readonly total = $derived(this.rows.length);
+  readonly ready = $derived(this.rows.filter((r) => r.status === 'ready').length);
+  readonly counts = $derived({
+    imported: this.rows.filter((r) => r.status === 'imported').length,
+    duplicate: this.rows.filter((r) => r.status === 'duplicate').length,
+    skipped: this.rows.filter((r) => r.status === 'skipped').length,
+    failed: this.rows.filter((r) => r.status === 'failed').length,
+    cancelled: this.rows.filter((r) => r.status === 'cancelled').length,
+  });
+  /** Files that were to be imported and are finished, for the progress bar. */
+  readonly toImport = $derived(this.rows.filter((r) => r.status !== 'skipped').length);
+  readonly finished = $derived(
+    this.rows.filter((r) => ['imported', 'duplicate', 'failed', 'cancelled'].includes(r.status)).length,
+  );
+  /** The patients this batch imports into, each once. */
+  readonly patients = $derived(
+    this.rows
+      .filter((r) => r.status !== 'skipped')
+      .flatMap((r) => (r.patient ? [r.patient] : []))
+      .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i),
+  );
+
+  async choose(files: readonly File[]): Promise<void> {
+    this.files = [...files];
+    await this.plan();
+  }
+
+  async plan(): Promise<void> {
+    this.error = null;
+    if (this.files.length === 0) {
+      this.rows = [];
+      this.phase = 'choose';
+      return;
+    }
+    if (this.mode === 'patient' && this.patientId === null) {
+      this.error = 'Choose the patient these photographs belong to.';
+      this.rows = [];
+      return;
+    }
+    try {
+      const target =
+        this.mode === 'patient' && this.patientId !== null
+          ? ({ kind: 'patient', patientId: this.patientId } as const)
+          : ({ kind: 'pattern' } as const);
+      const plan = await call('imports:plan', { fileNames: this.files.map((f) => f.name), target });
+      this.rows = plan.map(toRow);
+      this.phase = 'planned';
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async run(): Promise<void> {
+    if (this.phase !== 'planned' || this.ready === 0) return;
+    this.phase = 'running';
+    this.cancelling = false;
+    const visits = await this.openVisits();
+    let next = 0;
+    const work = async () => {
+      for (;;) {
+        const index = this.nextReady(next);
+        if (index === -1) return;
+        next = index + 1;
+        if (this.cancelling) {
+          this.rows[index]!.status = 'cancelled';
+          this.rows[index]!.message = 'Cancelled before import.';
+          continue;
+        }
+        await this.importOne(index, visits);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, work));
+    this.phase = 'done';
+    void appState.refreshReviewCount();
+  }
+
+  cancel(): void {
+    if (this.phase === 'running') this.cancelling = true;
+  }
+
+  reset(): void {
+    this.files = [];
+    this.rows = [];
+    this.phase = 'choose';
+    this.error = null;
+    this.cancelling = false;
+  }
+
+  private nextReady(from: number): number {
+    for (let i = from; i < this.rows.length; i++) if (this.rows[i]!.status === 'ready') return i;
+    return -1;
+  }
+
+  /** One visit per patient for the chosen date (an existing one is reused); a patient whose visit fails is skipped. */
+  private async openVisits(): Promise<Record<number, number>> {
+    const visits: Record<number, number> = {};
+    for (const patient of this.patients) {
+      try {
+        const visit = await call('visits:create', {
+          patientId: patient.id,
+          date: this.date,
+          operator: this.operator.trim(),
+          camera: this.camera.trim(),
+        });
+        visits[patient.id] = visit.id;
+      } catch (error) {
+        for (const row of this.rows)
+          if (row.patient?.id === patient.id && row.status === 'ready') {
+            row.status = 'failed';
+            row.message = `Could not open the visit: ${messageOf(error)}`;
+          }
+      }
+    }
+    return visits;
+  }
+
+  private async importOne(index: number, visits: Record<number, number>): Promise<void> {
+    const row = this.rows[index]!;
+    const file = this.files[index]!;
+    const visitId = row.patient ? visits[row.patient.id] : undefined;
+    if (visitId === undefined || !row.eye) {
+      row.status = 'failed';
+      row.message = 'No visit to import into.';
+      return;
+    }
+    row.status = 'importing';
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const out = await call('images:import', { visitId, eye: row.eye, fileName: file.name, bytes });
+      row.status = out.duplicate ? 'duplicate' : 'imported';
+      row.message = out.duplicate ? 'Already imported for this eye and visit.' : out.eyeWarning;
+    } catch (error) {
+      row.status = 'failed';
+      row.message = messageOf(error);
+    }
+  }
+}
+
+function toRow(item: ImportPlanItem): BatchRow {
+  return {
+    fileName: item.fileName,
+    patient: item.patient,
+    eye: item.eye,
+    status: item.problem ? 'skipped' : 'ready',
+    message: item.problem,
+  };
+}

@@ -1,0 +1,99 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiInput, Channel, ImportPlanItem } from '../../../electron/api/contract/types.ts';
+
+// The state class talks to the main process only through `call`; a fake stands in for it here.
+const calls: { channel: Channel; input: unknown }[] = [];
+let importImpl: (input: ApiInput<'images:import'>) => Promise<unknown>;
+vi.mock('../lib/api.ts', () => ({
+  messageOf: (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  call: vi.fn(async (channel: Channel, input: unknown) => {
+    calls.push({ channel, input });
+    if (channel === 'imports:plan') return plan;
+    if (channel === 'visits:create') return { id: 70 + (input as { patientId: number }).patientId };
+    if (channel === 'images:import') return importImpl(input as ApiInput<'images:import'>);
+    if (channel === 'reviews:queue') return [];
+    throw new Error(`unexpected ${channel}`);
+  }),
+}));
+
+const { BatchImportState } = await import('./batch-import.svelte.ts');
+
+const ann = { id: 1, clinicId: '10', name: 'Ann' };
+const ben = { id: 2, clinicId: '13', name: 'Ben' };
+let plan: ImportPlanItem[];
+
+function file(name: string): File {
+  return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/jpeg' });
+}
+
+beforeEach(() => {
+  calls.length = 0;
+  plan = [
+    { fileName: '10_left.jpeg', patient: ann, eye: 'OS', problem: null },
+    { fileName: 'broken_left.jpeg', patient: ann, eye: 'OS', problem: null },
+    { fileName: '13_right.jpeg', patient: ben, eye: 'OD', problem: null },
+    { fileName: '15_left.jpeg', patient: null, eye: 'OS', problem: 'No patient with clinic ID “15”.' },
+  ];
+  importImpl = async (input) => {
+    if (input.fileName.startsWith('broken')) throw new Error('Not a readable image.');
+    return { duplicate: false, eyeWarning: null, image: { id: 1 } };
+  };
+});
+
+describe('batch import', () => {
+  it('imports every matched file, records a bad one and goes on, and sums up', async () => {
+    const batch = new BatchImportState();
+    batch.operator = 'Sam';
+    await batch.choose(plan.map((p) => file(p.fileName)));
+    expect(batch.phase).toBe('planned');
+    expect(batch.ready).toBe(3);
+    await batch.run();
+    expect(batch.phase).toBe('done');
+    expect(batch.counts).toEqual({ imported: 2, duplicate: 0, skipped: 1, failed: 1, cancelled: 0 });
+    expect(batch.rows[1]).toMatchObject({ status: 'failed', message: 'Not a readable image.' });
+    expect(batch.rows[3]).toMatchObject({ status: 'skipped', message: expect.stringMatching(/15/) });
+    // One visit per patient, with the operator; photographs go to their patient's visit.
+    const visits = calls.filter((c) => c.channel === 'visits:create').map((c) => c.input);
+    expect(visits).toEqual([
+      expect.objectContaining({ patientId: 1, operator: 'Sam' }),
+      expect.objectContaining({ patientId: 2, operator: 'Sam' }),
+    ]);
+    const imports = calls
+      .filter((c) => c.channel === 'images:import')
+      .map((c) => c.input as { visitId: number });
+    expect(imports.map((i) => i.visitId).sort()).toEqual([71, 71, 72]);
+    expect(batch.finished).toBe(batch.toImport);
+  });
+
+  it('stops before the next file when cancelled, keeping what was imported', async () => {
+    const batch = new BatchImportState();
+    let release: () => void = () => undefined;
+    const done = { duplicate: false, eyeWarning: null, image: { id: 1 } };
+    importImpl = (input) =>
+      new Promise((resolve) => {
+        // The first file is held until the test releases it; the user cancels while it is grading.
+        if (input.fileName === '10_left.jpeg') {
+          release = () => resolve(done);
+          batch.cancel();
+        } else resolve(done);
+      });
+    plan = plan.slice(0, 3).map((p) => ({ ...p, fileName: p.fileName.replace('broken', 'ok') }));
+    await batch.choose(plan.map((p) => file(p.fileName)));
+    const running = batch.run();
+    await vi.waitFor(() => expect(batch.cancelling).toBe(true));
+    release();
+    await running;
+    // Two run at once: the first file and the one already in flight finish; the third never starts.
+    expect(batch.counts.imported).toBe(2);
+    expect(batch.counts.cancelled).toBe(1);
+    expect(batch.rows[2]?.status).toBe('cancelled');
+  });
+
+  it('asks for a patient before planning an all-to-one-patient import', async () => {
+    const batch = new BatchImportState();
+    batch.mode = 'patient';
+    await batch.choose([file('a_left.jpeg')]);
+    expect(batch.error).toMatch(/Choose the patient/);
+    expect(calls.some((c) => c.channel === 'imports:plan')).toBe(false);
+  });
+});

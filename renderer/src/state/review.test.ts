@@ -1,0 +1,79 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Channel, ReviewQueueItem } from '../../../electron/api/contract/types.ts';
+
+const submitted: unknown[] = [];
+let queue: ReviewQueueItem[];
+vi.mock('../lib/api.ts', () => ({
+  messageOf: (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  call: vi.fn(async (channel: Channel, input: unknown) => {
+    if (channel === 'reviews:queue') return queue;
+    if (channel === 'reviews:submit') {
+      submitted.push(input);
+      const { resultId } = input as { resultId: number };
+      queue = queue.filter((item) => item.image.result?.id !== resultId);
+      return {};
+    }
+    throw new Error(`unexpected ${channel}`);
+  }),
+}));
+
+const { ReviewState } = await import('./review.svelte.ts');
+
+function item(resultId: number, grade: number | null): ReviewQueueItem {
+  return {
+    patient: { id: 1, clinicId: '10', name: 'Ann' },
+    visitId: 1,
+    visitDate: '2026-11-27',
+    referable: false,
+    image: { id: resultId, eye: 'OD', result: { id: resultId, grade } },
+  } as unknown as ReviewQueueItem;
+}
+
+beforeEach(() => {
+  submitted.length = 0;
+  queue = [item(1, 2), item(2, 0), item(3, null)];
+});
+
+describe('review queue', () => {
+  it('needs a reviewer, accepts the model grade, and needs a reason to override', async () => {
+    const review = new ReviewState();
+    review.reviewer = '';
+    await review.load();
+    await review.accept();
+    expect(review.error).toMatch(/reviewer/);
+    review.reviewer = 'Dr K';
+    await review.accept();
+    expect(submitted).toEqual([{ resultId: 1, grade: 2, reviewer: 'Dr K' }]);
+    expect(review.items).toHaveLength(2);
+
+    review.setGrade(3);
+    expect(review.isOverride).toBe(true);
+    await review.save();
+    expect(review.error).toMatch(/reason/);
+    review.reason = 'Neovascularisation at the disc missed';
+    await review.save();
+    expect(submitted[1]).toEqual({
+      resultId: 2,
+      grade: 3,
+      reviewer: 'Dr K',
+      reason: 'Neovascularisation at the disc missed',
+    });
+    // The decision is cleared for the next result.
+    expect(review.grade).toBeUndefined();
+    expect(review.reason).toBe('');
+  });
+
+  it('skips with next (the result stays queued) and confirms an ungradable photo', async () => {
+    const review = new ReviewState();
+    review.reviewer = 'Dr K';
+    await review.load();
+    review.next();
+    expect(review.current?.image.result?.id).toBe(2);
+    review.next();
+    review.setGrade(null);
+    expect(review.isOverride).toBe(false);
+    await review.save();
+    expect(submitted).toEqual([{ resultId: 3, grade: null, reviewer: 'Dr K' }]);
+    expect(review.items.map((i) => i.image.result?.id)).toEqual([1, 2]);
+  });
+});
