@@ -103,16 +103,32 @@ test('a screening day: register, batch import, results, review, restart', async 
     await expect(page.getByRole('img', { name: 'Preprocessed image given to the model' })).toBeVisible();
     await shot(page, '05-patient-results');
 
+    // Ben was screened last year too: an earlier visit, one photograph dropped on the eye by hand.
+    await page.getByRole('button', { name: 'Patients', exact: true }).click();
+    await page.getByRole('button', { name: 'Ben Example' }).click();
+    await page.getByRole('button', { name: 'Start a visit' }).click();
+    await page.getByLabel('Visit date').fill('2025-11-20');
+    await page.getByLabel('Operator').fill('Kim Operator');
+    await page.getByRole('button', { name: 'Start visit', exact: true }).click();
+    const lastYear = page.getByRole('article', { name: 'Visit 2025-11-20' });
+    await lastYear.getByTestId('file-OS').setInputFiles(EXPORT[2]!);
+    await expect(
+      lastYear.getByRole('region', { name: 'Left eye (OS)' }).getByTestId('quality'),
+    ).toBeVisible();
+    await expect(page.getByTestId('timeline-OS').locator('td')).toHaveCount(2);
+    await expect(page.getByTestId('timeline-OD').locator('td').first()).toContainText('Not photographed');
+    await shot(page, '06-timeline');
+
     // Clinician review: referable first; one override with a reason, the rest accepted by keyboard.
     await page
       .getByRole('button', { name: /Review/ })
       .first()
       .click();
-    await expect(page.getByTestId('review-count')).toHaveText('4');
+    await expect(page.getByTestId('review-count')).toHaveText('5');
     await expect(page.getByTestId('shortcuts')).toContainText('accept');
     await page.getByPlaceholder('Your name').fill('Dr Reviewer');
     await page.getByRole('heading', { name: 'Review', exact: true }).click();
-    await shot(page, '06-review');
+    await shot(page, '07-review');
     const heading = await page
       .getByRole('article', { name: 'Result under review' })
       .getByRole('heading')
@@ -124,26 +140,25 @@ test('a screening day: register, batch import, results, review, restart', async 
     const reason = page.getByLabel('Reason for override');
     await expect(reason).toBeFocused();
     await reason.fill('Second opinion on the photograph');
-    await shot(page, '07-review-override');
+    await shot(page, '08-review-override');
     await reason.press('Enter');
-    await expect(page.getByTestId('review-count')).toHaveText('3');
     overridden = {
       patient: heading.split(' (')[0]!,
       eye: /(Right|Left) eye \((OD|OS)\)/.exec(heading)![0],
       grade: newGrade,
     };
-    for (const left of ['2', '1']) {
+    // The rest by keyboard: `a` accepts the model's grade and the next result comes up.
+    for (let left = 4; left > 0; left--) {
+      await expect(page.getByTestId('review-count')).toHaveText(String(left));
       await page.keyboard.press('a');
-      await expect(page.getByTestId('review-count')).toHaveText(left);
     }
-    await page.keyboard.press('a');
     await expect(page.getByTestId('queue-empty')).toBeVisible();
     await expect(page.getByTestId('review-count')).toHaveCount(0);
-    await shot(page, '08-review-done');
+    await shot(page, '09-review-done');
 
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page.getByRole('form', { name: 'Referral and recall' })).toContainText('Moderate NPDR');
-    await shot(page, '09-settings');
+    await shot(page, '10-settings');
   } finally {
     await first.stop();
   }
@@ -154,12 +169,14 @@ test('a screening day: register, batch import, results, review, restart', async 
     await page.goto(second.url);
     await expect(page.locator('table.patients tbody tr')).toHaveCount(2);
     await page.getByRole('button', { name: overridden.patient }).click();
-    const region = page.getByRole('region', { name: overridden.eye });
+    // Today's visit is the newest, listed first.
+    const today = page.getByRole('article', { name: /^Visit / }).first();
+    const region = today.getByRole('region', { name: overridden.eye });
     await expect(region.getByTestId('review')).toContainText(`Grade ${overridden.grade}`);
     await expect(region.getByTestId('review')).toContainText('overridden by Dr Reviewer');
     await expect(region.getByTestId('review')).toContainText('Second opinion on the photograph');
-    await expect(page.getByTestId('visit-outcome')).not.toContainText('Provisional');
-    await shot(page, '10-after-restart');
+    await expect(today.getByTestId('visit-outcome')).not.toContainText('Provisional');
+    await shot(page, '11-after-restart');
     await page
       .getByRole('button', { name: /Review/ })
       .first()

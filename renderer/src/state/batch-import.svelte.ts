@@ -57,7 +57,8 @@ export class BatchImportState {
   );
 
   async choose(files: readonly File[]): Promise<void> {
-    this.files = [...files];
+    // By name, so a patient's two eyes sit together in the table whatever order the picker gave.
+    this.files = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
     await this.plan();
   }
 

@@ -6,7 +6,6 @@ import type {
   PatientDetail,
 } from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
-import { todayIso } from '../lib/format.ts';
 import { appState } from './app.svelte.ts';
 
 export interface ImportStatus {
@@ -23,8 +22,6 @@ export class PatientPageState {
   error = $state<string | null>(null);
   /** Per visit and eye (`<visitId>:<eye>`): is a photograph being graded, and how did the last one go. */
   imports = $state<Record<string, ImportStatus>>({});
-
-  readonly todaysVisit = $derived(this.detail?.visits.find((v) => v.date === todayIso()) ?? null);
 
   constructor(readonly patientId: number) {}
 
