@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activeModelDir } from '../model/model-paths.ts';
-import { openMemoryDatabase } from './db/database.ts';
+import { openMemoryDatabase, type Database } from './db/database.ts';
+import { insertImage } from './db/images-repo.ts';
+import { insertResult } from './db/results-repo.ts';
 import type { AppContext } from './services/app-context.ts';
 import { createAppContext } from './services/app-context.ts';
 import type { GradingService } from './services/grading-service.ts';
@@ -36,4 +38,45 @@ export function memoryContext(grading: Partial<Record<keyof GradingService, unkn
     dataDir: '/x',
     appVersion: 't',
   };
+}
+
+/**
+ * Stores a photograph row and a model result for it without grading anything: `grade` null makes it ungradable.
+ * `referableProbability` defaults to 0.8 for a gradable photo; the operating point is 0.5 unless given.
+ */
+export function insertGradedImage(
+  db: Database,
+  visitId: number,
+  options: {
+    grade: number | null;
+    fileName?: string;
+    referableProbability?: number;
+    referableThreshold?: number;
+  },
+): { imageId: number; resultId: number } {
+  const { grade } = options;
+  const fileName = options.fileName ?? `photo-${Math.random()}.jpeg`;
+  const imageId = insertImage(db, {
+    visitId,
+    eye: 'OD',
+    fileName,
+    sha256: `sha-${fileName}`,
+    mimeType: 'image/jpeg',
+    width: 10,
+    height: 10,
+    thumbnailSha256: null,
+  });
+  const result = insertResult(db, imageId, {
+    quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
+    grade,
+    probabilities: grade === null ? null : [0.2, 0.2, 0.2, 0.2, 0.2],
+    referableProbability: grade === null ? null : (options.referableProbability ?? 0.8),
+    referableThreshold: options.referableThreshold ?? 0.5,
+    model: { name: 'm', version: '1', validated: false, preprocessing: 'p' },
+    backend: 'wasm',
+    timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },
+    previewSha256: null,
+    heatmapSha256: null,
+  });
+  return { imageId, resultId: result.id };
 }

@@ -1,42 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database.ts';
 import { openMemoryDatabase } from './database.ts';
-import { getImage, insertImage } from './images-repo.ts';
+import { getImage } from './images-repo.ts';
 import { createPatient, getPatient, updatePatient } from './patients-repo.ts';
-import { insertResult, type NewResult } from './results-repo.ts';
 import { insertReview, unreviewedResults } from './reviews-repo.ts';
 import { createVisit, updateVisit } from './visits-repo.ts';
+import { insertGradedImage } from '../test-helpers.ts';
 
 let db: Database;
 beforeEach(() => {
   db = openMemoryDatabase();
 });
 
-function gradedImage(visitId: number, grade: number | null): { imageId: number; resultId: number } {
-  const imageId = insertImage(db, {
-    visitId,
-    eye: 'OD',
-    fileName: 'x.jpeg',
-    sha256: `sha-${Math.random()}`,
-    mimeType: 'image/jpeg',
-    width: 10,
-    height: 10,
-    thumbnailSha256: null,
-  });
-  const result: NewResult = {
-    quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
-    grade,
-    probabilities: grade === null ? null : [0.1, 0.1, 0.6, 0.1, 0.1],
-    referableProbability: grade === null ? null : 0.8,
-    referableThreshold: 0.5,
-    model: { name: 'm', version: '1', validated: false, preprocessing: 'p' },
-    backend: 'wasm',
-    timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },
-    previewSha256: null,
-    heatmapSha256: null,
-  };
-  return { imageId, resultId: insertResult(db, imageId, result).id };
-}
+const gradedImage = (visitId: number, grade: number | null) => insertGradedImage(db, visitId, { grade });
 
 describe('patients: edit', () => {
   it('updates every field and refuses another patient’s clinic ID', () => {

@@ -6,6 +6,7 @@ import type {
   ReferralPolicy,
   VisitOutcome,
 } from '../api/contract/types.ts';
+import { isReferable } from '../api/contract/referable.ts';
 import type { Database } from '../db/database.ts';
 import { getSetting } from '../db/settings-repo.ts';
 
@@ -55,11 +56,7 @@ function judge(image: FundusImage): Judged | null {
   if (review) return { grade: review.clinicianGrade, source: 'clinician', raised: false };
   if (result.grade === null) return { grade: null, source: 'model', raised: false };
   // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag.
-  const flagged =
-    result.referableProbability !== null &&
-    result.referableThreshold !== null &&
-    result.referableProbability >= result.referableThreshold;
-  if (flagged && result.grade < 2) return { grade: 2, source: 'model', raised: true };
+  if (isReferable(result) && result.grade < 2) return { grade: 2, source: 'model', raised: true };
   return { grade: result.grade, source: 'model', raised: false };
 }
 

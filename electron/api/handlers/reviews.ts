@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isReferable } from '../contract/referable.ts';
 import type { ReviewQueueItem } from '../contract/types.ts';
 import { getImage } from '../../db/images-repo.ts';
 import { getPatient } from '../../db/patients-repo.ts';
@@ -6,46 +7,27 @@ import { insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty, id } from '../schemas.ts';
 
-function isReferable(item: ReviewQueueItem): boolean {
-  const r = item.image.result;
-  return (
-    r?.referableProbability != null &&
-    r.referableThreshold != null &&
-    r.referableProbability >= r.referableThreshold
-  );
-}
-
 export const reviewHandlers: HandlerGroup<'reviews'> = {
   'reviews:queue': {
     contract: 'Reads the unreviewed results with their patients; changes nothing.',
     input: empty,
     run(ctx) {
-      const items = unreviewedResults(ctx.db).map((row) => {
+      const items = unreviewedResults(ctx.db).map((row): ReviewQueueItem => {
         const patient = getPatient(ctx.db, row.patientId);
-        const item: ReviewQueueItem = {
+        const image = getImage(ctx.db, row.imageId);
+        return {
           patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
           visitId: row.visitId,
           visitDate: row.visitDate,
-          image: getImage(ctx.db, row.imageId),
-          referable: false,
+          image,
+          referable: image.result !== null && isReferable(image.result),
         };
-        return { ...item, referable: isReferable(item) };
       });
       // Referable first (most probable first), then ungradable (a re-image may be needed while the patient is
-      // still in the clinic), then the rest in the order they were taken.
+      // still in the clinic), then the rest in the order they were taken (the sort is stable).
       const rank = (i: ReviewQueueItem) => (i.referable ? 0 : i.image.result?.quality.gradable ? 2 : 1);
-      return items
-        .map((item, order) => ({ item, order }))
-        .sort(
-          (a, b) =>
-            rank(a.item) - rank(b.item) ||
-            (b.item.referable
-              ? (b.item.image.result?.referableProbability ?? 0) -
-                (a.item.image.result?.referableProbability ?? 0)
-              : 0) ||
-            a.order - b.order,
-        )
-        .map(({ item }) => item);
+      const probability = (i: ReviewQueueItem) => i.image.result?.referableProbability ?? 0;
+      return items.sort((a, b) => rank(a) - rank(b) || (a.referable ? probability(b) - probability(a) : 0));
     },
   },
   'reviews:submit': {

@@ -1,4 +1,4 @@
-import type { DiabetesType, Eye, GradeResult } from '../../../electron/api/contract/types.ts';
+import type { DiabetesType, Eye } from '../../../electron/api/contract/types.ts';
 
 export const GRADE_NAMES = [
   'No DR',
@@ -35,13 +35,6 @@ export const DIABETES_TYPES: Record<DiabetesType, string> = {
   other: 'Other',
   unknown: 'Unknown',
 };
-
-/** Flagged referable at the operating point the result was graded with. */
-export function isReferable(result: GradeResult): boolean {
-  return (
-    result.referableProbability !== null && result.referableProbability >= (result.referableThreshold ?? 0.5)
-  );
-}
 
 export function dateTime(iso: string): string {
   const d = new Date(iso);
