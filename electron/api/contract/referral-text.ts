@@ -26,3 +26,16 @@ export function describeRule(rule: ReferralRule): string {
       return 'Re-image this eye now';
   }
 }
+
+/**
+ * The date a rescreen or referral is due: the visit date plus the rule's months, clamped to the month's last
+ * day (a visit on 31 August with 6 months is due 28/29 February). Null when the rule has no months.
+ */
+export function dueDate(visitDate: string, rule: ReferralRule): string | null {
+  if (rule.months === null) return null;
+  const [year, month, day] = visitDate.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + rule.months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
