@@ -106,6 +106,11 @@ test('a screening day: register, batch import, results, review, restart', async 
     // Ben was screened last year too: an earlier visit, one photograph dropped on the eye by hand.
     await page.getByRole('button', { name: 'Patients', exact: true }).click();
     await page.getByRole('button', { name: 'Ben Example' }).click();
+    const todayVisit = page.getByRole('article', { name: /^Visit / }).first();
+    for (const eye of ['Right eye (OD)', 'Left eye (OS)'])
+      await expect(todayVisit.getByRole('region', { name: eye }).getByTestId('quality')).toHaveText(
+        /Gradable|Ungradable/,
+      );
     await page.getByRole('button', { name: 'Start a visit' }).click();
     await page.getByLabel('Visit date').fill('2025-11-20');
     await page.getByLabel('Operator').fill('Kim Operator');
@@ -168,6 +173,11 @@ test('a screening day: register, batch import, results, review, restart', async 
   try {
     await page.goto(second.url);
     await expect(page.locator('table.patients tbody tr')).toHaveCount(2);
+    // Every photograph reviewed: each patient's next step is final, with its due date when it has one.
+    for (const cell of await page.getByTestId('next-step').all()) {
+      await expect(cell).toContainText(/Rescreen|Refer|Re-image/);
+      await expect(cell).not.toContainText('Provisional');
+    }
     await page.getByRole('button', { name: overridden.patient }).click();
     // Today's visit is the newest, listed first.
     const today = page.getByRole('article', { name: /^Visit / }).first();

@@ -76,7 +76,10 @@ describe('imports:plan', () => {
   });
 
   it('sends every file to one chosen patient, reading the eye from the name', async () => {
-    const [ann] = await value<{ id: number }[]>(dispatch('patients:list', { query: 'Ann' }));
+    const [ann] = await value<{ id: number; lastOutcome: unknown }[]>(
+      dispatch('patients:list', { query: 'Ann' }),
+    );
+    expect(ann?.lastOutcome).toBeNull();
     const plan = await value<
       { patient: { id: number } | null; eye: string | null; problem: string | null }[]
     >(
@@ -168,6 +171,13 @@ describe('reviews:queue', () => {
       ['low.jpeg', false],
       ['also-low.jpeg', false],
     ]);
+    // The patient list carries what the latest visit leads to: here the referable right eye refers (no left eye yet).
+    const [row] = await value<{ lastOutcome: unknown }[]>(dispatch('patients:list', { query: 'Queue' }));
+    expect(row?.lastOutcome).toEqual({
+      visitDate: '2026-11-27',
+      rule: { action: 'refer', months: 3 },
+      final: false,
+    });
   });
 });
 

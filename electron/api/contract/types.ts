@@ -43,6 +43,12 @@ export interface Patient {
   lastVisitDate: string | null;
 }
 
+/** A row of the patient list: the patient and what their latest visit led to. */
+export interface PatientListItem extends Patient {
+  /** The latest visit's referral and recall, null without visits. */
+  lastOutcome: { visitDate: string; rule: ReferralRule; final: boolean } | null;
+}
+
 export interface NewPatient {
   clinicId: string;
   name: string;
@@ -300,7 +306,7 @@ export interface ImageFile {
 /** Every channel: its input and output. Adding a channel here forces a handler and a test update. */
 export interface ApiSchema {
   'app:info': { input: Record<string, never>; output: AppInfo };
-  'patients:list': { input: { query?: string }; output: Patient[] };
+  'patients:list': { input: { query?: string }; output: PatientListItem[] };
   'patients:create': { input: NewPatient; output: Patient };
   'patients:get': { input: { id: number }; output: PatientDetail };
   'patients:update': { input: PatientUpdate; output: Patient };

@@ -34,7 +34,13 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     contract: 'Reads patient names and IDs matching a search; changes nothing.',
     input: z.object({ query: z.string().max(200).optional() }).strict(),
     run(ctx, input) {
-      return listPatients(ctx.db, input.query);
+      const policy = referralPolicyInForce(ctx.db);
+      return listPatients(ctx.db, input.query).map((patient) => {
+        const last = listVisits(ctx.db, patient.id)[0];
+        if (!last) return { ...patient, lastOutcome: null };
+        const { rule, final } = visitOutcome(listImagesForVisit(ctx.db, last.id), policy);
+        return { ...patient, lastOutcome: { visitDate: last.date, rule, final } };
+      });
     },
   },
   'patients:create': {

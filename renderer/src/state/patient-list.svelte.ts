@@ -1,9 +1,9 @@
-import type { NewPatient, Patient } from '../../../electron/api/contract/types.ts';
+import type { NewPatient, Patient, PatientListItem } from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
 
 export class PatientListState {
   query = $state('');
-  patients = $state<Patient[]>([]);
+  patients = $state<PatientListItem[]>([]);
   loading = $state(false);
   error = $state<string | null>(null);
   private requestId = 0;
