@@ -178,6 +178,7 @@ test('a screening day: register, batch import, results, review, restart', async 
       await expect(cell).toContainText(/Rescreen|Refer|Re-image/);
       await expect(cell).not.toContainText('Provisional');
     }
+    await shot(page, '11-patients-after-restart');
     await page.getByRole('button', { name: overridden.patient }).click();
     // Today's visit is the newest, listed first.
     const today = page.getByRole('article', { name: /^Visit / }).first();
@@ -186,7 +187,7 @@ test('a screening day: register, batch import, results, review, restart', async 
     await expect(region.getByTestId('review')).toContainText('overridden by Dr Reviewer');
     await expect(region.getByTestId('review')).toContainText('Second opinion on the photograph');
     await expect(today.getByTestId('visit-outcome')).not.toContainText('Provisional');
-    await shot(page, '11-after-restart');
+    await shot(page, '12-patient-after-restart');
     await page
       .getByRole('button', { name: /Review/ })
       .first()

@@ -1,4 +1,4 @@
-// `npm run model-card -- --model DIR --eval FILE [--eval FILE …] [--compare FILE …]`
+// `npm run model-card -- --model DIR --eval FILE [--eval FILE …] [--compare FILE …] [--previous DIR]`
 // Writes DIR/MODEL_CARD.md from the model's metadata, its training record and evaluation runs. Every figure
 // in the card is copied from a file that `npm run train` or `npm run evaluate` wrote; none is typed in.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +12,8 @@ const { values } = parseArgs({
     model: { type: 'string' },
     eval: { type: 'string', multiple: true, default: [] },
     compare: { type: 'string', multiple: true, default: [] },
+    // The model this one replaces: its stored evaluations on the same sets are shown beside these.
+    previous: { type: 'string' },
   },
 });
 if (!values.model) {
@@ -134,6 +136,27 @@ lines.push(
   `Sensitivity and specificity at the stored operating point. Evaluated with backend ${evaluations[0]?.backend ?? 'n/a'} on ${evaluations[0]?.date.slice(0, 10) ?? 'n/a'}.`,
   '',
 );
+if (values.previous) {
+  const previousMeta = await read<{ name: string; version: string }>(
+    path.join(values.previous, 'metadata.json'),
+  );
+  lines.push(
+    `### Against the model it replaces (${previousMeta.name} ${previousMeta.version})`,
+    '',
+    '| set | previous AUC (95% CI) | this AUC (95% CI) | previous sens / spec | this sens / spec |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const e of evaluations) {
+    const file = path.join(values.previous, 'evaluation', `${e.set.name}-evaluation.json`);
+    const before = await read<EvalFile>(file).catch(() => null);
+    if (!before) continue;
+    const [p, r] = [before.referable, e.referable];
+    lines.push(
+      `| ${e.set.name} | ${f3(p.auc)} (${f3(p.auc95.low)}–${f3(p.auc95.high)}) | ${f3(r.auc)} (${f3(r.auc95.low)}–${f3(r.auc95.high)}) | ${f3(p.sensitivity)} / ${f3(p.specificity)} | ${f3(r.sensitivity)} / ${f3(r.specificity)} |`,
+    );
+  }
+  lines.push('');
+}
 await mkdir(path.join(dir, 'evaluation'), { recursive: true });
 for (const [i, e] of evaluations.entries()) {
   const from = path.dirname(values.eval[i]!);
