@@ -185,6 +185,25 @@ const depthwiseBackpropFilter = composedKernel((inputs, attrs) => {
   return tf.stack(taps).reshape([fh, fw, c, m]);
 });
 
+/**
+ * Puts stride − 1 zeros after every row and column of an output-sized gradient, [n, oh, ow, c] →
+ * [n, oh·sh, ow·sw, c]: where a strided convolution skipped input positions, nothing flows back.
+ */
+function spreadByStride(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  const [n, oh, ow, c] = t.shape;
+  return t
+    .reshape([n, oh, 1, ow, 1, c])
+    .pad([
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ])
+    .reshape([n, oh * sh, ow * sw, c]);
+}
+
 const depthwiseBackpropInput = composedKernel((inputs, attrs) => {
   const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
   const dy = inputs.dy as tf.Tensor4D;
@@ -205,21 +224,10 @@ const depthwiseBackpropInput = composedKernel((inputs, attrs) => {
   const wp = w + left + right;
   if (m === 1 && dh === 1 && dw === 1) {
     // dxPad = full correlation of dy (spread out by the stride) with the filter turned by 180°.
-    let spread: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      spread = dy
-        .reshape([n, oh, 1, ow, 1, c])
-        .pad([
-          [0, 0],
-          [0, 0],
-          [0, sh - 1],
-          [0, 0],
-          [0, sw - 1],
-          [0, 0],
-        ])
-        .reshape([n, oh * sh, ow * sw, c])
-        .slice([0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]) as tf.Tensor4D;
-    }
+    const spread =
+      sh > 1 || sw > 1
+        ? spreadByStride(dy, sh, sw).slice([0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c])
+        : dy;
     const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
     const padded = spread.pad([
       [0, 0],
@@ -247,19 +255,7 @@ const depthwiseBackpropInput = composedKernel((inputs, attrs) => {
         tf.mul(dy5, filter.slice([i, j, 0, 0], [1, 1, c, m]).reshape([c, m])),
         4,
       ) as tf.Tensor4D;
-      if (sh > 1 || sw > 1) {
-        part = part
-          .reshape([n, oh, 1, ow, 1, c])
-          .pad([
-            [0, 0],
-            [0, 0],
-            [0, sh - 1],
-            [0, 0],
-            [0, sw - 1],
-            [0, 0],
-          ])
-          .reshape([n, oh * sh, ow * sw, c]);
-      }
+      if (sh > 1 || sw > 1) part = spreadByStride(part, sh, sw);
       const rowsAfter = hp - i * dh - part.shape[1];
       const colsAfter = wp - j * dw - part.shape[2];
       let placed = part.pad([
