@@ -1,8 +1,26 @@
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { AppError } from '../api/errors.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
 
 export type { Database };
+
+const statements = new WeakMap<Database, Map<string, Statement<unknown[], unknown>>>();
+
+/**
+ * The statement for this SQL on this database, compiled once and reused. Repositories run the same few
+ * queries many times (the patient list runs several per patient), and compiling costs more than running.
+ * Statements here are only run with get/all/run, never left mid-iteration, so sharing one is safe.
+ */
+export function prepared<P extends unknown[] = unknown[], R = unknown>(
+  db: Database,
+  sql: string,
+): Statement<P, R> {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare<unknown[], unknown>(sql)));
+  return statement as unknown as Statement<P, R>;
+}
 
 /** Opens (creating if needed) the clinic database and brings its schema up to date. */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database {

@@ -1,6 +1,6 @@
 import type { Eye, FundusImage } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 import { latestResultForImage } from './results-repo.ts';
 import { latestReviewForResult } from './reviews-repo.ts';
 
@@ -54,13 +54,13 @@ function toFundusImage(db: Database, row: ImageRow): FundusImage {
 }
 
 export function getImage(db: Database, id: number): FundusImage {
-  const row = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
+  const row = prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE id = ?').get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
   return toFundusImage(db, row);
 }
 
 export function getStoredImage(db: Database, id: number): StoredImage {
-  const row = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
+  const row = prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE id = ?').get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
   return {
     id: row.id,
@@ -73,37 +73,34 @@ export function getStoredImage(db: Database, id: number): StoredImage {
 }
 
 export function findImage(db: Database, visitId: number, eye: Eye, sha256: string): FundusImage | null {
-  const row = db
-    .prepare<[number, Eye, string], ImageRow>(
-      'SELECT * FROM images WHERE visit_id = ? AND eye = ? AND sha256 = ?',
-    )
-    .get(visitId, eye, sha256);
+  const row = prepared<[number, Eye, string], ImageRow>(
+    db,
+    'SELECT * FROM images WHERE visit_id = ? AND eye = ? AND sha256 = ?',
+  ).get(visitId, eye, sha256);
   return row ? toFundusImage(db, row) : null;
 }
 
 export function listImagesForVisit(db: Database, visitId: number): FundusImage[] {
-  return db
-    .prepare<[number], ImageRow>('SELECT * FROM images WHERE visit_id = ? ORDER BY eye, imported_at')
+  return prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE visit_id = ? ORDER BY eye, imported_at')
     .all(visitId)
     .map((row) => toFundusImage(db, row));
 }
 
 export function insertImage(db: Database, image: NewImage, now: Date = new Date()): number {
-  const info = db
-    .prepare(
-      `INSERT INTO images (visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at)
+  const info = prepared(
+    db,
+    `INSERT INTO images (visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      image.visitId,
-      image.eye,
-      image.fileName,
-      image.sha256,
-      image.mimeType,
-      image.width,
-      image.height,
-      image.thumbnailSha256,
-      now.toISOString(),
-    );
+  ).run(
+    image.visitId,
+    image.eye,
+    image.fileName,
+    image.sha256,
+    image.mimeType,
+    image.width,
+    image.height,
+    image.thumbnailSha256,
+    now.toISOString(),
+  );
   return Number(info.lastInsertRowid);
 }

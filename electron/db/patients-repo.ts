@@ -1,6 +1,6 @@
 import type { NewPatient, Patient, PatientUpdate } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 
 interface PatientRow {
   id: number;
@@ -43,32 +43,29 @@ function escapeLike(text: string): string {
 export function listPatients(db: Database, query = ''): Patient[] {
   const q = query.trim();
   const rows = q
-    ? db
-        .prepare<[string, string], PatientRow>(
-          `${SELECT} WHERE p.name LIKE ? ESCAPE '\\' OR p.clinic_id LIKE ? ESCAPE '\\'
+    ? prepared<[string, string], PatientRow>(
+        db,
+        `${SELECT} WHERE p.name LIKE ? ESCAPE '\\' OR p.clinic_id LIKE ? ESCAPE '\\'
            ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
-        )
-        .all(`%${escapeLike(q)}%`, `%${escapeLike(q)}%`)
-    : db
-        .prepare<[], PatientRow>(
-          `${SELECT} ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
-        )
-        .all();
+      ).all(`%${escapeLike(q)}%`, `%${escapeLike(q)}%`)
+    : prepared<[], PatientRow>(
+        db,
+        `${SELECT} ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
+      ).all();
   return rows.map(toPatient);
 }
 
 export function getPatient(db: Database, id: number): Patient {
-  const row = db.prepare<[number], PatientRow>(`${SELECT} WHERE p.id = ?`).get(id);
+  const row = prepared<[number], PatientRow>(db, `${SELECT} WHERE p.id = ?`).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No patient with id ${id}.`);
   return toPatient(row);
 }
 
 function assertClinicIdFree(db: Database, clinicId: string, exceptId = 0): void {
-  const existing = db
-    .prepare<[string, number], { id: number; name: string }>(
-      'SELECT id, name FROM patients WHERE clinic_id = ? AND id != ?',
-    )
-    .get(clinicId, exceptId);
+  const existing = prepared<[string, number], { id: number; name: string }>(
+    db,
+    'SELECT id, name FROM patients WHERE clinic_id = ? AND id != ?',
+  ).get(clinicId, exceptId);
   if (existing)
     throw new AppError(
       'CONFLICT',
@@ -90,12 +87,11 @@ function fields(input: NewPatient) {
 
 export function createPatient(db: Database, input: NewPatient, now: Date = new Date()): Patient {
   assertClinicIdFree(db, input.clinicId);
-  const info = db
-    .prepare(
-      `INSERT INTO patients (clinic_id, name, date_of_birth, sex, diabetes_type, diagnosis_year, notes, created_at)
+  const info = prepared(
+    db,
+    `INSERT INTO patients (clinic_id, name, date_of_birth, sex, diabetes_type, diagnosis_year, notes, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(...fields(input), now.toISOString());
+  ).run(...fields(input), now.toISOString());
   return getPatient(db, Number(info.lastInsertRowid));
 }
 
@@ -103,7 +99,8 @@ export function createPatient(db: Database, input: NewPatient, now: Date = new D
 export function updatePatient(db: Database, input: PatientUpdate, now: Date = new Date()): Patient {
   getPatient(db, input.id);
   assertClinicIdFree(db, input.clinicId, input.id);
-  db.prepare(
+  prepared(
+    db,
     `UPDATE patients SET clinic_id = ?, name = ?, date_of_birth = ?, sex = ?, diabetes_type = ?,
        diagnosis_year = ?, notes = ?, updated_at = ? WHERE id = ?`,
   ).run(...fields(input), now.toISOString(), input.id);
@@ -112,6 +109,6 @@ export function updatePatient(db: Database, input: PatientUpdate, now: Date = ne
 
 /** The patient with this clinic ID (case-insensitive, as stored), or null. */
 export function findPatientByClinicId(db: Database, clinicId: string): Patient | null {
-  const row = db.prepare<[string], PatientRow>(`${SELECT} WHERE p.clinic_id = ?`).get(clinicId);
+  const row = prepared<[string], PatientRow>(db, `${SELECT} WHERE p.clinic_id = ?`).get(clinicId);
   return row ? toPatient(row) : null;
 }

@@ -1,5 +1,5 @@
 import type { GradeResult } from '../api/contract/types.ts';
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 
 /** What the grading service hands over for storage: a result without its database identity. */
 export type NewResult = Omit<GradeResult, 'id' | 'imageId' | 'createdAt' | 'hasHeatmap'> & {
@@ -77,52 +77,52 @@ export function insertResult(
 ): GradeResult {
   const gradable = result.quality.gradable;
   const p = gradable ? result.probabilities : null;
-  const info = db
-    .prepare(
-      `INSERT INTO results (image_id, model_name, model_version, model_validated, preprocessing, backend,
+  const info = prepared(
+    db,
+    `INSERT INTO results (image_id, model_name, model_version, model_validated, preprocessing, backend,
          gradable, quality_reasons, quality_metrics, grade, p0, p1, p2, p3, p4, referable_probability,
          referable_threshold, preview_sha256, heatmap_sha256, decode_ms, preprocess_ms, inference_ms, heatmap_ms,
          total_ms, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      imageId,
-      result.model.name,
-      result.model.version,
-      result.model.validated ? 1 : 0,
-      result.model.preprocessing,
-      result.backend,
-      gradable ? 1 : 0,
-      JSON.stringify(result.quality.reasons),
-      JSON.stringify(result.quality.metrics),
-      gradable ? result.grade : null,
-      p?.[0] ?? null,
-      p?.[1] ?? null,
-      p?.[2] ?? null,
-      p?.[3] ?? null,
-      p?.[4] ?? null,
-      gradable ? result.referableProbability : null,
-      result.referableThreshold,
-      result.previewSha256,
-      gradable ? result.heatmapSha256 : null,
-      result.timings.decodeMs,
-      result.timings.preprocessMs,
-      result.timings.inferenceMs,
-      result.timings.heatmapMs,
-      result.timings.totalMs,
-      now.toISOString(),
-    );
-  const row = db
-    .prepare<[number], ResultRow>('SELECT * FROM results WHERE id = ?')
-    .get(Number(info.lastInsertRowid));
+  ).run(
+    imageId,
+    result.model.name,
+    result.model.version,
+    result.model.validated ? 1 : 0,
+    result.model.preprocessing,
+    result.backend,
+    gradable ? 1 : 0,
+    JSON.stringify(result.quality.reasons),
+    JSON.stringify(result.quality.metrics),
+    gradable ? result.grade : null,
+    p?.[0] ?? null,
+    p?.[1] ?? null,
+    p?.[2] ?? null,
+    p?.[3] ?? null,
+    p?.[4] ?? null,
+    gradable ? result.referableProbability : null,
+    result.referableThreshold,
+    result.previewSha256,
+    gradable ? result.heatmapSha256 : null,
+    result.timings.decodeMs,
+    result.timings.preprocessMs,
+    result.timings.inferenceMs,
+    result.timings.heatmapMs,
+    result.timings.totalMs,
+    now.toISOString(),
+  );
+  const row = prepared<[number], ResultRow>(db, 'SELECT * FROM results WHERE id = ?').get(
+    Number(info.lastInsertRowid),
+  );
   if (!row) throw new Error('result row vanished after insert');
   return toResult(row);
 }
 
 export function latestResultForImage(db: Database, imageId: number): GradeResult | null {
-  const row = db
-    .prepare<[number], ResultRow>('SELECT * FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1')
-    .get(imageId);
+  const row = prepared<[number], ResultRow>(
+    db,
+    'SELECT * FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(imageId);
   return row ? toResult(row) : null;
 }
 
@@ -131,10 +131,9 @@ export function resultFilesForImage(
   db: Database,
   imageId: number,
 ): { preview: string | null; heatmap: string | null } {
-  const row = db
-    .prepare<[number], { preview_sha256: string | null; heatmap_sha256: string | null }>(
-      'SELECT preview_sha256, heatmap_sha256 FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
-    )
-    .get(imageId);
+  const row = prepared<[number], { preview_sha256: string | null; heatmap_sha256: string | null }>(
+    db,
+    'SELECT preview_sha256, heatmap_sha256 FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(imageId);
   return { preview: row?.preview_sha256 ?? null, heatmap: row?.heatmap_sha256 ?? null };
 }

@@ -1,6 +1,6 @@
 import type { Review, ReviewInput } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 
 interface ReviewRow {
   id: number;
@@ -27,9 +27,10 @@ function toReview(row: ReviewRow): Review {
 }
 
 export function latestReviewForResult(db: Database, resultId: number): Review | null {
-  const row = db
-    .prepare<[number], ReviewRow>('SELECT * FROM reviews WHERE result_id = ? ORDER BY id DESC LIMIT 1')
-    .get(resultId);
+  const row = prepared<[number], ReviewRow>(
+    db,
+    'SELECT * FROM reviews WHERE result_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(resultId);
   return row ? toReview(row) : null;
 }
 
@@ -38,23 +39,23 @@ export function latestReviewForResult(db: Database, resultId: number): Review | 
  * override and must say why. A later review supersedes an earlier one; both stay in the table.
  */
 export function insertReview(db: Database, input: ReviewInput, now: Date = new Date()): Review {
-  const result = db
-    .prepare<[number], { grade: number | null }>('SELECT grade FROM results WHERE id = ?')
-    .get(input.resultId);
+  const result = prepared<[number], { grade: number | null }>(
+    db,
+    'SELECT grade FROM results WHERE id = ?',
+  ).get(input.resultId);
   if (!result) throw new AppError('NOT_FOUND', `No result with id ${input.resultId}.`);
   const action = input.grade === result.grade ? 'accept' : 'override';
   const reason = input.reason?.trim() ?? '';
   if (action === 'override' && reason.length === 0)
     throw new AppError('INVALID_INPUT', 'Give a reason when your grade differs from the model’s.');
-  const info = db
-    .prepare(
-      `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+  const info = prepared(
+    db,
+    `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(input.resultId, result.grade, input.grade, action, reason, input.reviewer.trim(), now.toISOString());
-  const row = db
-    .prepare<[number], ReviewRow>('SELECT * FROM reviews WHERE id = ?')
-    .get(Number(info.lastInsertRowid));
+  ).run(input.resultId, result.grade, input.grade, action, reason, input.reviewer.trim(), now.toISOString());
+  const row = prepared<[number], ReviewRow>(db, 'SELECT * FROM reviews WHERE id = ?').get(
+    Number(info.lastInsertRowid),
+  );
   if (!row) throw new Error('review row vanished after insert');
   return toReview(row);
 }
@@ -63,18 +64,17 @@ export function insertReview(db: Database, input: ReviewInput, now: Date = new D
 export function unreviewedResults(
   db: Database,
 ): { resultId: number; imageId: number; visitId: number; visitDate: string; patientId: number }[] {
-  return db
-    .prepare<
-      [],
-      { resultId: number; imageId: number; visitId: number; visitDate: string; patientId: number }
-    >(
-      `SELECT r.id AS resultId, i.id AS imageId, v.id AS visitId, v.date AS visitDate, v.patient_id AS patientId
+  return prepared<
+    [],
+    { resultId: number; imageId: number; visitId: number; visitDate: string; patientId: number }
+  >(
+    db,
+    `SELECT r.id AS resultId, i.id AS imageId, v.id AS visitId, v.date AS visitDate, v.patient_id AS patientId
        FROM results r
        JOIN images i ON i.id = r.image_id
        JOIN visits v ON v.id = i.visit_id
        WHERE r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
          AND NOT EXISTS (SELECT 1 FROM reviews WHERE result_id = r.id)
        ORDER BY v.date, i.imported_at, i.id`,
-    )
-    .all();
+  ).all();
 }

@@ -1,17 +1,18 @@
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 
 /** Site settings, stored as JSON values by key. */
 export function getSetting<T>(db: Database, key: string): T | null {
-  const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+  const row = prepared<[string], { value: string }>(db, 'SELECT value FROM settings WHERE key = ?').get(key);
   return row ? (JSON.parse(row.value) as T) : null;
 }
 
 export function setSetting(db: Database, key: string, value: unknown): void {
   if (value === null || value === undefined) {
-    db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    prepared(db, 'DELETE FROM settings WHERE key = ?').run(key);
     return;
   }
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   ).run(key, JSON.stringify(value));
 }

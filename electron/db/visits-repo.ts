@@ -1,6 +1,6 @@
 import type { NewVisit, Visit } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
-import type { Database } from './database.ts';
+import { prepared, type Database } from './database.ts';
 import { getPatient } from './patients-repo.ts';
 
 interface VisitRow {
@@ -24,14 +24,13 @@ function toVisit(row: VisitRow): Visit {
 }
 
 export function getVisit(db: Database, id: number): Visit {
-  const row = db.prepare<[number], VisitRow>('SELECT * FROM visits WHERE id = ?').get(id);
+  const row = prepared<[number], VisitRow>(db, 'SELECT * FROM visits WHERE id = ?').get(id);
   if (!row) throw new AppError('NOT_FOUND', `No visit with id ${id}.`);
   return toVisit(row);
 }
 
 export function listVisits(db: Database, patientId: number): Visit[] {
-  return db
-    .prepare<[number], VisitRow>('SELECT * FROM visits WHERE patient_id = ? ORDER BY date DESC')
+  return prepared<[number], VisitRow>(db, 'SELECT * FROM visits WHERE patient_id = ? ORDER BY date DESC')
     .all(patientId)
     .map(toVisit);
 }
@@ -42,24 +41,27 @@ export function listVisits(db: Database, patientId: number): Visit[] {
  */
 export function createVisit(db: Database, input: NewVisit, now: Date = new Date()): Visit {
   getPatient(db, input.patientId);
-  const existing = db
-    .prepare<[number, string], VisitRow>('SELECT * FROM visits WHERE patient_id = ? AND date = ?')
-    .get(input.patientId, input.date);
+  const existing = prepared<[number, string], VisitRow>(
+    db,
+    'SELECT * FROM visits WHERE patient_id = ? AND date = ?',
+  ).get(input.patientId, input.date);
   if (existing) {
-    db.prepare(
+    prepared(
+      db,
       `UPDATE visits SET operator = CASE WHEN operator = '' THEN ? ELSE operator END,
          camera = CASE WHEN camera = '' THEN ? ELSE camera END WHERE id = ?`,
     ).run(input.operator ?? '', input.camera ?? '', existing.id);
     return getVisit(db, existing.id);
   }
-  const info = db
-    .prepare('INSERT INTO visits (patient_id, date, operator, camera, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(input.patientId, input.date, input.operator ?? '', input.camera ?? '', now.toISOString());
+  const info = prepared(
+    db,
+    'INSERT INTO visits (patient_id, date, operator, camera, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(input.patientId, input.date, input.operator ?? '', input.camera ?? '', now.toISOString());
   return getVisit(db, Number(info.lastInsertRowid));
 }
 
 export function updateVisit(db: Database, id: number, operator: string, camera: string): Visit {
   getVisit(db, id);
-  db.prepare('UPDATE visits SET operator = ?, camera = ? WHERE id = ?').run(operator, camera, id);
+  prepared(db, 'UPDATE visits SET operator = ?, camera = ? WHERE id = ?').run(operator, camera, id);
   return getVisit(db, id);
 }
