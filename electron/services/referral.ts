@@ -63,34 +63,25 @@ function judge(image: FundusImage): Judged | null {
 export function eyeOutcome(eye: Eye, images: readonly FundusImage[]): EyeOutcome {
   const judged = images
     .filter((image) => image.eye === eye)
-    .map((image) => ({ image, judged: judge(image) }))
-    .filter((j): j is { image: FundusImage; judged: Judged } => j.judged !== null);
-  const reviewed = judged.length > 0 && judged.every((j) => j.judged.source === 'clinician');
-  if (judged.length === 0)
-    return { eye, category: 'missing', grade: null, source: null, raisedByReferableFlag: false, reviewed };
-  const graded = judged.filter((j) => j.judged.grade !== null);
+    .map(judge)
+    .filter((j): j is Judged => j !== null);
+  const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician');
+  const base = { eye, grade: null, raisedByReferableFlag: false, reviewed };
+  if (judged.length === 0) return { ...base, category: 'missing', source: null };
+  const graded = judged.filter((j): j is Judged & { grade: number } => j.grade !== null);
   if (graded.length === 0) {
     // Every photograph of the eye is ungradable: a second one means re-imaging did not help.
-    const category: ReferralCategory = judged.length > 1 ? 'ungradable_again' : 'ungradable';
-    return {
-      eye,
-      category,
-      grade: null,
-      source: judged[0]!.judged.source,
-      raisedByReferableFlag: false,
-      reviewed,
-    };
+    const category = judged.length > 1 ? 'ungradable_again' : 'ungradable';
+    return { ...base, category, source: judged[0]!.source };
   }
   // Several gradable photographs of one eye: the worst one decides.
-  const worst = graded.reduce((a, b) => ((b.judged.grade ?? 0) > (a.judged.grade ?? 0) ? b : a));
-  const grade = worst.judged.grade ?? 0;
+  const worst = graded.reduce((a, b) => (b.grade > a.grade ? b : a));
   return {
-    eye,
-    category: String(grade) as ReferralCategory,
-    grade,
-    source: worst.judged.source,
-    raisedByReferableFlag: worst.judged.raised,
-    reviewed,
+    ...base,
+    category: String(worst.grade) as ReferralCategory,
+    grade: worst.grade,
+    source: worst.source,
+    raisedByReferableFlag: worst.raised,
   };
 }
 
