@@ -1,10 +1,4 @@
-import type {
-  Eye,
-  ImportImageOutput,
-  NewPatient,
-  NewVisit,
-  PatientDetail,
-} from '../../../electron/api/contract/types.ts';
+import type { Eye, NewPatient, NewVisit, PatientDetail } from '../../../electron/api/contract/types.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { appState } from './app.svelte.ts';
 
@@ -56,23 +50,27 @@ export class PatientPageState {
     return this.imports[`${visitId}:${eye}`] ?? idle();
   }
 
-  async importFile(visitId: number, eye: Eye, file: File): Promise<ImportImageOutput | null> {
+  /**
+   * Grades the photographs dropped on one eye one after another, so the eye shows "grading" until the last
+   * is done and every file's notice or error stays visible.
+   */
+  async importFiles(visitId: number, eye: Eye, files: readonly File[]): Promise<void> {
     const key = `${visitId}:${eye}`;
     this.imports[key] = { busy: true, error: null, notice: null };
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const out = await call('images:import', { visitId, eye, fileName: file.name, bytes });
-      const notices = [
-        out.duplicate ? 'This photograph was already imported for this eye.' : null,
-        out.eyeWarning,
-      ];
-      this.imports[key] = { busy: false, error: null, notice: notices.filter(Boolean).join(' ') || null };
-      await this.load();
-      void appState.refreshReviewCount();
-      return out;
-    } catch (error) {
-      this.imports[key] = { busy: false, error: `${file.name}: ${messageOf(error)}`, notice: null };
-      return null;
+    const notices: string[] = [];
+    const errors: string[] = [];
+    for (const file of files) {
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const out = await call('images:import', { visitId, eye, fileName: file.name, bytes });
+        if (out.duplicate) notices.push(`${file.name}: already imported for this eye.`);
+        if (out.eyeWarning) notices.push(out.eyeWarning);
+        await this.load();
+      } catch (error) {
+        errors.push(`${file.name}: ${messageOf(error)}`);
+      }
     }
+    this.imports[key] = { busy: false, error: errors.join(' ') || null, notice: notices.join(' ') || null };
+    void appState.refreshReviewCount();
   }
 }
