@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS } from '../model/list-images.ts';
+import { IMAGE_EXTENSIONS, hasImageExtension } from '../model/list-images.ts';
 import { seededRandom } from './metrics.ts';
 
 export interface LabelledImage {
@@ -19,7 +19,7 @@ export function patientOf(name: string): string {
 }
 
 function findImageFile(dir: string, name: string): string | null {
-  for (const ext of ['.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp', '.bmp']) {
+  for (const ext of IMAGE_EXTENSIONS) {
     const file = path.join(dir, name + ext);
     if (existsSync(file)) return file;
   }
@@ -63,7 +63,7 @@ export function readGradeFolders(root: string): LabelledImage[] {
     const dir = path.join(root, String(level));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const entry of readdirSync(dir).sort()) {
-      if (!IMAGE_EXTENSIONS.has(path.extname(entry).toLowerCase())) continue;
+      if (!hasImageExtension(entry)) continue;
       const name = entry.replace(/\.[^.]+$/, '');
       images.push({ file: path.join(dir, entry), name, patient: patientOf(name), level });
     }

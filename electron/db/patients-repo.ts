@@ -1,4 +1,4 @@
-import type { NewPatient, Patient, PatientUpdate } from '../api/contract/types.ts';
+import type { NewPatient, Patient, PatientRef, PatientUpdate } from '../api/contract/types.ts';
 import { AppError } from '../api/errors.ts';
 import { prepared, type Database } from './database.ts';
 
@@ -34,6 +34,11 @@ function toPatient(row: PatientRow): Patient {
     updatedAt: row.updated_at,
     lastVisitDate: row.last_visit_date,
   };
+}
+
+/** The few fields that name a patient in a list. */
+export function patientRef(patient: Patient): PatientRef {
+  return { id: patient.id, clinicId: patient.clinicId, name: patient.name };
 }
 
 function escapeLike(text: string): string {

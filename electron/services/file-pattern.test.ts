@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFileNamePattern, hasImageExtension } from './file-pattern.ts';
+import { hasImageExtension } from '../../model/list-images.ts';
+import { compileFileNamePattern } from './file-pattern.ts';
 
 describe('file-name patterns', () => {
   it('reads clinic ID and eye from the default pattern, any case, any image extension', () => {

@@ -5,8 +5,6 @@ import { AppError } from '../api/errors.ts';
 /** A camera export names files like `<clinicId>_<left|right>.jpeg`; sites describe theirs with these tokens. */
 export const DEFAULT_IMPORT_PATTERN = '{clinicId}_{eye}';
 
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'bmp'] as const;
-
 export interface FileNameMatch {
   clinicId: string;
   eye: Eye | null;
@@ -49,9 +47,4 @@ export function compileFileNamePattern(pattern: string): (fileName: string) => F
     const eye: Eye | null = word ? (word === 'left' || word === 'os' ? 'OS' : 'OD') : eyeFromFileName(base);
     return { clinicId, eye };
   };
-}
-
-export function hasImageExtension(fileName: string): boolean {
-  const ext = /\.([^.\\/]+)$/.exec(fileName)?.[1]?.toLowerCase();
-  return ext !== undefined && (IMAGE_EXTENSIONS as readonly string[]).includes(ext);
 }

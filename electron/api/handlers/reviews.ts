@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isReferable } from '../contract/referable.ts';
 import type { ReviewQueueItem } from '../contract/types.ts';
 import { getImage } from '../../db/images-repo.ts';
-import { getPatient } from '../../db/patients-repo.ts';
+import { getPatient, patientRef } from '../../db/patients-repo.ts';
 import { insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty, id } from '../schemas.ts';
@@ -13,10 +13,9 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
     input: empty,
     run(ctx) {
       const items = unreviewedResults(ctx.db).map((row): ReviewQueueItem => {
-        const patient = getPatient(ctx.db, row.patientId);
         const image = getImage(ctx.db, row.imageId);
         return {
-          patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
+          patient: patientRef(getPatient(ctx.db, row.patientId)),
           visitId: row.visitId,
           visitDate: row.visitDate,
           image,
