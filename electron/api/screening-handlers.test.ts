@@ -184,9 +184,9 @@ describe('reviews:queue', () => {
 describe('reviews:submit', () => {
   it('refuses a review without a reviewer or with an impossible grade', async () => {
     for (const input of [
-      { resultId: 1, grade: 2, reviewer: ' ' },
-      { resultId: 1, grade: 5, reviewer: 'Dr K' },
-      { resultId: 1, grade: 1.5, reviewer: 'Dr K' },
+      { resultId: 1, grade: 2, reviewer: ' ', reason: 'r' },
+      { resultId: 1, grade: 5, reviewer: 'Dr K', reason: 'r' },
+      { resultId: 1, grade: 1.5, reviewer: 'Dr K', reason: 'r' },
     ])
       expect(await dispatch('reviews:submit', input)).toMatchObject({
         ok: false,
