@@ -95,6 +95,7 @@ export async function loadModel(dir: string): Promise<DrModel> {
   const size = metadata.inputSize;
   const cam = metadata.heatmap && net instanceof tf.LayersModel ? metadata.heatmap : null;
   const direction = cam ? referableDirection(net as tf.LayersModel, cam.headLayer) : null;
+  const mirrored = metadata.testTimeAugmentation === 'mirror';
 
   return {
     metadata,
@@ -112,19 +113,28 @@ export async function loadModel(dir: string): Promise<DrModel> {
       let result: Prediction = { probabilities: [], heatmap: null };
       // Everything tfjs allocates here is freed by the tidy; only plain arrays leave it.
       tf.tidy(() => {
-        const input = tf.tensor4d(pixels, [1, size, size, 3]);
+        const image = tf.tensor4d(pixels, [1, size, size, 3]);
+        // With mirror averaging the batch is [image, mirrored image]; row 1's maps are mirrored back.
+        const input = mirrored ? tf.concat([image, tf.reverse(image, 2)]) : image;
         const output = net.predict(input) as tf.Tensor | tf.Tensor[];
         const outputs = Array.isArray(output) ? output : [output];
-        const probabilities = Array.from(outputs[0]!.dataSync());
+        const probabilities = Array.from(outputs[0]!.mean(0).dataSync());
         if (!options.heatmap || !cam || !direction) {
           result = { probabilities, heatmap: null };
           return;
         }
         const features = outputs[cam.featureOutput] as tf.Tensor4D;
-        const [, h, w, c] = features.shape;
-        const map = tf
-          .relu(tf.matMul(features.reshape([h * w, c]), direction.reshape([c, 1])))
-          .reshape([h * w]);
+        const [n, h, w, c] = features.shape;
+        const maps = tf
+          .relu(tf.matMul(features.reshape([n * h * w, c]), direction.reshape([c, 1])))
+          .reshape([n, h, w, 1]) as tf.Tensor4D;
+        const aligned = mirrored
+          ? tf.concat([
+              maps.slice([0, 0, 0, 0], [1, -1, -1, -1]),
+              tf.reverse(maps.slice([1, 0, 0, 0], [1, -1, -1, -1]), 2),
+            ])
+          : maps;
+        const map = aligned.mean(0).reshape([h * w]);
         const peak = map.max().dataSync()[0]!;
         const values = (peak > 0 ? map.div(peak) : map).dataSync() as Float32Array;
         result = { probabilities, heatmap: { size: h, values: Float32Array.from(values) } };

@@ -29,6 +29,11 @@ export const modelMetadataSchema = z.object({
       source: z.string(),
     })
     .optional(),
+  /**
+   * Test-time augmentation: 'mirror' averages the probabilities (and heatmaps) of the image and its left–right
+   * mirror image, at twice the inference cost. Chosen on internal validation when the model is made.
+   */
+  testTimeAugmentation: z.enum(['none', 'mirror']).default('none'),
   /** Class activation maps: which output holds the last feature maps, and the dense head that weighs them. */
   heatmap: z
     .object({

@@ -85,8 +85,12 @@ export function featureChannels(backbone: tf.LayersModel): number {
 }
 
 /** The model the app loads: image → [probabilities, feature maps], one graph, pretrained stem + trained tail. */
-export function buildInferenceModel(backbone: tf.LayersModel, head: tf.layers.Layer): tf.LayersModel {
-  const input = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 3], name: 'fundus' });
+export function buildInferenceModel(
+  backbone: tf.LayersModel,
+  head: tf.layers.Layer,
+  inputSize: number = INPUT_SIZE,
+): tf.LayersModel {
+  const input = tf.input({ shape: [inputSize, inputSize, 3], name: 'fundus' });
   const stem = rewire(backbone, input, backbone.layers[0]!.name, CUT_LAYER);
   const features = rewire(backbone, stem, CUT_LAYER, FEATURE_LAYER);
   const pooled = tf.layers.globalAveragePooling2d({ name: 'dr_pool' }).apply(features) as tf.SymbolicTensor;

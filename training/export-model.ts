@@ -29,6 +29,7 @@ export async function exportModel(model: tf.LayersModel, outDir: string, info: E
     description: info.description,
     validation: info.validation,
     operatingPoint: info.operatingPoint,
+    testTimeAugmentation: 'none',
     heatmap: { method: 'cam', featureOutput: 1, featureLayer: FEATURE_LAYER, headLayer: HEAD_LAYER },
   };
   await writeFile(path.join(outDir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);

@@ -64,6 +64,7 @@ export async function writePlaceholderModel(outDir: string): Promise<void> {
       'PLACEHOLDER, NOT VALIDATED: random weights (seed 2017), never trained. Its grades mean nothing. ' +
       'It exists so the app can be built and tested end to end until the trained model ships.',
     validation: null,
+    testTimeAugmentation: 'none',
   };
   await writeFile(path.join(outDir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
   net.dispose();

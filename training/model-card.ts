@@ -30,23 +30,42 @@ const metadata = await read<{
   inputSize: number;
   preprocessing: { id: string };
   operatingPoint?: { threshold: number; targetSensitivity: number; source: string };
+  testTimeAugmentation?: string;
 }>(path.join(dir, 'metadata.json'));
 interface TrainingRecord {
+  /** 'whole-network' for the PyTorch base-model trainer; absent for `npm run train` (late blocks on wasm). */
+  route?: 'whole-network';
   variant?: string;
   backend: string;
   trainImages: number;
   validationImages: number;
   bestEpoch: number;
-  history: EpochRecord[];
+  history: EpochRecord[] | WholeNetworkEpoch[];
+  cameraLooks?: number;
+  trainingSeconds?: number;
+  args?: Record<string, unknown>;
   validation: {
     referableAuc: number;
     kappa: number;
     sensitivity: number;
     specificity: number;
     threshold: number;
+    referableAucWithoutMirror?: number;
+    referableAucWithMirror?: number;
+    testTimeAugmentation?: string;
   };
 }
+/** One epoch of training/base-model/train_base.py. */
+interface WholeNetworkEpoch {
+  epoch: number;
+  trainLoss: number;
+  validationAuc: number;
+  validationAucMirrorAveraged: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
 const training = await read<TrainingRecord>(path.join(dir, 'training.json'));
+const wholeNetwork = training.route === 'whole-network';
 const compare = await Promise.all(values.compare.map((f) => read<TrainingRecord>(f)));
 type EvalFile = Evaluation & {
   set: { name: string };
@@ -63,6 +82,47 @@ const parameters = modelJson.weightsManifest
   .flatMap((g) => g.weights)
   .reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
 
+function lateBlockTraining(t: TrainingRecord): string[] {
+  return [
+    '- Each image cached as three views (as taken, mirrored, random rotation/scale/brightness/contrast); class-weighted',
+    '  cross-entropy over 5 grades plus a referable-DR term; Adam; seeded shuffles and dropout; checkpoint each epoch.',
+    `- Backend: ${t.backend} (missing convolution gradient kernels written for wasm: model/wasm-gradients.ts).`,
+    '',
+    '| epoch | train loss | validation loss | validation referable AUC | validation kappa | seconds |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...(t.history as EpochRecord[]).map(
+      (h) =>
+        `| ${h.epoch}${h.epoch === t.bestEpoch ? ' (kept)' : ''} | ${f3(h.trainLoss)} | ${f3(h.validationLoss)} | ${f3(h.validationAuc)} | ${f3(h.validationKappa)} | ${Math.round(h.seconds)} |`,
+    ),
+  ];
+}
+
+function wholeNetworkTraining(t: TrainingRecord): string[] {
+  const history = t.history as WholeNetworkEpoch[];
+  const rate = history.reduce((s, h) => s + h.imagesPerSecond, 0) / Math.max(1, history.length);
+  const a = t.args ?? {};
+  return [
+    `- Trainer: \`training/base-model/train_base.py\` (a maintainer's tool), ${t.backend}; ${rate.toFixed(1)} training images/s on average,`,
+    `  ${((t.trainingSeconds ?? 0) / 3600).toFixed(2)} h of training in all. The network is rebuilt layer for layer from the tfjs topology the app`,
+    '  loads and its weights are written back into it; a test checks tfjs and PyTorch agree within 1e-4 on real photographs.',
+    `- Inputs: the app's own preprocessing of each photograph at ${metadata.inputSize} px, plus ${t.cameraLooks ?? 0} camera-look variant(s) made before it`,
+    '  (blur, JPEG re-compression, gamma, colour cast, vignetting; one look of each photograph per epoch); then random',
+    '  rotation, scale, mirroring, contrast and brightness on the normalised input.',
+    `- Class-weighted cross-entropy over 5 grades plus a referable-DR term; AdamW, batch ${String(a.batch ?? '?')}, learning rate ${String(a.lr ?? '?')} for the last`,
+    `  blocks falling linearly to ${String(a.early_lr_fraction ?? '?')}× for the first, ${String(a.head_lr ?? '?')} for the head, warm-up then cosine decay; checkpoint each epoch.`,
+    '',
+    '| epoch | train loss | validation referable AUC | with mirror averaging | images/s | minutes |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...history.map(
+      (h) =>
+        `| ${h.epoch}${h.epoch === t.bestEpoch ? ' (kept)' : ''} | ${f3(h.trainLoss)} | ${f3(h.validationAuc)} | ${f3(h.validationAucMirrorAveraged)} | ${h.imagesPerSecond.toFixed(1)} | ${(h.seconds / 60).toFixed(1)} |`,
+    ),
+    '',
+    `Graded again by the app (tfjs, photographs preprocessed from the files): internal-validation AUC ${f3(t.validation.referableAucWithoutMirror ?? Number.NaN)},`,
+    `with mirror averaging ${f3(t.validation.referableAucWithMirror ?? Number.NaN)}; test-time augmentation chosen: ${t.validation.testTimeAugmentation ?? 'none'}.`,
+  ];
+}
+
 const lines = [
   `# Model card: ${metadata.name} ${metadata.version}`,
   '',
@@ -73,12 +133,17 @@ const lines = [
   '## What it is',
   '',
   `- Architecture: MobileNetV2 (${(parameters / 1e6).toFixed(2)} M weights in model.json, batch-norm statistics included; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
-  '  npm package) up to `out_relu` (7 × 7 × 1280), global average pooling, a dense 5-way softmax head (`dr_head`).',
-  '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
+  `  npm package) up to \`out_relu\` (${metadata.inputSize / 32} × ${metadata.inputSize / 32} × 1280), global average pooling, a dense 5-way softmax head (\`dr_head\`).`,
+  wholeNetwork
+    ? '  Every layer was trained on fundus photographs, the first layers with a lower learning rate than the last.'
+    : '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
   `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (fundus circle, canonical`,
   '  square, local-average normalisation; see the README). Same code in the app, the CLI and training.',
   '- Outputs: probabilities of ICDR grades 0–4; referable DR = P(2) + P(3) + P(4); a class activation map of',
   '  referable evidence (head weights of grades 2–4 minus 0–1 over the last feature maps).',
+  metadata.testTimeAugmentation === 'mirror'
+    ? '- Test-time augmentation: the image and its left–right mirror image are graded and their probabilities averaged (chosen on internal validation).'
+    : '- Test-time augmentation: none.',
   metadata.operatingPoint
     ? `- Operating point: referable when P ≥ ${f3(metadata.operatingPoint.threshold)}, chosen for ${Math.round(metadata.operatingPoint.targetSensitivity * 100)}% sensitivity on ${metadata.operatingPoint.source}. Sites can change it.`
     : '- Operating point: none stored.',
@@ -88,16 +153,7 @@ const lines = [
   `- Data: \`../shared/data/eyepacs-256\` (EyePACS, Kaggle 2015 “Diabetic Retinopathy Detection”, research use) and its`,
   '  202 natural-colour copies in `eyepacs-1024-paired`, split by patient (seeded); camera-like sets were never used.',
   `- ${training.trainImages} training images, ${training.validationImages} internal-validation images (held-out eyepacs-256 patients).`,
-  '- Each image cached as three views (as taken, mirrored, random rotation/scale/brightness/contrast); class-weighted',
-  '  cross-entropy over 5 grades plus a referable-DR term; Adam; seeded shuffles and dropout; checkpoint each epoch.',
-  `- Backend: ${training.backend} (missing convolution gradient kernels written for wasm: model/wasm-gradients.ts).`,
-  '',
-  '| epoch | train loss | validation loss | validation referable AUC | validation kappa | seconds |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...training.history.map(
-    (h) =>
-      `| ${h.epoch}${h.epoch === training.bestEpoch ? ' (kept)' : ''} | ${f3(h.trainLoss)} | ${f3(h.validationLoss)} | ${f3(h.validationAuc)} | ${f3(h.validationKappa)} | ${Math.round(h.seconds)} |`,
-  ),
+  ...(wholeNetwork ? wholeNetworkTraining(training) : lateBlockTraining(training)),
   '',
 ];
 if (compare.length) {
