@@ -9,8 +9,25 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const nativeAndMl = ['electron', 'sharp', 'better-sqlite3'];
 const mlPatterns = ['@tensorflow/*', '@tensorflow/**'];
 
-/** Process boundaries, checked on every lint: they are what keeps the sandboxed renderer sandboxed. */
+/**
+ * Rooms and what each may import, checked on every lint (and the rules themselves by lint/boundaries.test.ts):
+ * - domain/    the shared vocabulary: imports nothing, not even a package;
+ * - contract/  the API between renderer and main process: only domain/;
+ * - renderer/  the sandboxed web page: only contract/ and domain/ (and web packages);
+ * - model/, training/  plain Node (image pipeline, inference, training): never app/, electron/ or renderer/;
+ * - app/       the plain Node application (handlers, db, services, http): never electron/ or renderer/;
+ * - electron/  the only room that imports 'electron'.
+ */
+const noElectron = {
+  name: 'electron',
+  message: "Only electron/ (the Electron wiring) imports 'electron'; everything else runs under plain Node.",
+};
 const boundaries = [
+  {
+    files: ['**/*.ts', '**/*.svelte', '**/*.js', '**/*.mjs'],
+    ignores: ['electron/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     rules: {
@@ -27,8 +44,9 @@ const boundaries = [
               message: 'Inference runs in the main process workers, never in the renderer.',
             },
             {
-              regex: '(^|/)(electron/(?!api/contract/)|model/|training/)',
-              message: 'The renderer may import only the API contract (electron/api/contract/).',
+              regex: '(^|/)(electron|app|model|training)/',
+              message:
+                'The renderer may import only the API contract (contract/) and the vocabulary (domain/).',
             },
           ],
         },
@@ -36,7 +54,22 @@ const boundaries = [
     },
   },
   {
-    files: ['electron/api/contract/**/*.ts'],
+    files: ['domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...nativeAndMl, 'zod'],
+          patterns: [
+            { regex: '^(?!\\./)', message: 'domain/ is the shared vocabulary: it imports nothing.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contract/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -45,8 +78,9 @@ const boundaries = [
           paths: [...nodeBuiltins, ...nativeAndMl, 'zod'],
           patterns: [
             {
-              regex: '^(?!\\./)',
-              message: 'The API contract is dependency-free: the renderer imports it.',
+              regex: '^(?!\\./|\\.\\./domain/)',
+              message:
+                'The API contract is dependency-free (the renderer imports it): only domain/ besides itself.',
             },
           ],
         },
@@ -59,13 +93,35 @@ const boundaries = [
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'electron', message: 'model/ and training/ run under plain Node: no Electron imports.' },
-          ],
+          paths: [noElectron],
           patterns: [
             {
-              group: ['**/electron/**', '**/renderer/**'],
+              regex: '(^|/)(electron|app|renderer)/',
               message: 'model/ and training/ must not depend on the app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['app/**/*.ts'],
+    ignores: ['**/*.test.ts', 'app/test-helpers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            {
+              regex: '(^|/)model/(?!index\\.ts$)',
+              message:
+                'app/ uses the model package through model/index.ts only (tests may reach test support).',
+            },
+            {
+              regex: '(^|/)(electron|renderer)/',
+              message:
+                'app/ is plain Node: the Electron wiring (electron/) and the page (renderer/) sit above it.',
             },
           ],
         },

@@ -1,13 +1,17 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { rendererAliases } from './aliases.config.ts';
 
 export default defineConfig({
   // Compiles the renderer's `*.svelte.ts` state classes (runes) so their logic is tested under Node.
   plugins: [svelte({ configFile: './svelte.config.js' })],
-  resolve: { conditions: ['browser'] },
+  resolve: { conditions: ['browser'], alias: rendererAliases },
   test: {
     include: [
-      'electron/**/*.test.ts',
+      'domain/**/*.test.ts',
+      'contract/**/*.test.ts',
+      'app/**/*.test.ts',
+      'lint/**/*.test.ts',
       'model/**/*.test.ts',
       'training/**/*.test.ts',
       'renderer/**/*.test.ts',

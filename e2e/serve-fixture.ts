@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { activeModelDir } from '../model/model-paths.ts';
+import { activeModelDir } from '../model/inference/model-paths.ts';
 
-export { SHARED_DATA } from '../model/test-images.ts';
+export { SHARED_DATA } from '../model/testing/test-images.ts';
 
 /** Name and version of the model the app grades with (resources/models/active.json). */
 export function activeModel(): { name: string; version: string } {
@@ -25,7 +25,7 @@ export interface RunningServer {
 export function startServer(dataDir: string): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/serve-cli.ts', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'app/serve-cli.ts', '--port', '0', '--data-dir', dataDir],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
   );
   let output = '';

@@ -2,10 +2,10 @@
 import { BrowserWindow, app, ipcMain } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createDispatch } from './api/dispatch.ts';
-import { handlers } from './api/handlers/index.ts';
-import { createAppContext } from './services/app-context.ts';
-import { activeModelDir } from './services/paths.ts';
+import { createDispatch } from '../app/api/dispatch.ts';
+import { handlers } from '../app/api/handlers/index.ts';
+import { createAppContext } from '../app/services/app-context.ts';
+import { activeModelDir } from '../app/services/paths.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 import { createMainWindow, hardenSession } from './window.ts';
 

@@ -1,6 +1,6 @@
 // Sandboxed preload: exposes exactly one object, `window.eyenet`, and nothing of Node or Electron.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiInput, ApiOutput, Channel, Envelope, EyenetApi } from './api/contract/types.ts';
+import type { ApiInput, ApiOutput, Channel, Envelope, EyenetApi } from '../contract/index.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 
 const eyenet = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeModelDir } from '../model-paths.ts';
-import { original } from '../test-images.ts';
+import { activeModelDir } from '../inference/model-paths.ts';
+import { original } from '../testing/test-images.ts';
 import { GradingPool } from './grading-pool.ts';
 
 let pool: GradingPool;

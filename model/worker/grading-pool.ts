@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ImageError } from '../image-error.ts';
-import type { GradedImage, ModelInfo } from '../types.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { GradedImage, ModelInfo } from '../inference/types.ts';
 import type { WorkerFailure, WorkerInit, WorkerMessage } from './messages.ts';
 
 export interface GradingPoolOptions {
@@ -27,7 +27,7 @@ interface Slot {
 
 function rebuildError(failure: WorkerFailure): Error {
   if (failure.code === 'IMAGE_UNREADABLE' || failure.code === 'IMAGE_TOO_LARGE') {
-    return new ImageError(failure.code, failure.message);
+    return new AppError(failure.code, failure.message);
   }
   const error = new Error(failure.message);
   error.name = failure.name;

@@ -1,7 +1,7 @@
 // Worker-thread entry: owns one tfjs backend and one model, grades photographs posted to it.
 // Heavy work lives here so the thread that serves the UI never blocks on decoding or inference.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createGrader } from '../grader.ts';
+import { createGrader } from '../inference/grader.ts';
 import type { WorkerFailure, WorkerInit, WorkerMessage, WorkerRequest } from './messages.ts';
 
 function toFailure(error: unknown): WorkerFailure {

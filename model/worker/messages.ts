@@ -1,4 +1,4 @@
-import type { GradedImage, ModelInfo } from '../types.ts';
+import type { GradedImage, ModelInfo } from '../inference/types.ts';
 
 export interface WorkerInit {
   modelDir: string;

@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { EyenetApi } from '../../electron/api/contract/types.ts';
+import type { EyenetApi } from '$contract/index.ts';
 
 declare global {
   interface Window {

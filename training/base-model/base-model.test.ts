@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../model/backend.ts';
-import { loadModel } from '../../model/load-model.ts';
-import { activeModelDir } from '../../model/model-paths.ts';
-import { preprocess } from '../../model/preprocess.ts';
-import { ORIGINALS_DIR, original } from '../../model/test-images.ts';
-import { mirror } from '../views.ts';
+import { initBackend } from '../../model/inference/backend.ts';
+import { loadModel } from '../../model/inference/load-model.ts';
+import { activeModelDir } from '../../model/inference/model-paths.ts';
+import { preprocess } from '../../model/preprocess/preprocess.ts';
+import { ORIGINALS_DIR, original } from '../../model/testing/test-images.ts';
+import { mirror } from '../data/views.ts';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { SHARED_DATA } from '../../model/test-images.ts';
-import { readKaggleLabels, splitByPatient, type LabelledImage } from '../dataset.ts';
+import { SHARED_DATA } from '../../model/testing/test-images.ts';
+import { readKaggleLabels, splitByPatient, type LabelledImage } from '../data/dataset.ts';
 
 /** Where the base model's training photographs are read from (the defaults of the maintainer's tools). */
 export const BASE_DATA = {

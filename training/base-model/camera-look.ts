@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { seededRandom } from '../metrics.ts';
+import { seededRandom } from '../evaluate/metrics.ts';
 
 /**
  * Camera-look augmentation: makes a training photograph look as another camera would have taken it, before

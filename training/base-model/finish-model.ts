@@ -4,23 +4,24 @@
 // trainer's best epoch (weights written back into the tfjs topology) into a model folder the app loads.
 // Internal validation is graded again here by the app's own code (preprocessing from the photographs, tfjs
 // inference), and only that set chooses the test-time augmentation and the operating point.
+import { GRADE_NAMES, argmax, referableProbability } from '../../domain/grades.ts';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../../model/backend.ts';
-import { loadModel } from '../../model/load-model.ts';
-import { ICDR_LABELS, type ModelMetadata } from '../../model/metadata.ts';
-import { PIPELINE_PARAMS, PREPROCESSING_ID, preprocess } from '../../model/preprocess.ts';
-import { FEATURE_LAYER, HEAD_LAYER } from '../backbone.ts';
+import { initBackend } from '../../model/inference/backend.ts';
+import { loadModel } from '../../model/inference/load-model.ts';
+import type { ModelMetadata } from '../../model/inference/metadata.ts';
+import { PIPELINE_PARAMS, PREPROCESSING_ID, preprocess } from '../../model/preprocess/preprocess.ts';
+import { FEATURE_LAYER, HEAD_LAYER } from '../fine-tune/backbone.ts';
 import {
   binaryCounts,
   binaryMetrics,
   quadraticWeightedKappa,
   rocAuc,
   thresholdForSensitivity,
-} from '../metrics.ts';
+} from '../evaluate/metrics.ts';
 import { progressBar } from '../progress.ts';
-import { mirror } from '../views.ts';
+import { mirror } from '../data/views.ts';
 import { baseSplit } from './base-split.ts';
 
 const { values } = parseArgs({
@@ -75,7 +76,7 @@ const metadata: ModelMetadata = {
   validated: false,
   format: 'layers',
   inputSize: record.inputSize,
-  classLabels: [...ICDR_LABELS],
+  classLabels: [...GRADE_NAMES],
   preprocessing: { id: PREPROCESSING_ID, params: { ...PIPELINE_PARAMS } },
   description:
     'MobileNetV2 (nsfwjs weights), every layer trained on eyepacs-256 (and its natural-colour copies) at ' +
@@ -111,14 +112,12 @@ model.dispose();
 validation = kept;
 
 const labels = validation.map((i) => i.level >= 2);
-const referable = (p: number[]) => p[2]! + p[3]! + p[4]!;
-const argmax = (p: number[]) => p.indexOf(Math.max(...p));
-const aucPlain = rocAuc(labels, plain.map(referable));
-const aucMirror = rocAuc(labels, averaged.map(referable));
+const aucPlain = rocAuc(labels, plain.map(referableProbability));
+const aucMirror = rocAuc(labels, averaged.map(referableProbability));
 const tta =
   values.tta === 'auto' ? (aucMirror > aucPlain ? 'mirror' : 'none') : (values.tta as 'none' | 'mirror');
 const chosen = tta === 'mirror' ? averaged : plain;
-const scores = chosen.map(referable);
+const scores = chosen.map(referableProbability);
 const targetSensitivity = Number(values['target-sensitivity']);
 const threshold = thresholdForSensitivity(labels, scores, targetSensitivity);
 const atThreshold = binaryMetrics(binaryCounts(labels, scores, threshold));

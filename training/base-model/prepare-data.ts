@@ -1,6 +1,6 @@
 // `npm run base-model:prepare -- [--out DIR] [--size N] [--looks N] [--workers N] [--limit N]`
 // Maintainer's tool, step 1 of training the base model (training/base-model/README.md): preprocesses the
-// EyePACS training photographs with the app's own code (model/preprocess.ts) into the arrays the PyTorch
+// EyePACS training photographs with the app's own code (model/preprocess/preprocess.ts) into the arrays the PyTorch
 // trainer reads, and writes the starting network (nsfwjs MobileNetV2 + a new head) as a tfjs layers model.
 // The split is the one `npm run train` makes (same seed and fraction, paired patients on the training side),
 // so internal-validation figures compare with the models trained before.
@@ -8,13 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../model/model-paths.ts';
-import { preprocess } from '../../model/preprocess.ts';
-import { buildHead, buildInferenceModel, featureChannels, loadMobileNetV2 } from '../backbone.ts';
-import type { LabelledImage } from '../dataset.ts';
+import { projectRoot } from '../../model/inference/model-paths.ts';
+import { preprocess } from '../../model/preprocess/preprocess.ts';
+import { buildHead, buildInferenceModel, featureChannels, loadMobileNetV2 } from '../fine-tune/backbone.ts';
+import type { LabelledImage } from '../data/dataset.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
-import { saveLayersModel } from '../save-layers-model.ts';
-import { seedOf } from '../views.ts';
+import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
+import { seedOf } from '../data/views.ts';
 import { BASE_DATA, baseSplit } from './base-split.ts';
 import { applyCameraLook, randomCameraLook } from './camera-look.ts';
 

@@ -1,10 +1,4 @@
-import type {
-  ApiInput,
-  ApiOutput,
-  Channel,
-  ErrorCode,
-  EyenetApi,
-} from '../../../electron/api/contract/types.ts';
+import type { ApiInput, ApiOutput, Channel, ErrorCode, EyenetApi } from '$contract/index.ts';
 import { createHttpApi, takeToken } from './http-api.ts';
 
 /** A failed call, carrying the envelope's code and its message for the user. */

@@ -1,23 +1,4 @@
-import type { DiabetesType, Eye } from '../../../electron/api/contract/types.ts';
-
-export const GRADE_NAMES = [
-  'No DR',
-  'Mild NPDR',
-  'Moderate NPDR',
-  'Severe NPDR',
-  'Proliferative DR',
-] as const;
-
-export const EYE_LABELS: Record<Eye, string> = { OD: 'Right eye (OD)', OS: 'Left eye (OS)' };
-
-export const QUALITY_REASONS: Record<string, string> = {
-  no_fundus: 'No fundus found in the photograph',
-  too_dark: 'Too dark',
-  over_exposed: 'Over-exposed',
-  blurred: 'Blurred',
-  small_field: 'Field of view too small',
-  not_fundus: 'Not a fundus photograph',
-};
+import type { DiabetesType } from '$contract/index.ts';
 
 export function percent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;

@@ -1,11 +1,5 @@
-import type {
-  ApiInput,
-  ApiOutput,
-  Channel,
-  Envelope,
-  EyenetApi,
-} from '../../../electron/api/contract/types.ts';
-import { decodeWire, encodeWire } from '../../../electron/api/contract/wire.ts';
+import type { ApiInput, ApiOutput, Channel, Envelope, EyenetApi } from '$contract/index.ts';
+import { decodeWire, encodeWire } from '$contract/wire.ts';
 
 const TOKEN_KEY = 'eyenet.token';
 

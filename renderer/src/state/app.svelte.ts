@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../electron/api/contract/types.ts';
+import type { AppInfo } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
 export type Route =

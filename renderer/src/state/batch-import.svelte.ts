@@ -1,4 +1,4 @@
-import type { Eye, ImportPlanItem, PatientRef } from '../../../electron/api/contract/types.ts';
+import type { Eye, ImportPlanItem, PatientRef } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { todayIso } from '../lib/format.ts';
 import { appState } from './app.svelte.ts';

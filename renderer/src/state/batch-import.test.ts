@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiInput, Channel, ImportPlanItem } from '../../../electron/api/contract/types.ts';
+import type { ApiInput, Channel, ImportPlanItem } from '$contract/index.ts';
 
 // The state class talks to the main process only through `call`; a fake stands in for it here.
 const calls: { channel: Channel; input: unknown }[] = [];

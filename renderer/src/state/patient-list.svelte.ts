@@ -1,4 +1,4 @@
-import type { NewPatient, Patient, PatientListItem } from '../../../electron/api/contract/types.ts';
+import type { NewPatient, Patient, PatientListItem } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
 export class PatientListState {

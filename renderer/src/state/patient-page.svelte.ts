@@ -1,4 +1,4 @@
-import type { Eye, NewPatient, NewVisit, PatientDetail } from '../../../electron/api/contract/types.ts';
+import type { Eye, NewPatient, NewVisit, PatientDetail } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { appState } from './app.svelte.ts';
 

@@ -1,4 +1,4 @@
-import type { ReviewQueueItem } from '../../../electron/api/contract/types.ts';
+import type { ReviewQueueItem } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { appState } from './app.svelte.ts';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Channel, ReviewQueueItem } from '../../../electron/api/contract/types.ts';
+import type { Channel, ReviewQueueItem } from '$contract/index.ts';
 
 const submitted: unknown[] = [];
 let queue: ReviewQueueItem[];

@@ -1,0 +1,20 @@
+import { SCREENING_DISCLAIMER } from '../../../contract/index.ts';
+import type { HandlerGroup } from '../handler.ts';
+import { empty } from '../schemas.ts';
+
+export const appHandlers: HandlerGroup<'app'> = {
+  'app:info': {
+    contract: 'Reads app, model and backend identity; no patient data.',
+    input: empty,
+    run(ctx) {
+      return {
+        appVersion: ctx.appVersion,
+        backend: ctx.grading.backend ?? 'unavailable',
+        model: ctx.grading.model,
+        modelError: ctx.grading.error,
+        dataDir: ctx.dataDir,
+        disclaimer: SCREENING_DISCLAIMER,
+      };
+    },
+  },
+};

@@ -1,0 +1,119 @@
+import type { NewPatient, Patient, PatientRef, PatientUpdate } from '../../contract/index.ts';
+import { AppError } from '../../domain/errors.ts';
+import { prepared, type Database } from './database.ts';
+
+interface PatientRow {
+  id: number;
+  clinic_id: string;
+  name: string;
+  date_of_birth: string | null;
+  sex: Patient['sex'];
+  diabetes_type: Patient['diabetesType'];
+  diagnosis_year: number | null;
+  notes: string;
+  created_at: string;
+  updated_at: string | null;
+  last_visit_date: string | null;
+}
+
+const SELECT = `
+  SELECT p.*, (SELECT MAX(v.date) FROM visits v WHERE v.patient_id = p.id) AS last_visit_date
+  FROM patients p`;
+
+function toPatient(row: PatientRow): Patient {
+  return {
+    id: row.id,
+    clinicId: row.clinic_id,
+    name: row.name,
+    dateOfBirth: row.date_of_birth,
+    sex: row.sex,
+    diabetesType: row.diabetes_type,
+    diagnosisYear: row.diagnosis_year,
+    notes: row.notes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastVisitDate: row.last_visit_date,
+  };
+}
+
+/** The few fields that name a patient in a list. */
+export function patientRef(patient: Patient): PatientRef {
+  return { id: patient.id, clinicId: patient.clinicId, name: patient.name };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function listPatients(db: Database, query = ''): Patient[] {
+  const q = query.trim();
+  const rows = q
+    ? prepared<[string, string], PatientRow>(
+        db,
+        `${SELECT} WHERE p.name LIKE ? ESCAPE '\\' OR p.clinic_id LIKE ? ESCAPE '\\'
+           ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
+      ).all(`%${escapeLike(q)}%`, `%${escapeLike(q)}%`)
+    : prepared<[], PatientRow>(
+        db,
+        `${SELECT} ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
+      ).all();
+  return rows.map(toPatient);
+}
+
+export function getPatient(db: Database, id: number): Patient {
+  const row = prepared<[number], PatientRow>(db, `${SELECT} WHERE p.id = ?`).get(id);
+  if (!row) throw new AppError('NOT_FOUND', `No patient with id ${id}.`);
+  return toPatient(row);
+}
+
+function assertClinicIdFree(db: Database, clinicId: string, exceptId = 0): void {
+  const existing = prepared<[string, number], { id: number; name: string }>(
+    db,
+    'SELECT id, name FROM patients WHERE clinic_id = ? AND id != ?',
+  ).get(clinicId, exceptId);
+  if (existing)
+    throw new AppError(
+      'CONFLICT',
+      `Clinic ID "${clinicId}" already belongs to ${existing.name}. Each patient needs their own clinic ID.`,
+    );
+}
+
+function fields(input: NewPatient) {
+  return [
+    input.clinicId,
+    input.name,
+    input.dateOfBirth ?? null,
+    input.sex ?? null,
+    input.diabetesType ?? null,
+    input.diagnosisYear ?? null,
+    input.notes ?? '',
+  ] as const;
+}
+
+export function createPatient(db: Database, input: NewPatient, now: Date = new Date()): Patient {
+  assertClinicIdFree(db, input.clinicId);
+  const info = prepared(
+    db,
+    `INSERT INTO patients (clinic_id, name, date_of_birth, sex, diabetes_type, diagnosis_year, notes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(...fields(input), now.toISOString());
+  return getPatient(db, Number(info.lastInsertRowid));
+}
+
+/** Replaces every editable field; the clinic ID may change but never to another patient's. */
+export function updatePatient(db: Database, input: PatientUpdate, now: Date = new Date()): Patient {
+  getPatient(db, input.id);
+  assertClinicIdFree(db, input.clinicId, input.id);
+  prepared(
+    db,
+    `UPDATE patients SET clinic_id = ?, name = ?, date_of_birth = ?, sex = ?, diabetes_type = ?,
+       diagnosis_year = ?, notes = ?, updated_at = ? WHERE id = ?`,
+  ).run(...fields(input), now.toISOString(), input.id);
+  return getPatient(db, input.id);
+}
+
+/** The patient with this clinic ID (case-insensitive, as stored), or null. */
+export function findPatientByClinicId(db: Database, clinicId: string): Patient | null {
+  const row = prepared<[string], PatientRow>(db, `${SELECT} WHERE p.clinic_id = ?`).get(clinicId);
+  return row ? toPatient(row) : null;
+}

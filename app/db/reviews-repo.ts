@@ -1,0 +1,80 @@
+import type { Review, ReviewInput } from '../../contract/index.ts';
+import { AppError } from '../../domain/errors.ts';
+import { prepared, type Database } from './database.ts';
+
+interface ReviewRow {
+  id: number;
+  result_id: number;
+  model_grade: number | null;
+  clinician_grade: number | null;
+  action: Review['action'];
+  reason: string;
+  reviewer: string;
+  reviewed_at: string;
+}
+
+function toReview(row: ReviewRow): Review {
+  return {
+    id: row.id,
+    resultId: row.result_id,
+    modelGrade: row.model_grade,
+    clinicianGrade: row.clinician_grade,
+    action: row.action,
+    reason: row.reason,
+    reviewer: row.reviewer,
+    reviewedAt: row.reviewed_at,
+  };
+}
+
+export function latestReviewForResult(db: Database, resultId: number): Review | null {
+  const row = prepared<[number], ReviewRow>(
+    db,
+    'SELECT * FROM reviews WHERE result_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(resultId);
+  return row ? toReview(row) : null;
+}
+
+/**
+ * Records a clinician's decision on a result. Agreeing with the model is an accept; any other grade is an
+ * override and must say why. A later review supersedes an earlier one; both stay in the table.
+ */
+export function insertReview(db: Database, input: ReviewInput, now: Date = new Date()): Review {
+  const result = prepared<[number], { grade: number | null }>(
+    db,
+    'SELECT grade FROM results WHERE id = ?',
+  ).get(input.resultId);
+  if (!result) throw new AppError('NOT_FOUND', `No result with id ${input.resultId}.`);
+  const action = input.grade === result.grade ? 'accept' : 'override';
+  const reason = input.reason?.trim() ?? '';
+  if (action === 'override' && reason.length === 0)
+    throw new AppError('INVALID_INPUT', 'Give a reason when your grade differs from the model’s.');
+  const info = prepared(
+    db,
+    `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(input.resultId, result.grade, input.grade, action, reason, input.reviewer.trim(), now.toISOString());
+  const row = prepared<[number], ReviewRow>(db, 'SELECT * FROM reviews WHERE id = ?').get(
+    Number(info.lastInsertRowid),
+  );
+  if (!row) throw new Error('review row vanished after insert');
+  return toReview(row);
+}
+
+/** Latest results (one per image) that no clinician has reviewed yet, with where they belong. */
+export function unreviewedResults(
+  db: Database,
+): { resultId: number; imageId: number; visitId: number; visitDate: string; patientId: number }[] {
+  return prepared<
+    [],
+    { resultId: number; imageId: number; visitId: number; visitDate: string; patientId: number }
+  >(
+    db,
+    `SELECT r.id AS resultId, i.id AS imageId, v.id AS visitId, v.date AS visitDate, v.patient_id AS patientId
+       FROM results r
+       JOIN images i ON i.id = r.image_id
+       JOIN visits v ON v.id = i.visit_id
+       WHERE r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM reviews WHERE result_id = r.id)
+       ORDER BY v.date, i.imported_at, i.id`,
+  ).all();
+}

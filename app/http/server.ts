@@ -1,0 +1,158 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeWire, encodeWire } from '../../contract/wire.ts';
+import type { Envelope } from '../../contract/index.ts';
+import type { Dispatch } from '../api/dispatch.ts';
+import { MAX_IMAGE_BYTES } from '../api/handlers/images.ts';
+import { CONTENT_SECURITY_POLICY } from '../security.ts';
+import { readStaticFile } from './static-files.ts';
+
+export const TOKEN_HEADER = 'x-eyenet-token';
+/** Base64 grows the largest accepted photograph by a third; leave room for the JSON around it. */
+const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES * 1.34) + 64 * 1024;
+
+export interface ApiServerOptions {
+  dispatch: Dispatch;
+  token: string;
+  /** The built renderer (dist/renderer); null serves the API only. */
+  staticDir: string | null;
+}
+
+const BASE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
+  res.writeHead(status, { ...BASE_HEADERS, 'content-type': contentType });
+  res.end(body);
+}
+
+function sendEnvelope(res: ServerResponse, status: number, envelope: Envelope<unknown>): void {
+  send(res, status, 'application/json; charset=utf-8', encodeWire(envelope));
+}
+
+function tokenMatches(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Only our own loopback origin: refuses DNS-rebinding (wrong Host) and cross-site pages (wrong Origin). */
+function sameLoopbackOrigin(req: IncomingMessage, port: number): boolean {
+  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!req.headers.host || !allowedHosts.includes(req.headers.host)) return false;
+  const origin = req.headers.origin;
+  return origin === undefined || allowedHosts.some((h) => origin === `http://${h}`);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The handler map over HTTP for running the real UI in a browser: `POST /api/<area:action>` with the
+ * per-run token in a header, JSON in and out. Static files of the renderer are served without the token
+ * (they hold no data); every API call needs it.
+ */
+export function createApiServer(options: ApiServerOptions): Server {
+  const server = createServer((req, res) => {
+    const port = (server.address() as AddressInfo | null)?.port ?? 0;
+    handle(req, res, port).catch((error: unknown) => {
+      console.error('[http] request failed', error);
+      if (!res.headersSent)
+        sendEnvelope(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error.' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+    if (!sameLoopbackOrigin(req, port)) {
+      sendEnvelope(res, 403, {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'Requests must come from this machine.' },
+      });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        sendEnvelope(res, 405, { ok: false, error: { code: 'FORBIDDEN', message: 'Use POST.' } });
+        return;
+      }
+      const token = req.headers[TOKEN_HEADER];
+      if (!tokenMatches(Array.isArray(token) ? token[0] : token, options.token)) {
+        sendEnvelope(res, 401, {
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' },
+        });
+        return;
+      }
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        sendEnvelope(res, 415, {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: 'Send application/json.' },
+        });
+        return;
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        sendEnvelope(res, 413, {
+          ok: false,
+          error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request is too large.' },
+        });
+        return;
+      }
+      let input: unknown;
+      try {
+        input = body.length ? decodeWire(body) : {};
+      } catch {
+        sendEnvelope(res, 400, {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: 'The body is not valid JSON.' },
+        });
+        return;
+      }
+      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+      sendEnvelope(res, 200, await options.dispatch(channel, input));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+      return;
+    }
+    const file = options.staticDir ? await readStaticFile(options.staticDir, url.pathname) : null;
+    if (!file) {
+      send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+      return;
+    }
+    send(res, 200, file.contentType, file.body);
+  }
+
+  return server;
+}
+
+/** Listens on the loopback interface only; port 0 picks a free one. */
+export function listenOnLoopback(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

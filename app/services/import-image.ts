@@ -1,0 +1,73 @@
+import { EYE_LABELS } from '../../domain/eye.ts';
+import { eyeFromFileName } from '../../domain/eye.ts';
+import type { Eye, ImportImageInput, ImportImageOutput } from '../../contract/index.ts';
+import { AppError } from '../../domain/errors.ts';
+import { findImage, getImage, insertImage } from '../db/images-repo.ts';
+import { insertResult } from '../db/results-repo.ts';
+import { referableThresholdInForce } from '../db/settings-repo.ts';
+import { getVisit } from '../db/visits-repo.ts';
+import type { AppContext } from './app-context.ts';
+import { sha256Hex } from './image-store.ts';
+
+function eyeWarning(chosen: Eye, fileName: string): string | null {
+  const named = eyeFromFileName(fileName);
+  if (!named || named === chosen) return null;
+  return `The file name says ${EYE_LABELS[named].toLowerCase()}, but it was imported as the ${EYE_LABELS[chosen].toLowerCase()}. Check the eye.`;
+}
+
+/**
+ * Imports one photograph into a visit: grade it (which also proves it is a readable image), store the
+ * original, thumbnail and model preview by content, then record image and result in one transaction.
+ * Files are written before the rows that point at them, so a crash leaves at worst an unreferenced file.
+ */
+export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
+  getVisit(ctx.db, input.visitId);
+  const eye = input.eye ?? eyeFromFileName(input.fileName);
+  if (!eye)
+    throw new AppError(
+      'INVALID_INPUT',
+      `Choose the eye for ${input.fileName}: its name does not say left or right.`,
+    );
+  const warning = eyeWarning(eye, input.fileName);
+  const sha256 = sha256Hex(input.bytes);
+  const existing = findImage(ctx.db, input.visitId, eye, sha256);
+  if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
+
+  const graded = await ctx.grading.grade(input.bytes);
+  const [original, thumbnail, preview, heatmap] = await Promise.all([
+    ctx.store.put(input.bytes, sha256),
+    ctx.store.put(graded.thumbnailJpeg),
+    ctx.store.put(graded.previewPng),
+    graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
+  ]);
+  const stored = ctx.db.transaction(() => {
+    // A concurrent import of the same photograph may have landed while this one was grading.
+    const raced = findImage(ctx.db, input.visitId, eye, original.sha256);
+    if (raced) return { id: raced.id, duplicate: true };
+    const id = insertImage(ctx.db, {
+      visitId: input.visitId,
+      eye,
+      fileName: input.fileName,
+      sha256: original.sha256,
+      mimeType: graded.mimeType,
+      width: graded.width,
+      height: graded.height,
+      thumbnailSha256: thumbnail.sha256,
+    });
+    insertResult(ctx.db, id, {
+      quality: graded.quality,
+      grade: graded.grade,
+      probabilities: graded.probabilities,
+      referableProbability: graded.referableProbability,
+      // The site's operating point, when it set one, is what this result is judged at (and recorded).
+      referableThreshold: referableThresholdInForce(ctx.db, graded.referableThreshold),
+      model: graded.model,
+      backend: graded.backend,
+      timings: graded.timings,
+      previewSha256: preview.sha256,
+      heatmapSha256: heatmap?.sha256 ?? null,
+    });
+    return { id, duplicate: false };
+  })();
+  return { image: getImage(ctx.db, stored.id), duplicate: stored.duplicate, eyeWarning: warning };
+}

@@ -1,0 +1,103 @@
+import type {
+  Eye,
+  EyeOutcome,
+  FundusImage,
+  ReferralCategory,
+  ReferralPolicy,
+  VisitOutcome,
+} from '../../contract/index.ts';
+import { isReferable } from '../../domain/referable.ts';
+import type { Database } from '../db/database.ts';
+import { SETTING_KEYS } from '../db/settings-keys.ts';
+import { getSetting } from '../db/settings-repo.ts';
+
+/**
+ * ICDR / AAO screening practice: no DR or mild NPDR → rescreen in 12 months; moderate → refer within
+ * 3 months; severe or proliferative → refer urgently; ungradable → re-image, and refer when the eye stays
+ * ungradable after re-imaging. A site may change this in settings.
+ */
+export const DEFAULT_REFERRAL_POLICY: ReferralPolicy = {
+  '0': { action: 'rescreen', months: 12 },
+  '1': { action: 'rescreen', months: 12 },
+  '2': { action: 'refer', months: 3 },
+  '3': { action: 'refer_urgent', months: null },
+  '4': { action: 'refer_urgent', months: null },
+  ungradable: { action: 'reimage', months: null },
+  ungradable_again: { action: 'refer', months: 3 },
+};
+
+export function referralPolicyInForce(db: Database): ReferralPolicy {
+  return {
+    ...DEFAULT_REFERRAL_POLICY,
+    ...getSetting<Partial<ReferralPolicy>>(db, SETTING_KEYS.referralPolicy),
+  };
+}
+
+/** Worse first: grades 4, 3, 2, then an eye that cannot be judged, then mild and none. */
+const SEVERITY: Record<EyeOutcome['category'], number> = {
+  '4': 7,
+  '3': 6,
+  '2': 5,
+  ungradable_again: 4,
+  ungradable: 3,
+  missing: 3,
+  '1': 1,
+  '0': 0,
+};
+
+interface Judged {
+  grade: number | null;
+  source: 'clinician' | 'model';
+  raised: boolean;
+}
+
+/** One photograph's grade for the referral decision: the clinician's when reviewed, else the model's. */
+function judge(image: FundusImage): Judged | null {
+  const { result, review } = image;
+  if (!result) return null;
+  if (review) return { grade: review.clinicianGrade, source: 'clinician', raised: false };
+  if (result.grade === null) return { grade: null, source: 'model', raised: false };
+  // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag.
+  if (isReferable(result) && result.grade < 2) return { grade: 2, source: 'model', raised: true };
+  return { grade: result.grade, source: 'model', raised: false };
+}
+
+export function eyeOutcome(eye: Eye, images: readonly FundusImage[]): EyeOutcome {
+  const judged = images
+    .filter((image) => image.eye === eye)
+    .map(judge)
+    .filter((j): j is Judged => j !== null);
+  const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician');
+  const base = { eye, grade: null, raisedByReferableFlag: false, reviewed };
+  if (judged.length === 0) return { ...base, category: 'missing', source: null };
+  const graded = judged.filter((j): j is Judged & { grade: number } => j.grade !== null);
+  if (graded.length === 0) {
+    // Every photograph of the eye is ungradable: a second one means re-imaging did not help.
+    const category = judged.length > 1 ? 'ungradable_again' : 'ungradable';
+    return { ...base, category, source: judged[0]!.source };
+  }
+  // Several gradable photographs of one eye: the worst one decides.
+  const worst = graded.reduce((a, b) => (b.grade > a.grade ? b : a));
+  return {
+    ...base,
+    category: String(worst.grade) as ReferralCategory,
+    grade: worst.grade,
+    source: worst.source,
+    raisedByReferableFlag: worst.raised,
+  };
+}
+
+/** The visit's referral and recall: the worse eye decides. */
+export function visitOutcome(images: readonly FundusImage[], policy: ReferralPolicy): VisitOutcome {
+  const eyes = { OD: eyeOutcome('OD', images), OS: eyeOutcome('OS', images) };
+  const worse = SEVERITY[eyes.OS.category] > SEVERITY[eyes.OD.category] ? eyes.OS : eyes.OD;
+  const noPhotos = eyes.OD.category === 'missing' && eyes.OS.category === 'missing';
+  const category = worse.category;
+  return {
+    eyes,
+    decidingEye: noPhotos ? null : worse.eye,
+    category,
+    rule: policy[category === 'missing' ? 'ungradable' : category],
+    final: eyes.OD.reviewed && eyes.OS.reviewed,
+  };
+}

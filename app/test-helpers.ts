@@ -1,0 +1,82 @@
+// Helpers for tests of the main-process code: a private data folder and an app context without Electron.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { activeModelDir } from '../model/inference/model-paths.ts';
+import { openMemoryDatabase, type Database } from './db/database.ts';
+import { insertImage } from './db/images-repo.ts';
+import { insertResult } from './db/results-repo.ts';
+import type { AppContext } from './services/app-context.ts';
+import { createAppContext } from './services/app-context.ts';
+import type { GradingService } from './services/grading-service.ts';
+import { ImageStore } from './services/image-store.ts';
+
+export function tempDir(prefix = 'eyenet-test-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testContext(dataDir: string) {
+  return createAppContext({ dataDir, modelDir: activeModelDir(), appVersion: '0.0.0-test' });
+}
+
+/**
+ * An app context on a private in-memory database with no grading workers, for handler tests that never grade.
+ * `grading` stands in for the service: pass the few fields a test reads.
+ */
+export function memoryContext(grading: Partial<Record<keyof GradingService, unknown>> = {}): AppContext {
+  return {
+    db: openMemoryDatabase(),
+    store: new ImageStore('/nonexistent'),
+    grading: {
+      model: null,
+      backend: null,
+      referableThreshold: null,
+      error: 'not started in this test',
+      ...grading,
+    } as unknown as GradingService,
+    dataDir: '/x',
+    appVersion: 't',
+  };
+}
+
+/**
+ * Stores a photograph row and a model result for it without grading anything: `grade` null makes it ungradable.
+ * `referableProbability` defaults to 0.8 for a gradable photo; the operating point is 0.5 unless given.
+ */
+export function insertGradedImage(
+  db: Database,
+  visitId: number,
+  options: {
+    grade: number | null;
+    fileName?: string;
+    referableProbability?: number;
+    referableThreshold?: number;
+  },
+): { imageId: number; resultId: number } {
+  const { grade } = options;
+  const fileName = options.fileName ?? `photo-${Math.random()}.jpeg`;
+  const imageId = insertImage(db, {
+    visitId,
+    eye: 'OD',
+    fileName,
+    sha256: `sha-${fileName}`,
+    mimeType: 'image/jpeg',
+    width: 10,
+    height: 10,
+    thumbnailSha256: null,
+  });
+  const result = insertResult(db, imageId, {
+    quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
+    grade,
+    probabilities: grade === null ? null : [0.2, 0.2, 0.2, 0.2, 0.2],
+    referableProbability: grade === null ? null : (options.referableProbability ?? 0.8),
+    referableThreshold: options.referableThreshold ?? 0.5,
+    model: { name: 'm', version: '1', validated: false, preprocessing: 'p' },
+    backend: 'wasm',
+    timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },
+    previewSha256: null,
+    heatmapSha256: null,
+  });
+  return { imageId, resultId: result.id };
+}

@@ -1,0 +1,20 @@
+// The app itself: version, backend, model, disclaimer.
+
+import type { ModelInfo } from '../domain/results.ts';
+
+export interface AppInfo {
+  appVersion: string;
+  backend: string;
+  model: ModelInfo | null;
+  modelError: string | null;
+  dataDir: string;
+  disclaimer: string;
+}
+
+export const SCREENING_DISCLAIMER =
+  'EyeNet is a screening aid, not a diagnosis. Every result must be reviewed by a qualified clinician.';
+
+/** Channels of the app area. */
+export interface AppApi {
+  'app:info': { input: Record<string, never>; output: AppInfo };
+}

@@ -1,0 +1,62 @@
+// The one API contract between the renderer and the main process, composed from one file per area. Both
+// transports (Electron IPC through the preload, and loopback HTTP for `npm run serve`) carry exactly these
+// channels, inputs and outputs. Dependency-free on purpose: the renderer imports it, so it must never pull in
+// Node, Electron or native code; it may import the shared vocabulary (domain/), which imports nothing.
+import type { AppApi } from './app.ts';
+import type { Envelope } from './envelope.ts';
+import type { ImagesApi } from './images.ts';
+import type { ImportsApi } from './imports.ts';
+import type { PatientsApi } from './patients.ts';
+import type { ReviewsApi } from './reviews.ts';
+import type { SettingsApi } from './settings.ts';
+import type { VisitsApi } from './visits.ts';
+
+export type { Eye } from '../domain/eye.ts';
+export type { QualityVerdict, QualityReason } from '../domain/quality.ts';
+export type { ModelInfo, Timings, GradeOutcome } from '../domain/results.ts';
+export * from './app.ts';
+export * from './envelope.ts';
+export * from './images.ts';
+export * from './imports.ts';
+export * from './patients.ts';
+export * from './referral.ts';
+export * from './refs.ts';
+export * from './reviews.ts';
+export * from './settings.ts';
+export * from './visits.ts';
+
+/** Every channel: its input and output. Adding a channel here forces a handler and a test update. */
+export interface ApiSchema
+  extends AppApi, PatientsApi, VisitsApi, SettingsApi, ImportsApi, ImagesApi, ReviewsApi {}
+
+export type Channel = keyof ApiSchema;
+
+export type ApiInput<C extends Channel> = ApiSchema[C]['input'];
+
+export type ApiOutput<C extends Channel> = ApiSchema[C]['output'];
+
+/** The object the renderer sees as `window.eyenet`, whichever transport is behind it. */
+export interface EyenetApi {
+  invoke<C extends Channel>(channel: C, input: ApiInput<C>): Promise<Envelope<ApiOutput<C>>>;
+}
+
+export const CHANNELS = [
+  'app:info',
+  'patients:list',
+  'patients:create',
+  'patients:get',
+  'patients:update',
+  'visits:create',
+  'visits:update',
+  'settings:get',
+  'settings:update',
+  'imports:plan',
+  'images:import',
+  'images:file',
+  'reviews:queue',
+  'reviews:submit',
+] as const satisfies readonly Channel[];
+
+/** Compile-time proof that CHANNELS lists every channel of ApiSchema. */
+export const CHANNELS_COMPLETE: [Exclude<Channel, (typeof CHANNELS)[number]>] extends [never] ? true : never =
+  true;

@@ -1,0 +1,52 @@
+// Referral and recall: the policy, and what it decides per eye and per visit.
+
+import type { Eye } from '../domain/eye.ts';
+
+/** The screening categories a referral policy maps to an action. `ungradable_again`: still ungradable after re-imaging. */
+export type ReferralCategory = '0' | '1' | '2' | '3' | '4' | 'ungradable' | 'ungradable_again';
+
+export const REFERRAL_CATEGORIES: readonly ReferralCategory[] = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  'ungradable',
+  'ungradable_again',
+];
+
+export type ReferralAction = 'rescreen' | 'refer' | 'refer_urgent' | 'reimage';
+
+export interface ReferralRule {
+  action: ReferralAction;
+  /** Rescreen or refer within this many months; null for urgent referral and re-imaging. */
+  months: number | null;
+}
+
+export type ReferralPolicy = Record<ReferralCategory, ReferralRule>;
+
+export interface EyeOutcome {
+  eye: Eye;
+  /** `missing`: no photograph of this eye in the visit (treated like an ungradable eye). */
+  category: ReferralCategory | 'missing';
+  /** The grade that decides: the clinician's when reviewed, else the model's; null when ungradable or missing. */
+  grade: number | null;
+  source: 'clinician' | 'model' | null;
+  /**
+   * True when an unreviewed model grade below 2 was raised to 2 because the referable-DR probability
+   * reached the operating point: the flag refers, it is never silently ignored.
+   */
+  raisedByReferableFlag: boolean;
+  /** Every photograph of this eye in the visit has a clinician review. */
+  reviewed: boolean;
+}
+
+export interface VisitOutcome {
+  eyes: Record<Eye, EyeOutcome>;
+  /** The worse eye, which decides referral and recall; null when neither eye has a photograph. */
+  decidingEye: Eye | null;
+  category: ReferralCategory | 'missing';
+  rule: ReferralRule;
+  /** Both eyes photographed and every photograph reviewed by a clinician. */
+  final: boolean;
+}

@@ -1,0 +1,42 @@
+// Clinician review of model results.
+
+import type { FundusImage } from './images.ts';
+import type { PatientRef } from './refs.ts';
+
+/** A clinician's decision on one model result. The model's grade is kept beside it, never overwritten. */
+export interface Review {
+  id: number;
+  resultId: number;
+  /** The model's grade at the time of review (null: the model found the photograph ungradable). */
+  modelGrade: number | null;
+  /** The clinician's grade (null: the clinician agrees the photograph is ungradable). */
+  clinicianGrade: number | null;
+  action: 'accept' | 'override';
+  reason: string;
+  reviewer: string;
+  reviewedAt: string;
+}
+
+export interface ReviewInput {
+  resultId: number;
+  /** The clinician's grade; null confirms the photograph as ungradable. */
+  grade: number | null;
+  /** Required when the grade differs from the model's. */
+  reason?: string;
+  reviewer: string;
+}
+
+export interface ReviewQueueItem {
+  patient: PatientRef;
+  visitId: number;
+  visitDate: string;
+  image: FundusImage;
+  /** Flagged referable at the operating point the result was graded with. */
+  referable: boolean;
+}
+
+/** Channels of the reviews area. */
+export interface ReviewsApi {
+  'reviews:queue': { input: Record<string, never>; output: ReviewQueueItem[] };
+  'reviews:submit': { input: ReviewInput; output: Review };
+}

@@ -1,0 +1,30 @@
+// Site settings: operating point, referral policy, import file-name pattern.
+
+import type { ReferralPolicy } from './referral.ts';
+
+export interface SiteSettings {
+  /** The site's referable-DR operating point, or null to use the model's. */
+  referableThreshold: number | null;
+  /** The model's own operating point (chosen on its validation data), for comparison. */
+  modelReferableThreshold: number | null;
+  /** Referral and recall per screening category, as this site practises it. */
+  referralPolicy: ReferralPolicy;
+  /** ICDR/AAO-based defaults, for "reset". */
+  defaultReferralPolicy: ReferralPolicy;
+  /** How batch-import file names name the patient and eye, e.g. `{clinicId}_{eye}`. */
+  importPattern: string;
+}
+
+export interface SettingsUpdate {
+  referableThreshold?: number | null;
+  /** null restores the default. */
+  referralPolicy?: ReferralPolicy | null;
+  /** null restores the default. */
+  importPattern?: string | null;
+}
+
+/** Channels of the settings area. */
+export interface SettingsApi {
+  'settings:get': { input: Record<string, never>; output: SiteSettings };
+  'settings:update': { input: SettingsUpdate; output: SiteSettings };
+}

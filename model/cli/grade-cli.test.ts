@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activeModelName, projectRoot } from '../inference/model-paths.ts';
+import { ORIGINALS_DIR } from '../testing/test-images.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'model/cli/grade-cli.ts', ...args],
+      {
+        cwd: projectRoot(),
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm run grade', () => {
+  it('prints one JSON line per photograph, an error line for a bad file, and exits non-zero', async () => {
+    copyFileSync(path.join(ORIGINALS_DIR, '16_left.jpeg'), path.join(dir, '16_left.jpeg'));
+    copyFileSync(path.join(ORIGINALS_DIR, '178_left.jpeg'), path.join(dir, 'P9_right.jpeg'));
+    writeFileSync(path.join(dir, 'broken.jpeg'), 'this is not a photograph');
+    writeFileSync(path.join(dir, 'notes.txt'), 'folders contribute image files only');
+    const { code, stdout } = await grade([dir, '--json']);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => path.basename(l.file as string))).toEqual([
+      '16_left.jpeg',
+      'broken.jpeg',
+      'P9_right.jpeg',
+    ]);
+    expect(lines[0]).toMatchObject({
+      eye: 'OS',
+      gradable: true,
+      model: { name: activeModelName(), validated: false },
+      backend: expect.any(String),
+      ms: expect.any(Number),
+    });
+    expect(lines[0]?.probabilities).toHaveLength(5);
+    expect(lines[1]).toMatchObject({ error: { code: 'IMAGE_UNREADABLE' } });
+    expect(lines[2]).toMatchObject({ eye: 'OD', gradable: true });
+    expect(code).toBe(1);
+  });
+
+  it('says plainly in human output that the placeholder model is not validated', async () => {
+    const { code, stderr, stdout } = await grade([path.join(ORIGINALS_DIR, '16_left.jpeg')]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('NOT VALIDATED');
+    expect(stdout).toMatch(/16_left\.jpeg\s+OS\s+grade [0-4]/);
+  });
+});

@@ -1,0 +1,8 @@
+// The model package's public face: what the app (app/) may import. The folders read in pipeline order:
+// image/ (decode any file to RGB) → preprocess/ (fundus circle, canonical square, normalisation) → quality/
+// (the gate) → inference/ (load a model, grade, heatmap) → worker/ (grading off the main thread); cli/ holds
+// the command-line tools and testing/ the test support.
+export type { GradedImage, ModelInfo } from './inference/types.ts';
+export { activeModelDir, projectRoot } from './inference/model-paths.ts';
+export { IMAGE_EXTENSIONS, hasImageExtension, listImageFiles } from './image/list-images.ts';
+export { GradingPool, defaultPoolSize, type GradingPoolOptions } from './worker/grading-pool.ts';

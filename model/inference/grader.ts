@@ -1,0 +1,80 @@
+import { argmax, referableProbability } from '../../domain/grades.ts';
+import { initBackend } from './backend.ts';
+import { renderHeatmapPng } from './heatmap.ts';
+import { loadModel, type DrModel } from './load-model.ts';
+import { preprocess } from '../preprocess/preprocess.ts';
+import { assessQuality } from '../quality/quality.ts';
+import type { GradedImage, ModelInfo } from './types.ts';
+
+/** Grades photographs with one model on this thread's backend. */
+export interface Grader {
+  readonly model: ModelInfo;
+  readonly backend: string;
+  /** The model's operating point for referable DR, from its metadata. */
+  readonly referableThreshold: number | null;
+  grade(bytes: Uint8Array): Promise<GradedImage>;
+  dispose(): void;
+}
+
+export interface GraderOptions {
+  /** Compute a class activation map with each grade (default true; the bench times both). */
+  heatmap?: boolean;
+}
+
+export async function createGrader(
+  modelDir: string,
+  options: GraderOptions = { heatmap: true },
+): Promise<Grader> {
+  const backend = await initBackend();
+  const model: DrModel = await loadModel(modelDir);
+  return {
+    model: model.info,
+    backend,
+    referableThreshold: model.metadata.operatingPoint?.threshold ?? null,
+    async grade(bytes) {
+      const start = performance.now();
+      const pre = await preprocess(bytes, model.metadata.inputSize);
+      const quality = assessQuality(pre);
+      let probabilities: number[] | null = null;
+      let heatmapPng: Uint8Array | null = null;
+      let inferenceMs = 0;
+      let heatmapMs = 0;
+      // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.
+      if (quality.gradable) {
+        const t = performance.now();
+        const prediction = model.predict(pre.pixels, { heatmap: options.heatmap });
+        probabilities = prediction.probabilities;
+        inferenceMs = performance.now() - t;
+        if (prediction.heatmap) {
+          heatmapPng = await renderHeatmapPng(prediction.heatmap, model.metadata.inputSize);
+          heatmapMs = performance.now() - t - inferenceMs;
+        }
+      }
+      return {
+        quality,
+        grade: probabilities ? argmax(probabilities) : null,
+        probabilities,
+        referableProbability: probabilities ? referableProbability(probabilities) : null,
+        referableThreshold: model.metadata.operatingPoint?.threshold ?? null,
+        model: model.info,
+        backend,
+        timings: {
+          decodeMs: pre.decodeMs,
+          preprocessMs: pre.preprocessMs,
+          inferenceMs,
+          heatmapMs,
+          totalMs: performance.now() - start,
+        },
+        heatmapPng,
+        width: pre.decoded.width,
+        height: pre.decoded.height,
+        mimeType: pre.decoded.mimeType,
+        previewPng: pre.previewPng,
+        thumbnailJpeg: pre.thumbnailJpeg,
+      };
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}

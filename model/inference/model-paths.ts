@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from this file's place in model/inference/. (Packaged Electron builds pass paths instead.) */
+export function projectRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+/** The model the app grades with: `resources/models/active.json` names its folder. */
+export function activeModelDir(resourcesDir: string = path.join(projectRoot(), 'resources')): string {
+  const pointer = JSON.parse(readFileSync(path.join(resourcesDir, 'models', 'active.json'), 'utf8')) as {
+    model?: unknown;
+  };
+  if (typeof pointer.model !== 'string' || !/^[\w.-]+$/.test(pointer.model)) {
+    throw new Error('resources/models/active.json must name a model folder: { "model": "<name>" }');
+  }
+  return path.join(resourcesDir, 'models', pointer.model);
+}
+
+/** Name of the active model, from its metadata (for tests and messages). */
+export function activeModelName(): string {
+  return (JSON.parse(readFileSync(path.join(activeModelDir(), 'metadata.json'), 'utf8')) as { name: string })
+    .name;
+}

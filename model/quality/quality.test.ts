@@ -1,0 +1,54 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { preprocess } from '../preprocess/preprocess.ts';
+import { assessQuality } from './quality.ts';
+import { blurred, darkened, noiseImage, solidImage, textPageImage } from '../testing/synthetic-images.ts';
+import { original } from '../testing/test-images.ts';
+
+const verdict = async (bytes: Uint8Array) => assessQuality(await preprocess(bytes, 224));
+
+describe('quality gate', () => {
+  it.each(['16_left.jpeg', '10_left.jpeg', '178_left.jpeg', '13_right.jpeg'])(
+    'passes the good photograph %s',
+    async (name) => {
+      expect(await verdict(original(name))).toMatchObject({ gradable: true, reasons: [] });
+    },
+  );
+
+  it.each([
+    ['a black frame', () => solidImage(1600, 1200, [0, 0, 0]), 'no_fundus'],
+    ['a white page', () => solidImage(1600, 1200, [255, 255, 255]), 'not_fundus'],
+    ['a page of text', () => textPageImage(1600, 1200), 'not_fundus'],
+    ['pure noise', () => noiseImage(1600, 1200), 'not_fundus'],
+  ] as const)('rejects %s as %s', async (_name, make, reason) => {
+    expect(await verdict(await make())).toMatchObject({ gradable: false, reasons: [reason] });
+  });
+
+  it('flags a good photograph blurred synthetically', async () => {
+    const result = await verdict(await blurred(original('16_left.jpeg'), 0.005));
+    expect(result.gradable).toBe(false);
+    expect(result.reasons).toContain('blurred');
+  });
+
+  it('flags a good photograph darkened synthetically', async () => {
+    const result = await verdict(await darkened(original('16_left.jpeg'), 0.15));
+    expect(result.reasons).toContain('too_dark');
+  });
+
+  it('flags a blown-out photograph as over-exposed', async () => {
+    const bright = new Uint8Array(await sharp(original('16_left.jpeg')).linear(3, 40).jpeg().toBuffer());
+    expect((await verdict(bright)).reasons).toContain('over_exposed');
+  });
+
+  it('flags a fundus too small to grade', async () => {
+    const tiny = new Uint8Array(await sharp(original('16_left.jpeg')).resize(420).jpeg().toBuffer());
+    expect((await verdict(tiny)).reasons).toContain('small_field');
+  });
+
+  it('keeps the measurements behind the verdict', async () => {
+    const { metrics } = await verdict(original('16_left.jpeg'));
+    expect(Object.keys(metrics)).toEqual(
+      expect.arrayContaining(['meanLuminance', 'sharpness', 'detail', 'fill', 'diameterPx', 'redness']),
+    );
+  });
+});

@@ -1,0 +1,244 @@
+// `npm run model-card -- --model DIR --eval FILE [--eval FILE …] [--compare FILE …] [--previous DIR]`
+// Writes DIR/MODEL_CARD.md from the model's metadata, its training record and evaluation runs. Every figure
+// in the card is copied from a file that `npm run train` or `npm run evaluate` wrote; none is typed in.
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Evaluation } from './evaluation.ts';
+import type { EpochRecord } from '../fine-tune/trainer.ts';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    eval: { type: 'string', multiple: true, default: [] },
+    compare: { type: 'string', multiple: true, default: [] },
+    // The model this one replaces: its stored evaluations on the same sets are shown beside these.
+    previous: { type: 'string' },
+  },
+});
+if (!values.model) {
+  console.error(
+    'Usage: npm run model-card -- --model DIR --eval evaluation.json [--eval …] [--compare training.json …]',
+  );
+  process.exit(2);
+}
+const dir = path.resolve(values.model);
+const read = async <T>(file: string) => JSON.parse(await readFile(file, 'utf8')) as T;
+const metadata = await read<{
+  name: string;
+  version: string;
+  inputSize: number;
+  preprocessing: { id: string };
+  operatingPoint?: { threshold: number; targetSensitivity: number; source: string };
+  testTimeAugmentation?: string;
+}>(path.join(dir, 'metadata.json'));
+interface TrainingRecord {
+  /** 'whole-network' for the PyTorch base-model trainer; absent for `npm run train` (late blocks on wasm). */
+  route?: 'whole-network';
+  variant?: string;
+  backend: string;
+  trainImages: number;
+  validationImages: number;
+  bestEpoch: number;
+  history: EpochRecord[] | WholeNetworkEpoch[];
+  cameraLooks?: number;
+  trainingSeconds?: number;
+  args?: Record<string, unknown>;
+  validation: {
+    referableAuc: number;
+    kappa: number;
+    sensitivity: number;
+    specificity: number;
+    threshold: number;
+    referableAucWithoutMirror?: number;
+    referableAucWithMirror?: number;
+    testTimeAugmentation?: string;
+  };
+}
+/** One epoch of training/base-model/train_base.py. */
+interface WholeNetworkEpoch {
+  epoch: number;
+  trainLoss: number;
+  validationAuc: number;
+  validationAucMirrorAveraged: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+const training = await read<TrainingRecord>(path.join(dir, 'training.json'));
+const wholeNetwork = training.route === 'whole-network';
+const compare = await Promise.all(values.compare.map((f) => read<TrainingRecord>(f)));
+type EvalFile = Evaluation & {
+  set: { name: string };
+  backend: string;
+  date: string;
+  model: { name: string; version: string };
+};
+const evaluations = await Promise.all(values.eval.map((f) => read<EvalFile>(f)));
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+const modelJson = await read<{ weightsManifest: { weights: { shape: number[] }[] }[] }>(
+  path.join(dir, 'model.json'),
+);
+const parameters = modelJson.weightsManifest
+  .flatMap((g) => g.weights)
+  .reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+
+function lateBlockTraining(t: TrainingRecord): string[] {
+  return [
+    '- Each image cached as three views (as taken, mirrored, random rotation/scale/brightness/contrast); class-weighted',
+    '  cross-entropy over 5 grades plus a referable-DR term; Adam; seeded shuffles and dropout; checkpoint each epoch.',
+    `- Backend: ${t.backend} (missing convolution gradient kernels written for wasm: training/fine-tune/wasm-gradients.ts).`,
+    '',
+    '| epoch | train loss | validation loss | validation referable AUC | validation kappa | seconds |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...(t.history as EpochRecord[]).map(
+      (h) =>
+        `| ${h.epoch}${h.epoch === t.bestEpoch ? ' (kept)' : ''} | ${f3(h.trainLoss)} | ${f3(h.validationLoss)} | ${f3(h.validationAuc)} | ${f3(h.validationKappa)} | ${Math.round(h.seconds)} |`,
+    ),
+  ];
+}
+
+function wholeNetworkTraining(t: TrainingRecord): string[] {
+  const history = t.history as WholeNetworkEpoch[];
+  const rate = history.reduce((s, h) => s + h.imagesPerSecond, 0) / Math.max(1, history.length);
+  const a = t.args ?? {};
+  return [
+    `- Trainer: \`training/base-model/train_base.py\` (a maintainer's tool), ${t.backend}; ${rate.toFixed(1)} training images/s on average,`,
+    `  ${((t.trainingSeconds ?? 0) / 3600).toFixed(2)} h of training in all. The network is rebuilt layer for layer from the tfjs topology the app`,
+    '  loads and its weights are written back into it; a test checks tfjs and PyTorch agree within 1e-4 on real photographs.',
+    `- Inputs: the app's own preprocessing of each photograph at ${metadata.inputSize} px, plus ${t.cameraLooks ?? 0} camera-look variant(s) made before it`,
+    '  (blur, JPEG re-compression, gamma, colour cast, vignetting; one look of each photograph per epoch); then random',
+    '  rotation, scale, mirroring, contrast and brightness on the normalised input.',
+    `- Class-weighted cross-entropy over 5 grades plus a referable-DR term; AdamW, batch ${String(a.batch ?? '?')}, learning rate ${String(a.lr ?? '?')} for the last`,
+    `  blocks falling linearly to ${String(a.early_lr_fraction ?? '?')}× for the first, ${String(a.head_lr ?? '?')} for the head, warm-up then cosine decay; checkpoint each epoch.`,
+    '',
+    '| epoch | train loss | validation referable AUC | with mirror averaging | images/s | minutes |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...history.map(
+      (h) =>
+        `| ${h.epoch}${h.epoch === t.bestEpoch ? ' (kept)' : ''} | ${f3(h.trainLoss)} | ${f3(h.validationAuc)} | ${f3(h.validationAucMirrorAveraged)} | ${h.imagesPerSecond.toFixed(1)} | ${(h.seconds / 60).toFixed(1)} |`,
+    ),
+    '',
+    `Graded again by the app (tfjs, photographs preprocessed from the files): internal-validation AUC ${f3(t.validation.referableAucWithoutMirror ?? Number.NaN)},`,
+    `with mirror averaging ${f3(t.validation.referableAucWithMirror ?? Number.NaN)}; test-time augmentation chosen: ${t.validation.testTimeAugmentation ?? 'none'}.`,
+  ];
+}
+
+const lines = [
+  `# Model card: ${metadata.name} ${metadata.version}`,
+  '',
+  '**A screening aid, not a diagnosis.** This model flags fundus photographs that may show referable diabetic',
+  'retinopathy (ICDR grade ≥ 2) for a clinician to review. It is **not validated for clinical use**: its figures',
+  'below fall short of the 0.85 referable-DR AUC target on camera images, and its labels come from single graders.',
+  '',
+  '## What it is',
+  '',
+  `- Architecture: MobileNetV2 (${(parameters / 1e6).toFixed(2)} M weights in model.json, batch-norm statistics included; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
+  `  npm package) up to \`out_relu\` (${metadata.inputSize / 32} × ${metadata.inputSize / 32} × 1280), global average pooling, a dense 5-way softmax head (\`dr_head\`).`,
+  wholeNetwork
+    ? '  Every layer was trained on fundus photographs, the first layers with a lower learning rate than the last.'
+    : '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
+  `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (fundus circle, canonical`,
+  '  square, local-average normalisation; see the README). Same code in the app, the CLI and training.',
+  '- Outputs: probabilities of ICDR grades 0–4; referable DR = P(2) + P(3) + P(4); a class activation map of',
+  '  referable evidence (head weights of grades 2–4 minus 0–1 over the last feature maps).',
+  metadata.testTimeAugmentation === 'mirror'
+    ? '- Test-time augmentation: the image and its left–right mirror image are graded and their probabilities averaged (chosen on internal validation).'
+    : '- Test-time augmentation: none.',
+  metadata.operatingPoint
+    ? `- Operating point: referable when P ≥ ${f3(metadata.operatingPoint.threshold)}, chosen for ${Math.round(metadata.operatingPoint.targetSensitivity * 100)}% sensitivity on ${metadata.operatingPoint.source}. Sites can change it.`
+    : '- Operating point: none stored.',
+  '',
+  '## Training',
+  '',
+  `- Data: \`../shared/data/eyepacs-256\` (EyePACS, Kaggle 2015 “Diabetic Retinopathy Detection”, research use) and its`,
+  '  202 natural-colour copies in `eyepacs-1024-paired`, split by patient (seeded); camera-like sets were never used.',
+  `- ${training.trainImages} training images, ${training.validationImages} internal-validation images (held-out eyepacs-256 patients).`,
+  ...(wholeNetwork ? wholeNetworkTraining(training) : lateBlockTraining(training)),
+  '',
+];
+if (compare.length) {
+  lines.push(
+    '## Variants compared (internal validation, eyepacs-256 held-out patients)',
+    '',
+    '| variant | best epoch | referable AUC | kappa | seconds per epoch |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const t of [training, ...compare]) {
+    const seconds = t.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, t.history.length);
+    lines.push(
+      `| ${t.variant ?? 'fine-tuned'} | ${t.bestEpoch} | ${f3(t.validation.referableAuc)} | ${f3(t.validation.kappa)} | ${Math.round(seconds)} |`,
+    );
+  }
+  lines.push('');
+}
+lines.push(
+  '## Evaluation on camera-like images never trained on',
+  '',
+  'Reproduce with `npm run evaluate -- --images ../shared/data/<set>/images --labels ../shared/data/<set>/trainLabels.csv`.',
+  '',
+);
+lines.push(
+  '| set | images | ungradable | referable (positives) | AUC (95% CI) | sensitivity | specificity | kappa | any-DR accuracy / precision / recall |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+);
+for (const e of evaluations) {
+  const r = e.referable;
+  lines.push(
+    `| ${e.set.name} | ${e.images} | ${e.images - e.gradable} | ${r.positives} | ${f3(r.auc)} (${f3(r.auc95.low)}–${f3(r.auc95.high)}) | ${f3(r.sensitivity)} | ${f3(r.specificity)} | ${f3(e.kappa)} | ${f3(e.anyDr.accuracy)} / ${f3(e.anyDr.precision)} / ${f3(e.anyDr.recall)} |`,
+  );
+}
+lines.push(
+  '',
+  `Sensitivity and specificity at the stored operating point. Evaluated with backend ${evaluations[0]?.backend ?? 'n/a'} on ${evaluations[0]?.date.slice(0, 10) ?? 'n/a'}.`,
+  '',
+);
+if (values.previous) {
+  const previousMeta = await read<{ name: string; version: string }>(
+    path.join(values.previous, 'metadata.json'),
+  );
+  lines.push(
+    `### Against the model it replaces (${previousMeta.name} ${previousMeta.version})`,
+    '',
+    '| set | previous AUC (95% CI) | this AUC (95% CI) | previous sens / spec | this sens / spec |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const e of evaluations) {
+    const file = path.join(values.previous, 'evaluation', `${e.set.name}-evaluation.json`);
+    const before = await read<EvalFile>(file).catch(() => null);
+    if (!before) continue;
+    const [p, r] = [before.referable, e.referable];
+    lines.push(
+      `| ${e.set.name} | ${f3(p.auc)} (${f3(p.auc95.low)}–${f3(p.auc95.high)}) | ${f3(r.auc)} (${f3(r.auc95.low)}–${f3(r.auc95.high)}) | ${f3(p.sensitivity)} / ${f3(p.specificity)} | ${f3(r.sensitivity)} / ${f3(r.specificity)} |`,
+    );
+  }
+  lines.push('');
+}
+await mkdir(path.join(dir, 'evaluation'), { recursive: true });
+for (const [i, e] of evaluations.entries()) {
+  const from = path.dirname(values.eval[i]!);
+  for (const file of ['roc.svg', 'confusion.svg', 'evaluation.json']) {
+    await copyFile(path.join(from, file), path.join(dir, 'evaluation', `${e.set.name}-${file}`));
+  }
+  lines.push(
+    `![ROC ${e.set.name}](evaluation/${e.set.name}-roc.svg) ![Confusion ${e.set.name}](evaluation/${e.set.name}-confusion.svg)`,
+    '',
+  );
+}
+lines.push(
+  '## Known limits',
+  '',
+  '- Trained on images that an unknown earlier pipeline cropped, re-coloured and shrank to 256 px; camera photographs',
+  '  differ, and the normalisation narrows but does not remove the gap. Expect lower figures on other cameras.',
+  '- Evaluation sets are small (tens of referable eyes): the intervals above are wide.',
+  '- Labels are one grader per image and noisy; grades 3 and 4 are rare, so the 5-grade output is least reliable there.',
+  '- Only colour fundus photographs of adults from EyePACS sites; not for other diseases, children, or red-free images.',
+  '- The operating point comes from eyepacs-256 validation images, not camera images: check sensitivity locally.',
+  '',
+  '## Intended use',
+  '',
+  'Offline screening support in a clinic, with every result reviewed by a qualified clinician. Ungradable photographs',
+  '(quality gate) get no grade. Not for diagnosis, treatment decisions, or use without clinician review.',
+  '',
+);
+await writeFile(path.join(dir, 'MODEL_CARD.md'), lines.join('\n'));
+console.log(`wrote ${path.join(dir, 'MODEL_CARD.md')}`);
