@@ -54,6 +54,7 @@ export const CHANNELS = [
   'images:import',
   'images:file',
   'reviews:queue',
+  'reviews:count',
   'reviews:submit',
 ] as const satisfies readonly Channel[];
 

@@ -38,5 +38,6 @@ export interface ReviewQueueItem {
 /** Channels of the reviews area. */
 export interface ReviewsApi {
   'reviews:queue': { input: Record<string, never>; output: ReviewQueueItem[] };
+  'reviews:count': { input: Record<string, never>; output: { count: number } };
   'reviews:submit': { input: ReviewInput; output: Review };
 }

@@ -19,6 +19,7 @@ describe('API channels', () => {
         'settings:update',
         'imports:plan',
         'reviews:queue',
+        'reviews:count',
         'reviews:submit',
       ].sort(),
     );

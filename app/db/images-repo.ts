@@ -1,8 +1,8 @@
 import type { Eye, FundusImage } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
-import { latestResultForImage } from './results-repo.ts';
-import { latestReviewForResult } from './reviews-repo.ts';
+import { RESULT_COLUMNS, toResult, type ResultRow } from './results-repo.ts';
+import { REVIEW_COLUMNS, toReview, type ReviewRow } from './reviews-repo.ts';
 
 interface ImageRow {
   id: number;
@@ -37,8 +37,27 @@ export interface NewImage {
   thumbnailSha256: string | null;
 }
 
-function toFundusImage(db: Database, row: ImageRow): FundusImage {
-  const result = latestResultForImage(db, row.id);
+/**
+ * Images with their latest result and that result's latest review, in one statement: lists never run a query
+ * per image. Result and review columns come back prefixed (`r_`, `rv_`) beside the image's own.
+ */
+const SELECT_IMAGES = `SELECT i.*,
+    ${RESULT_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(', ')},
+    ${REVIEW_COLUMNS.map((c) => `rv.${c} AS rv_${c}`).join(', ')}
+  FROM images i
+  LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
+  LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)`;
+
+type JoinedRow = ImageRow & Record<string, unknown>;
+
+function unprefix<T>(row: JoinedRow, prefix: string, columns: readonly string[]): T | null {
+  if (row[`${prefix}id`] === null) return null;
+  return Object.fromEntries(columns.map((c) => [c, row[`${prefix}${c}`]])) as T;
+}
+
+function toFundusImage(row: JoinedRow): FundusImage {
+  const result = unprefix<ResultRow>(row, 'r_', RESULT_COLUMNS);
+  const review = unprefix<ReviewRow>(row, 'rv_', REVIEW_COLUMNS);
   return {
     id: row.id,
     visitId: row.visit_id,
@@ -48,15 +67,24 @@ function toFundusImage(db: Database, row: ImageRow): FundusImage {
     width: row.width,
     height: row.height,
     importedAt: row.imported_at,
-    result,
-    review: result ? latestReviewForResult(db, result.id) : null,
+    result: result ? toResult(result) : null,
+    review: review ? toReview(review) : null,
   };
 }
 
 export function getImage(db: Database, id: number): FundusImage {
-  const row = prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE id = ?').get(id);
+  const row = prepared<[number], JoinedRow>(db, `${SELECT_IMAGES} WHERE i.id = ?`).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
-  return toFundusImage(db, row);
+  return toFundusImage(row);
+}
+
+/** Several images by id, in one query (ids not found are left out). */
+export function getImages(db: Database, ids: readonly number[]): Map<number, FundusImage> {
+  const rows = prepared<[string], JoinedRow>(
+    db,
+    `${SELECT_IMAGES} WHERE i.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((row) => [row.id, toFundusImage(row)]));
 }
 
 export function getStoredImage(db: Database, id: number): StoredImage {
@@ -73,17 +101,26 @@ export function getStoredImage(db: Database, id: number): StoredImage {
 }
 
 export function findImage(db: Database, visitId: number, eye: Eye, sha256: string): FundusImage | null {
-  const row = prepared<[number, Eye, string], ImageRow>(
+  const row = prepared<[number, Eye, string], JoinedRow>(
     db,
-    'SELECT * FROM images WHERE visit_id = ? AND eye = ? AND sha256 = ?',
+    `${SELECT_IMAGES} WHERE i.visit_id = ? AND i.eye = ? AND i.sha256 = ?`,
   ).get(visitId, eye, sha256);
-  return row ? toFundusImage(db, row) : null;
+  return row ? toFundusImage(row) : null;
 }
 
 export function listImagesForVisit(db: Database, visitId: number): FundusImage[] {
-  return prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE visit_id = ? ORDER BY eye, imported_at')
-    .all(visitId)
-    .map((row) => toFundusImage(db, row));
+  return listImagesForVisits(db, [visitId]).get(visitId) ?? [];
+}
+
+/** The images of several visits in one query, by visit (each visit's in eye and import order). */
+export function listImagesForVisits(db: Database, visitIds: readonly number[]): Map<number, FundusImage[]> {
+  const byVisit = new Map<number, FundusImage[]>(visitIds.map((id) => [id, []]));
+  const rows = prepared<[string], JoinedRow>(
+    db,
+    `${SELECT_IMAGES} WHERE i.visit_id IN (SELECT value FROM json_each(?)) ORDER BY i.eye, i.imported_at`,
+  ).all(JSON.stringify(visitIds));
+  for (const row of rows) byVisit.get(row.visit_id)?.push(toFundusImage(row));
+  return byVisit;
 }
 
 export function insertImage(db: Database, image: NewImage, now: Date = new Date()): number {

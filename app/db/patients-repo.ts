@@ -41,6 +41,15 @@ export function patientRef(patient: Patient): PatientRef {
   return { id: patient.id, clinicId: patient.clinicId, name: patient.name };
 }
 
+/** Name and clinic ID of several patients, in one query. */
+export function getPatientRefs(db: Database, ids: readonly number[]): Map<number, PatientRef> {
+  const rows = prepared<[string], { id: number; clinic_id: string; name: string }>(
+    db,
+    'SELECT id, clinic_id, name FROM patients WHERE id IN (SELECT value FROM json_each(?))',
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((r) => [r.id, { id: r.id, clinicId: r.clinic_id, name: r.name }]));
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

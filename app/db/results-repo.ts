@@ -8,7 +8,7 @@ export type NewResult = Omit<GradeResult, 'id' | 'imageId' | 'createdAt' | 'hasH
   heatmapSha256: string | null;
 };
 
-interface ResultRow {
+export interface ResultRow {
   id: number;
   image_id: number;
   model_name: string;
@@ -37,7 +37,37 @@ interface ResultRow {
   created_at: string;
 }
 
-function toResult(row: ResultRow): GradeResult {
+/** Every column of `results`, for queries that join a result to its image under a prefix. */
+export const RESULT_COLUMNS = [
+  'id',
+  'image_id',
+  'model_name',
+  'model_version',
+  'model_validated',
+  'preprocessing',
+  'backend',
+  'gradable',
+  'quality_reasons',
+  'quality_metrics',
+  'grade',
+  'p0',
+  'p1',
+  'p2',
+  'p3',
+  'p4',
+  'referable_probability',
+  'preview_sha256',
+  'heatmap_sha256',
+  'heatmap_ms',
+  'referable_threshold',
+  'decode_ms',
+  'preprocess_ms',
+  'inference_ms',
+  'total_ms',
+  'created_at',
+] as const satisfies readonly (keyof ResultRow)[];
+
+export function toResult(row: ResultRow): GradeResult {
   const probabilities = row.p0 === null ? null : [row.p0, row.p1, row.p2, row.p3, row.p4].map((p) => p ?? 0);
   return {
     id: row.id,

@@ -2,7 +2,7 @@ import type { Review, ReviewInput } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 
-interface ReviewRow {
+export interface ReviewRow {
   id: number;
   result_id: number;
   model_grade: number | null;
@@ -13,7 +13,19 @@ interface ReviewRow {
   reviewed_at: string;
 }
 
-function toReview(row: ReviewRow): Review {
+/** Every column of `reviews`, for queries that join a review to its result under a prefix. */
+export const REVIEW_COLUMNS = [
+  'id',
+  'result_id',
+  'model_grade',
+  'clinician_grade',
+  'action',
+  'reason',
+  'reviewer',
+  'reviewed_at',
+] as const satisfies readonly (keyof ReviewRow)[];
+
+export function toReview(row: ReviewRow): Review {
   return {
     id: row.id,
     resultId: row.result_id,
@@ -60,6 +72,18 @@ export function insertReview(db: Database, input: ReviewInput, now: Date = new D
   return toReview(row);
 }
 
+/** The latest result of each image, where no clinician has reviewed it yet. */
+const UNREVIEWED = `FROM results r
+       JOIN images i ON i.id = r.image_id
+       JOIN visits v ON v.id = i.visit_id
+       WHERE r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM reviews WHERE result_id = r.id)`;
+
+/** How many results wait for a clinician (the review badge), without reading them. */
+export function countUnreviewed(db: Database): number {
+  return prepared<[], { n: number }>(db, `SELECT count(*) AS n ${UNREVIEWED}`).get()!.n;
+}
+
 /** Latest results (one per image) that no clinician has reviewed yet, with where they belong. */
 export function unreviewedResults(
   db: Database,
@@ -70,11 +94,7 @@ export function unreviewedResults(
   >(
     db,
     `SELECT r.id AS resultId, i.id AS imageId, v.id AS visitId, v.date AS visitDate, v.patient_id AS patientId
-       FROM results r
-       JOIN images i ON i.id = r.image_id
-       JOIN visits v ON v.id = i.visit_id
-       WHERE r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
-         AND NOT EXISTS (SELECT 1 FROM reviews WHERE result_id = r.id)
+       ${UNREVIEWED}
        ORDER BY v.date, i.imported_at, i.id`,
   ).all();
 }

@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 import { openMemoryDatabase } from './database.ts';
 import { getImage } from './images-repo.ts';
 import { createPatient, getPatient, updatePatient } from './patients-repo.ts';
-import { insertReview, unreviewedResults } from './reviews-repo.ts';
+import { countUnreviewed, insertReview, unreviewedResults } from './reviews-repo.ts';
 import { createVisit, updateVisit } from './visits-repo.ts';
 import { insertGradedImage } from '../test-helpers.ts';
 
@@ -94,7 +94,9 @@ describe('reviews', () => {
     const a = gradedImage(v.id, 0);
     const b = gradedImage(v.id, null);
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId, b.resultId]);
+    expect(countUnreviewed(db)).toBe(2);
     insertReview(db, { resultId: b.resultId, grade: null, reviewer: 'Dr K' });
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId]);
+    expect(countUnreviewed(db)).toBe(1);
   });
 });

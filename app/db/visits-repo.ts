@@ -35,6 +35,17 @@ export function listVisits(db: Database, patientId: number): Visit[] {
     .map(toVisit);
 }
 
+/** Each patient's latest visit (by date), for several patients in one query. */
+export function latestVisits(db: Database, patientIds: readonly number[]): Map<number, Visit> {
+  const rows = prepared<[string], VisitRow>(
+    db,
+    `SELECT v.* FROM visits v
+       WHERE v.patient_id IN (SELECT value FROM json_each(?))
+         AND v.id = (SELECT id FROM visits WHERE patient_id = v.patient_id ORDER BY date DESC, id DESC LIMIT 1)`,
+  ).all(JSON.stringify(patientIds));
+  return new Map(rows.map((row) => [row.patient_id, toVisit(row)]));
+}
+
 /**
  * One visit per patient and date: asking again for the same date returns the visit that exists, filling in
  * operator and camera where they were left empty (a batch import adds them to a visit started by hand).

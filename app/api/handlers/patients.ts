@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createPatient, getPatient, listPatients, updatePatient } from '../../db/patients-repo.ts';
-import { listImagesForVisit } from '../../db/images-repo.ts';
-import { listVisits } from '../../db/visits-repo.ts';
+import { listImagesForVisits } from '../../db/images-repo.ts';
+import { latestVisits, listVisits } from '../../db/visits-repo.ts';
 import { referralPolicyInForce, visitOutcome } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { id, isoDate } from '../schemas.ts';
@@ -31,15 +31,26 @@ const newPatient = z.object(patientFields).strict();
 
 export const patientHandlers: HandlerGroup<'patients'> = {
   'patients:list': {
-    contract: 'Reads patient names and IDs matching a search; changes nothing.',
+    contract:
+      'Reads the patients matching a search, each with the outcome of their latest visit; changes nothing.',
     input: z.object({ query: z.string().max(200).optional() }).strict(),
     run(ctx, input) {
       const policy = referralPolicyInForce(ctx.db);
-      return listPatients(ctx.db, input.query).map((patient) => {
-        const last = listVisits(ctx.db, patient.id)[0];
-        if (!last) return { ...patient, lastOutcome: null };
-        const { rule, final } = visitOutcome(listImagesForVisit(ctx.db, last.id), policy);
-        return { ...patient, lastOutcome: { visitDate: last.date, rule, final } };
+      // A fixed number of queries however long the list: patients, their latest visits, those visits' images.
+      const patients = listPatients(ctx.db, input.query);
+      const last = latestVisits(
+        ctx.db,
+        patients.map((p) => p.id),
+      );
+      const images = listImagesForVisits(
+        ctx.db,
+        [...last.values()].map((v) => v.id),
+      );
+      return patients.map((patient) => {
+        const visit = last.get(patient.id);
+        if (!visit) return { ...patient, lastOutcome: null };
+        const { rule, final } = visitOutcome(images.get(visit.id) ?? [], policy);
+        return { ...patient, lastOutcome: { visitDate: visit.date, rule, final } };
       });
     },
   },
@@ -63,11 +74,18 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     run(ctx, input) {
       const patient = getPatient(ctx.db, input.id);
       const policy = referralPolicyInForce(ctx.db);
-      const visits = listVisits(ctx.db, patient.id).map((visit) => {
-        const images = listImagesForVisit(ctx.db, visit.id);
-        return { ...visit, images, outcome: visitOutcome(images, policy) };
-      });
-      return { patient, visits };
+      const visits = listVisits(ctx.db, patient.id);
+      const images = listImagesForVisits(
+        ctx.db,
+        visits.map((v) => v.id),
+      );
+      return {
+        patient,
+        visits: visits.map((visit) => {
+          const own = images.get(visit.id) ?? [];
+          return { ...visit, images: own, outcome: visitOutcome(own, policy) };
+        }),
+      };
     },
   },
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isReferable } from '../../../domain/referable.ts';
 import type { ReviewQueueItem } from '../../../contract/index.ts';
-import { getImage } from '../../db/images-repo.ts';
-import { getPatient, patientRef } from '../../db/patients-repo.ts';
-import { insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
+import { getImages } from '../../db/images-repo.ts';
+import { getPatientRefs } from '../../db/patients-repo.ts';
+import { countUnreviewed, insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty, id } from '../schemas.ts';
 
@@ -12,10 +12,19 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
     contract: 'Reads the unreviewed results with their patients; changes nothing.',
     input: empty,
     run(ctx) {
-      const items = unreviewedResults(ctx.db).map((row): ReviewQueueItem => {
-        const image = getImage(ctx.db, row.imageId);
+      const rows = unreviewedResults(ctx.db);
+      const images = getImages(
+        ctx.db,
+        rows.map((r) => r.imageId),
+      );
+      const patients = getPatientRefs(
+        ctx.db,
+        rows.map((r) => r.patientId),
+      );
+      const items = rows.map((row): ReviewQueueItem => {
+        const image = images.get(row.imageId)!;
         return {
-          patient: patientRef(getPatient(ctx.db, row.patientId)),
+          patient: patients.get(row.patientId)!,
           visitId: row.visitId,
           visitDate: row.visitDate,
           image,
@@ -27,6 +36,13 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
       const rank = (i: ReviewQueueItem) => (i.referable ? 0 : i.image.result?.quality.gradable ? 2 : 1);
       const probability = (i: ReviewQueueItem) => i.image.result?.referableProbability ?? 0;
       return items.sort((a, b) => rank(a) - rank(b) || (a.referable ? probability(b) - probability(a) : 0));
+    },
+  },
+  'reviews:count': {
+    contract: 'Counts the results waiting for a clinician (the review badge); changes nothing.',
+    input: empty,
+    run(ctx) {
+      return { count: countUnreviewed(ctx.db) };
     },
   },
   'reviews:submit': {

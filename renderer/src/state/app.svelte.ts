@@ -28,7 +28,7 @@ export class AppState {
   /** Called after anything that adds or reviews results, so the badge never needs a reload. */
   async refreshReviewCount(): Promise<void> {
     try {
-      this.reviewCount = (await call('reviews:queue', {})).length;
+      this.reviewCount = (await call('reviews:count', {})).count;
     } catch {
       // The badge is a convenience; the review page itself reports errors.
     }

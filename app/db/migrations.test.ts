@@ -1,0 +1,113 @@
+// Upgrade tests in the manner of Signal-Desktop's: build the schema at N−1, insert rows as the app of that
+// version wrote them, migrate to N, and check the rows survived and still mean the same to today's code.
+import type { Database } from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate, openMemoryDatabase, schemaVersion } from './database.ts';
+import { getImage } from './images-repo.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import { getPatient, listPatients } from './patients-repo.ts';
+import { latestResultForImage } from './results-repo.ts';
+import { getVisit } from './visits-repo.ts';
+
+/** A database as the app at schema `version` left it. */
+function databaseAt(version: number): Database {
+  const db = openMemoryDatabase(MIGRATIONS.filter((m) => m.version <= version));
+  expect(schemaVersion(db)).toBe(version);
+  return db;
+}
+
+/** Rows version 1 wrote: a patient, a visit, a graded photograph and an ungradable one. */
+function seedVersion1(db: Database): void {
+  db.exec(`
+    INSERT INTO patients (id, clinic_id, name, date_of_birth, sex, created_at)
+      VALUES (1, 'A-17', 'Ana Silva', '1961-04-02', 'female', '2026-11-20T09:00:00.000Z');
+    INSERT INTO visits (id, patient_id, date, created_at) VALUES (1, 1, '2026-11-20', '2026-11-20T09:01:00.000Z');
+    INSERT INTO images (id, visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at)
+      VALUES (1, 1, 'OD', 'A-17_right.jpeg', '${'a'.repeat(64)}', 'image/jpeg', 3872, 2592, '${'b'.repeat(64)}', '2026-11-20T09:02:00.000Z'),
+             (2, 1, 'OS', 'A-17_left.jpeg', '${'c'.repeat(64)}', 'image/jpeg', 3872, 2592, NULL, '2026-11-20T09:03:00.000Z');
+    INSERT INTO results (id, image_id, model_name, model_version, model_validated, preprocessing, backend, gradable,
+        quality_reasons, quality_metrics, grade, p0, p1, p2, p3, p4, referable_probability, preview_sha256,
+        decode_ms, preprocess_ms, inference_ms, total_ms, created_at)
+      VALUES (1, 1, 'eyenet-mnv2-dr', '1.0.0', 0, 'retina-lan-v1', 'wasm', 1, '[]', '{"sharpness":0.4}', 2,
+              0.1, 0.2, 0.5, 0.15, 0.05, 0.7, NULL, 12, 30, 60, 110, '2026-11-20T09:02:01.000Z'),
+             (2, 2, 'eyenet-mnv2-dr', '1.0.0', 0, 'retina-lan-v1', 'wasm', 0, '["too_dark"]', '{}', NULL,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, 12, 30, 0, 50, '2026-11-20T09:03:01.000Z');
+  `);
+}
+
+describe('migration 2: heatmaps, operating points, settings', () => {
+  it('keeps version-1 results as they were, with no heatmap and no recorded operating point', () => {
+    const db = databaseAt(1);
+    seedVersion1(db);
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 2),
+    );
+    expect(schemaVersion(db)).toBe(2);
+    const row = db
+      .prepare('SELECT heatmap_sha256, heatmap_ms, referable_threshold FROM results WHERE id = 1')
+      .get();
+    expect(row).toEqual({ heatmap_sha256: null, heatmap_ms: 0, referable_threshold: null });
+    expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 0 });
+    // The ungradable result still cannot carry a grade.
+    expect(() => db.exec('UPDATE results SET grade = 1 WHERE id = 2')).toThrow(/CHECK/);
+  });
+});
+
+describe('migration 3: diabetes history, operator and camera, reviews', () => {
+  it('keeps patients, visits and results, which read the same through today’s repositories', () => {
+    const db = databaseAt(2);
+    seedVersion1(db);
+    db.exec(
+      "UPDATE results SET referable_threshold = 0.18, heatmap_sha256 = '" + 'd'.repeat(64) + "' WHERE id = 1",
+    );
+    db.exec(`INSERT INTO settings (key, value) VALUES ('referableThreshold', '0.25')`);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+
+    const patient = getPatient(db, 1);
+    expect(patient).toMatchObject({
+      clinicId: 'A-17',
+      name: 'Ana Silva',
+      dateOfBirth: '1961-04-02',
+      sex: 'female',
+      diabetesType: null,
+      diagnosisYear: null,
+      notes: '',
+      updatedAt: null,
+      lastVisitDate: '2026-11-20',
+    });
+    expect(listPatients(db).map((p) => p.clinicId)).toEqual(['A-17']);
+    expect(getVisit(db, 1)).toMatchObject({ date: '2026-11-20', operator: '', camera: '' });
+
+    const graded = latestResultForImage(db, 1)!;
+    expect(graded).toMatchObject({
+      grade: 2,
+      referableThreshold: 0.18,
+      hasHeatmap: true,
+      model: { name: 'eyenet-mnv2-dr', version: '1.0.0', validated: false },
+      backend: 'wasm',
+    });
+    expect(graded.probabilities).toEqual([0.1, 0.2, 0.5, 0.15, 0.05]);
+    const ungradable = getImage(db, 2);
+    expect(ungradable.result).toMatchObject({
+      grade: null,
+      quality: { gradable: false, reasons: ['too_dark'] },
+    });
+    expect(ungradable.review).toBeNull();
+    expect(db.prepare('SELECT value FROM settings').get()).toEqual({ value: '0.25' });
+  });
+
+  it('adds reviews that keep both grades and refuse an override without a reason', () => {
+    const db = databaseAt(2);
+    seedVersion1(db);
+    migrate(db);
+    const insert = db.prepare(
+      `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+       VALUES (1, 2, ?, ?, ?, 'Dr Rao', '2026-11-21T10:00:00.000Z')`,
+    );
+    expect(() => insert.run(3, 'override', '')).toThrow(/CHECK/);
+    insert.run(3, 'override', 'haemorrhages in four quadrants');
+    expect(getImage(db, 1).review).toMatchObject({ modelGrade: 2, clinicianGrade: 3, reviewer: 'Dr Rao' });
+  });
+});
