@@ -51,5 +51,3 @@ export class AppState {
     this.go({ name: 'settings' });
   }
 }
-
-export const appState = new AppState();

@@ -1,7 +1,7 @@
-import type { Eye, ImportPlanItem, PatientRef } from '$contract/index.ts';
+import type { Eye, ImportPlanItem, Patient, PatientRef } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { todayIso } from '../lib/format.ts';
-import { appState } from './app.svelte.ts';
+import type { StateDeps } from './deps.ts';
 
 export type RowStatus = 'ready' | 'importing' | 'imported' | 'duplicate' | 'skipped' | 'failed' | 'cancelled';
 
@@ -14,7 +14,10 @@ export interface BatchRow {
   message: string | null;
 }
 
-/** Two photographs in flight keep both grading workers busy without flooding the main process. */
+/**
+ * Files sent to the main process at once: two, so the next photograph is uploaded and decoded while one is
+ * being graded, without flooding the main process (which grades with as many workers as it has).
+ */
 const IN_FLIGHT = 2;
 
 /**
@@ -31,8 +34,26 @@ export class BatchImportState {
   phase = $state<'choose' | 'planned' | 'running' | 'done'>('choose');
   cancelling = $state(false);
   error = $state<string | null>(null);
+  /** The site's file-name pattern and every patient, for the page's header and the one-patient choice. */
+  pattern = $state<string | null>(null);
+  allPatients = $state.raw<Patient[]>([]);
+  loadError = $state<string | null>(null);
   /** Kept outside $state: File objects need no reactivity, and the rows index into this list. */
   private files: File[] = [];
+
+  constructor(private readonly deps: StateDeps) {}
+
+  async load(): Promise<void> {
+    try {
+      [this.pattern, this.allPatients] = await Promise.all([
+        call('settings:get', {}).then((s) => s.importPattern),
+        call('patients:list', {}),
+      ]);
+      this.loadError = null;
+    } catch (e) {
+      this.loadError = messageOf(e);
+    }
+  }
 
   readonly total = $derived(this.rows.length);
   readonly ready = $derived(this.rows.filter((r) => r.status === 'ready').length);
@@ -108,7 +129,7 @@ export class BatchImportState {
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, work));
     this.phase = 'done';
-    void appState.refreshReviewCount();
+    this.deps.onResultsChanged();
   }
 
   cancel(): void {

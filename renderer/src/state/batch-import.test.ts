@@ -45,7 +45,7 @@ beforeEach(() => {
 
 describe('batch import', () => {
   it('imports every matched file, records a bad one and goes on, and sums up', async () => {
-    const batch = new BatchImportState();
+    const batch = new BatchImportState({ onResultsChanged: () => {} });
     batch.operator = 'Sam';
     await batch.choose(plan.map((p) => file(p.fileName)));
     expect(batch.phase).toBe('planned');
@@ -77,7 +77,7 @@ describe('batch import', () => {
   });
 
   it('stops before the next file when cancelled, keeping what was imported', async () => {
-    const batch = new BatchImportState();
+    const batch = new BatchImportState({ onResultsChanged: () => {} });
     let release: () => void = () => undefined;
     const done = { duplicate: false, eyeWarning: null, image: { id: 1 } };
     importImpl = (input) =>
@@ -101,7 +101,7 @@ describe('batch import', () => {
   });
 
   it('asks for a patient before planning an all-to-one-patient import', async () => {
-    const batch = new BatchImportState();
+    const batch = new BatchImportState({ onResultsChanged: () => {} });
     batch.mode = 'patient';
     await batch.choose([file('a_left.jpeg')]);
     expect(batch.error).toMatch(/Choose the patient/);

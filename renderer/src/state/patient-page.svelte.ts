@@ -1,6 +1,6 @@
 import type { Eye, NewPatient, NewVisit, PatientDetail } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
-import { appState } from './app.svelte.ts';
+import type { StateDeps } from './deps.ts';
 
 export interface ImportStatus {
   busy: boolean;
@@ -17,7 +17,10 @@ export class PatientPageState {
   /** Per visit and eye (`<visitId>:<eye>`): is a photograph being graded, and how did the last one go. */
   imports = $state<Record<string, ImportStatus>>({});
 
-  constructor(readonly patientId: number) {}
+  constructor(
+    readonly patientId: number,
+    private readonly deps: StateDeps,
+  ) {}
 
   async load(): Promise<void> {
     try {
@@ -71,6 +74,6 @@ export class PatientPageState {
       }
     }
     this.imports[key] = { busy: false, error: errors.join(' ') || null, notice: notices.join(' ') || null };
-    void appState.refreshReviewCount();
+    this.deps.onResultsChanged();
   }
 }

@@ -1,6 +1,6 @@
 import type { ReviewQueueItem } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
-import { appState } from './app.svelte.ts';
+import type { StateDeps } from './deps.ts';
 
 const REVIEWER_KEY = 'eyenet.reviewer';
 
@@ -18,6 +18,8 @@ export class ReviewState {
   reviewer = $state(readReviewer());
 
   readonly current = $derived(this.items[this.index] ?? null);
+
+  constructor(private readonly deps: StateDeps) {}
   readonly modelGrade = $derived(this.current?.image.result?.grade ?? null);
   readonly isOverride = $derived(this.grade !== undefined && this.grade !== this.modelGrade);
 
@@ -88,7 +90,7 @@ export class ReviewState {
       this.error = null;
       // The reviewed result leaves the queue; the one that took its place is shown next.
       await this.load();
-      void appState.refreshReviewCount();
+      this.deps.onResultsChanged();
     } catch (error) {
       this.error = messageOf(error);
     } finally {

@@ -36,7 +36,7 @@ beforeEach(() => {
 
 describe('review queue', () => {
   it('needs a reviewer, accepts the model grade, and needs a reason to override', async () => {
-    const review = new ReviewState();
+    const review = new ReviewState({ onResultsChanged: () => {} });
     review.reviewer = '';
     await review.load();
     await review.accept();
@@ -64,7 +64,7 @@ describe('review queue', () => {
   });
 
   it('skips with next (the result stays queued) and confirms an ungradable photo', async () => {
-    const review = new ReviewState();
+    const review = new ReviewState({ onResultsChanged: () => {} });
     review.reviewer = 'Dr K';
     await review.load();
     review.next();

@@ -1,0 +1,36 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Channel, SiteSettings } from '$contract/index.ts';
+
+let stored: Partial<SiteSettings> = { referableThreshold: null, importPattern: '{clinicId}_{eye}' };
+const calls: [Channel, unknown][] = [];
+vi.mock('../lib/api.ts', () => ({
+  messageOf: (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  call: vi.fn(async (channel: Channel, input: unknown) => {
+    calls.push([channel, input]);
+    if (channel === 'settings:update') stored = { ...stored, ...(input as object) };
+    return stored;
+  }),
+}));
+
+const { SettingsState } = await import('./settings.svelte.ts');
+
+describe('settings page state', () => {
+  it('shows what is stored, refuses an operating point outside 0–1 without saving, saves a valid one', async () => {
+    const page = new SettingsState();
+    await page.load();
+    expect(page.threshold).toBe('');
+    expect(page.pattern).toBe('{clinicId}_{eye}');
+
+    page.threshold = '1.5';
+    await page.submitThreshold();
+    expect(page.savedError).toEqual({ form: 'threshold', message: expect.stringMatching(/between 0 and 1/) });
+    expect(calls.some(([c]) => c === 'settings:update')).toBe(false);
+
+    page.threshold = '0.25';
+    await page.submitThreshold();
+    expect(calls.at(-1)).toEqual(['settings:update', { referableThreshold: 0.25 }]);
+    expect(page.saved).toBe('threshold');
+    expect(page.savedError).toBeNull();
+    expect(page.threshold).toBe('0.25');
+  });
+});
