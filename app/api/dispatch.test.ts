@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../services/app-context.ts';
 import { memoryContext } from '../test-helpers.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -9,12 +9,13 @@ let ctx: AppContext;
 let dispatch: Dispatch;
 const logged: string[] = [];
 
-beforeAll(() => {
+// A fresh in-memory database for every test: no test depends on another's rows.
+beforeEach(() => {
   // Grading is not needed for these channels: no workers start.
   ctx = memoryContext();
   dispatch = createDispatch(handlers, ctx, (message) => logged.push(message));
 });
-afterAll(() => ctx.db.close());
+afterEach(() => ctx.db.close());
 
 describe('dispatch', () => {
   it('answers with an ok envelope', async () => {
@@ -57,6 +58,7 @@ describe('dispatch', () => {
   });
 
   it('passes user-facing errors through with their code', async () => {
+    await dispatch('patients:create', { clinicId: 'P-1', name: 'Ada' });
     expect(await dispatch('patients:create', { clinicId: 'p-1', name: 'Dup' })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', message: expect.stringContaining('already belongs to Ada') },

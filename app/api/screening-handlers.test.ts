@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
@@ -10,11 +10,12 @@ import { handlers } from './handlers/index.ts';
 let ctx: AppContext;
 let dispatch: Dispatch;
 
-beforeAll(() => {
+// A fresh in-memory database for every test: no test depends on another's rows.
+beforeEach(() => {
   ctx = memoryContext({ referableThreshold: 0.2 });
   dispatch = createDispatch(handlers, ctx, () => undefined);
 });
-afterAll(() => ctx.db.close());
+afterEach(() => ctx.db.close());
 
 async function value<T>(promise: Promise<unknown>): Promise<T> {
   const envelope = (await promise) as { ok: boolean; value: T; error?: unknown };
@@ -52,6 +53,11 @@ describe('patients:update', () => {
 });
 
 describe('imports:plan', () => {
+  beforeEach(async () => {
+    await value(dispatch('patients:create', { clinicId: '10', name: 'Ann' }));
+    await value(dispatch('patients:create', { clinicId: '13', name: 'Ben' }));
+  });
+
   it('matches file names to registered patients and says why the others are skipped', async () => {
     const plan = await value<
       { fileName: string; patient: { clinicId: string } | null; eye: string | null; problem: string | null }[]

@@ -19,7 +19,6 @@ export interface AppContextOptions {
   appVersion: string;
   /** Bundled worker entry for packaged builds; defaults to the TypeScript source. */
   workerScript?: string;
-  workers?: number;
 }
 
 export function createAppContext(options: AppContextOptions): AppContext & { close(): Promise<void> } {
@@ -28,7 +27,8 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   const store = new ImageStore(path.join(options.dataDir, 'images'));
   const grading = new GradingService({
     modelDir: options.modelDir,
-    size: options.workers ?? 1,
+    // One grading worker: a clinic grades a photograph at a time, and each worker holds a model in memory.
+    size: 1,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });
   return {

@@ -17,14 +17,11 @@ export interface Grader {
 }
 
 export interface GraderOptions {
-  /** Compute a class activation map with each grade (default true; the bench times both). */
+  /** Compute a class activation map with each grade (true unless set false; the bench times both). */
   heatmap?: boolean;
 }
 
-export async function createGrader(
-  modelDir: string,
-  options: GraderOptions = { heatmap: true },
-): Promise<Grader> {
+export async function createGrader(modelDir: string, options: GraderOptions = {}): Promise<Grader> {
   const backend = await initBackend();
   const model: DrModel = await loadModel(modelDir);
   return {
@@ -42,7 +39,7 @@ export async function createGrader(
       // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.
       if (quality.gradable) {
         const t = performance.now();
-        const prediction = model.predict(pre.pixels, { heatmap: options.heatmap });
+        const prediction = model.predict(pre.pixels, { heatmap: options.heatmap ?? true });
         probabilities = prediction.probabilities;
         inferenceMs = performance.now() - t;
         if (prediction.heatmap) {

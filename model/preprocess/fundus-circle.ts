@@ -76,17 +76,8 @@ export function fitCircle(
   return { cx, cy, r: Math.sqrt(r2) };
 }
 
-/**
- * Finds the fundus circle in a small RGB copy of a photograph.
- *
- * The surround is estimated from the frame's corners (outside the circle on every camera we know), the fundus
- * level from its centre, and pixels are lit when their brightest channel clears a threshold between the two,
- * so dim photographs keep their fundus. The circle is fitted to the left and right edges of the lit region on
- * every row — never to top or bottom edges, which are straight where a camera clips the circle — and refitted
- * twice without outliers, so notches and stray light on the rim do not pull it.
- */
-export function findFundusCircle(rgb: Uint8Array, width: number, height: number): FundusCircle {
-  const n = width * height;
+/** Brightest channel of each pixel, and the frame's mean of it. */
+function brightestChannel(rgb: Uint8Array, n: number): { value: Uint8Array; brightness: number } {
   const value = new Uint8Array(n);
   let brightness = 0;
   for (let p = 0; p < n; p++) {
@@ -94,6 +85,11 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
     value[p] = Math.max(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
     brightness += value[p]!;
   }
+  return { value, brightness };
+}
+
+/** The surround's level: the darkest corner patch's upper quartile. */
+function surroundLevel(value: Uint8Array, width: number, height: number): number {
   const patch = Math.max(2, Math.round(Math.min(width, height) * 0.04));
   const cornerLevels: number[] = [];
   for (const [x0, y0] of [
@@ -109,8 +105,11 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
     cornerLevels.push(quantile(values, 0.75));
   }
   cornerLevels.sort((a, b) => a - b);
-  const surround = cornerLevels[0]!;
-  // Median brightness of the central disc, from a histogram (values are 0–255): same value as sorting, faster.
+  return cornerLevels[0]!;
+}
+
+/** Median brightness of the central disc, from a histogram (values are 0–255): same value as sorting, faster. */
+function centreLevel(value: Uint8Array, width: number, height: number): number {
   const centre = new Uint32Array(256);
   let centreCount = 0;
   const cr = Math.min(width, height) * 0.3;
@@ -123,20 +122,15 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
     }
   }
   const medianIndex = Math.round(0.5 * (centreCount - 1));
-  let fundus = 0;
   for (let v = 0, seen = 0; v < 256; v++) {
     seen += centre[v]!;
-    if (seen > medianIndex) {
-      fundus = v;
-      break;
-    }
+    if (seen > medianIndex) return v;
   }
-  const threshold = surround + Math.max(4, 0.2 * (fundus - surround));
+  return 0;
+}
 
-  const lit = new Uint8Array(n);
-  for (let p = 0; p < n; p++) lit[p] = value[p]! > threshold ? 1 : 0;
-
-  // Row edges: the first and last pixel that starts a run of `run` lit pixels.
+/** Left and right edges of the lit region on every row: the first and last pixel starting a run of lit pixels. */
+function rowEdges(lit: Uint8Array, width: number, height: number): { xs: number[]; ys: number[] } {
   const run = Math.max(2, Math.round(width * 0.01));
   const xs: number[] = [];
   const ys: number[] = [];
@@ -168,7 +162,11 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
       ys.push(y);
     }
   }
+  return { xs, ys };
+}
 
+/** A circle fitted to the edge points, then refitted three times without the points far from it. */
+function robustCircle(xs: number[], ys: number[]): { cx: number; cy: number; r: number } | null {
   let circle = fitCircle(xs, ys);
   for (let iteration = 0; circle && iteration < 3; iteration++) {
     const c = circle;
@@ -180,6 +178,30 @@ export function findFundusCircle(rgb: Uint8Array, width: number, height: number)
     const ky = ys.filter((_, i) => keep[i]);
     circle = fitCircle(kx, ky) ?? c;
   }
+  return circle;
+}
+
+/**
+ * Finds the fundus circle in a small RGB copy of a photograph.
+ *
+ * The surround is estimated from the frame's corners (outside the circle on every camera we know), the fundus
+ * level from its centre, and pixels are lit when their brightest channel clears a threshold between the two,
+ * so dim photographs keep their fundus. The circle is fitted to the left and right edges of the lit region on
+ * every row — never to top or bottom edges, which are straight where a camera clips the circle — and refitted
+ * three times without outliers, so notches and stray light on the rim do not pull it.
+ */
+export function findFundusCircle(rgb: Uint8Array, width: number, height: number): FundusCircle {
+  const n = width * height;
+  const { value, brightness } = brightestChannel(rgb, n);
+  const surround = surroundLevel(value, width, height);
+  const fundus = centreLevel(value, width, height);
+  const threshold = surround + Math.max(4, 0.2 * (fundus - surround));
+
+  const lit = new Uint8Array(n);
+  for (let p = 0; p < n; p++) lit[p] = value[p]! > threshold ? 1 : 0;
+
+  const { xs, ys } = rowEdges(lit, width, height);
+  const circle = robustCircle(xs, ys);
   const minRadius = Math.min(width, height) * 0.1;
   const plausible =
     circle !== null &&

@@ -14,7 +14,7 @@ function toFailure(error: unknown): WorkerFailure {
 
 const port = parentPort;
 if (!port) throw new Error('grading-worker must run as a worker thread');
-const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const post = (message: WorkerMessage) => port.postMessage(message);
 
 const { modelDir } = workerData as WorkerInit;
 try {

@@ -51,7 +51,8 @@ export function classWeights(levels: readonly number[]): number[] {
   return raw.map((w) => w / mean);
 }
 
-function batchOf(set: FeatureSet, indices: readonly number[], view: (i: number) => number): tf.Tensor4D {
+/** The cached activations of `indices` (view chosen per image), flat: callers reshape to the tail's input. */
+function batchOf(set: FeatureSet, indices: readonly number[], view: (i: number) => number): tf.Tensor1D {
   const size = set.activationSize;
   const out = new Float32Array(indices.length * size);
   indices.forEach((index, k) => {
@@ -59,8 +60,7 @@ function batchOf(set: FeatureSet, indices: readonly number[], view: (i: number) 
     const start = (index * set.views + v) * size;
     out.set(set.data.subarray(start, start + size), k * size);
   });
-  // Activation shape is [14, 14, 96] for the block_12 cut; derived from the tail's input.
-  return tf.tensor(out) as tf.Tensor4D;
+  return tf.tensor1d(out);
 }
 
 /** Probabilities of the head over pooled tail features; dropout only while training. */
@@ -176,6 +176,38 @@ export async function restoreModel(model: Trainable, file: string): Promise<void
  * history) and keeps the weights of the epoch with the best validation AUC. `resume` continues from the last
  * checkpoint; each epoch's shuffle comes from seed + epoch, so a resumed run sees the same batches.
  */
+function freshState(): TrainState {
+  return { epoch: 0, bestEpoch: 0, bestValidationAuc: -1, history: [] };
+}
+
+/** The state, weights and optimizer moments of the last finished epoch, or a fresh start without one. */
+async function resumeState(
+  model: Trainable,
+  optimizer: tf.Optimizer,
+  checkpointDir: string,
+): Promise<TrainState> {
+  const stateFile = path.join(checkpointDir, 'state.json');
+  if (!existsSync(stateFile)) return freshState();
+  const state = JSON.parse(await readFile(stateFile, 'utf8')) as TrainState;
+  await restoreModel(model, path.join(checkpointDir, 'last.weights'));
+  const optimizerFile = path.join(checkpointDir, 'optimizer.weights');
+  if (existsSync(optimizerFile)) {
+    const named = await loadWeights(optimizerFile);
+    await optimizer.setWeights(Object.entries(named).map(([name, tensor]) => ({ name, tensor })));
+  }
+  return state;
+}
+
+/** 0 … n−1 in a seeded random order (Fisher–Yates). */
+function shuffled(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 export async function train(
   model: Trainable,
   trainSet: FeatureSet,
@@ -188,15 +220,7 @@ export async function train(
   const optimizerFile = path.join(o.checkpointDir, 'optimizer.weights');
   const bestFile = path.join(o.checkpointDir, 'best.weights');
   const optimizer = tf.train.adam(o.learningRate);
-  let state: TrainState = { epoch: 0, bestEpoch: 0, bestValidationAuc: -1, history: [] };
-  if (o.resume && existsSync(stateFile)) {
-    state = JSON.parse(await readFile(stateFile, 'utf8')) as TrainState;
-    await restoreModel(model, lastFile);
-    if (existsSync(optimizerFile)) {
-      const named = await loadWeights(optimizerFile);
-      await optimizer.setWeights(Object.entries(named).map(([name, tensor]) => ({ name, tensor })));
-    }
-  }
+  const state = o.resume ? await resumeState(model, optimizer, o.checkpointDir) : freshState();
   const levels = trainSet.images.map((i) => i.level);
   const weights = classWeights(levels);
   const vars = variablesOf(model);
@@ -209,11 +233,7 @@ export async function train(
   for (let epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
     const started = performance.now();
     const random = seededRandom(o.seed * 1000 + epoch);
-    const order = trainSet.images.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffled(trainSet.images.length, random);
     let lossSum = 0;
     for (let step = 0; step < steps; step++) {
       const indices = order.slice(step * o.batchSize, (step + 1) * o.batchSize);

@@ -22,7 +22,7 @@ const IN_FLIGHT = 2;
 
 /**
  * A day's camera export: plan which patient and eye each file belongs to, then import the matched files
- * one by one with progress. One bad file is recorded and the batch goes on; cancel stops before the next file.
+ * two at a time with progress. One bad file is recorded and the batch goes on; cancel stops before the next file.
  */
 export class BatchImportState {
   mode = $state<'pattern' | 'patient'>('pattern');
