@@ -1,4 +1,4 @@
-import { EYE_LABELS } from '../../domain/eye.ts';
+import { EYE_NAMES } from '../../domain/eye.ts';
 import { eyeFromFileName } from '../../domain/eye.ts';
 import type { Eye, ImportImageInput, ImportImageOutput } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -12,7 +12,7 @@ import { sha256Hex } from './image-store.ts';
 function eyeWarning(chosen: Eye, fileName: string): string | null {
   const named = eyeFromFileName(fileName);
   if (!named || named === chosen) return null;
-  return `The file name says ${EYE_LABELS[named].toLowerCase()}, but it was imported as the ${EYE_LABELS[chosen].toLowerCase()}. Check the eye.`;
+  return `The file name says ${EYE_NAMES[named]} eye (${named}), but it was imported as the ${EYE_NAMES[chosen]} eye (${chosen}). Check the eye.`;
 }
 
 /**

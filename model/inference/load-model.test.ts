@@ -8,6 +8,26 @@ import { initBackend } from './backend.ts';
 import { loadModel, type DrModel } from './load-model.ts';
 import { activeModelDir } from './model-paths.ts';
 
+/** Runs `body` on a copy of the active model folder whose metadata `edit` changed; the copy is removed after. */
+async function withEditedModel(
+  edit: (metadata: Record<string, unknown>) => void,
+  body: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-model-'));
+  try {
+    cpSync(activeModelDir(), dir, { recursive: true });
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    edit(metadata);
+    writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 let model: DrModel;
 beforeAll(async () => {
   await initBackend();
@@ -42,80 +62,65 @@ describe('loadModel', () => {
   });
 
   it('refuses a model whose preprocessing this code does not know', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-model-'));
-    try {
-      cpSync(activeModelDir(), dir, { recursive: true });
-      const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      metadata.preprocessing = { id: 'from-the-future-v9', params: {} };
-      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
-      await expect(loadModel(dir)).rejects.toThrow(/from-the-future-v9/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withEditedModel(
+      (metadata) => (metadata.preprocessing = { id: 'from-the-future-v9', params: {} }),
+      async (dir) => expect(loadModel(dir)).rejects.toThrow(/from-the-future-v9/),
+    );
   });
 });
 
 describe('mirror test-time averaging', () => {
   it('averages the probabilities of the image and its mirror image, and keeps the heatmap in place', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-model-'));
-    try {
-      cpSync(activeModelDir(), dir, { recursive: true });
-      const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      metadata.testTimeAugmentation = 'mirror';
-      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
-      const averaged = await loadModel(dir);
-      try {
-        const size = model.metadata.inputSize;
-        // A left–right ramp with a bright spot on the left: not symmetric, so the mirror image differs.
-        const image = new Float32Array(size * size * 3);
-        const mirror = new Float32Array(size * size * 3);
-        for (let y = 0; y < size; y++)
-          for (let x = 0; x < size; x++)
-            for (let c = 0; c < 3; c++) {
-              const spot = (x - size / 4) ** 2 + (y - size / 2) ** 2 < (size / 10) ** 2 ? 0.4 : 0;
-              const v = 0.3 + (0.3 * x) / size + spot;
-              image[(y * size + x) * 3 + c] = v;
-              mirror[(y * size + (size - 1 - x)) * 3 + c] = v;
-            }
-        const a = model.predict(image).probabilities;
-        const b = model.predict(mirror).probabilities;
-        const both = averaged.predict(image, { heatmap: true });
-        both.probabilities.forEach((p, i) => expect(p).toBeCloseTo((a[i]! + b[i]!) / 2, 5));
-        expect(a.some((p, i) => Math.abs(p - b[i]!) > 1e-4)).toBe(true);
-        const single = model.predict(image, { heatmap: true }).heatmap!;
-        expect(both.heatmap!.size).toBe(single.size);
-        expect(Math.max(...both.heatmap!.values)).toBeCloseTo(1, 5);
-        const before = tf.memory().numTensors;
-        averaged.predict(image, { heatmap: true });
-        expect(tf.memory().numTensors).toBe(before);
-      } finally {
-        averaged.dispose();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // Two copies of the active model, whatever it ships with: one without averaging, one with.
+    let plain: DrModel | null = null;
+    await withEditedModel(
+      (metadata) => (metadata.testTimeAugmentation = 'none'),
+      async (dir) => void (plain = await loadModel(dir)),
+    );
+    await withEditedModel(
+      (metadata) => (metadata.testTimeAugmentation = 'mirror'),
+      async (dir) => {
+        const averaged = await loadModel(dir);
+        const model = plain!;
+        try {
+          const size = model.metadata.inputSize;
+          // A left–right ramp with a bright spot on the left: not symmetric, so the mirror image differs.
+          const image = new Float32Array(size * size * 3);
+          const mirror = new Float32Array(size * size * 3);
+          for (let y = 0; y < size; y++)
+            for (let x = 0; x < size; x++)
+              for (let c = 0; c < 3; c++) {
+                const spot = (x - size / 4) ** 2 + (y - size / 2) ** 2 < (size / 10) ** 2 ? 0.4 : 0;
+                const v = 0.3 + (0.3 * x) / size + spot;
+                image[(y * size + x) * 3 + c] = v;
+                mirror[(y * size + (size - 1 - x)) * 3 + c] = v;
+              }
+          const a = model.predict(image).probabilities;
+          const b = model.predict(mirror).probabilities;
+          const both = averaged.predict(image, { heatmap: true });
+          both.probabilities.forEach((p, i) => expect(p).toBeCloseTo((a[i]! + b[i]!) / 2, 5));
+          expect(a.some((p, i) => Math.abs(p - b[i]!) > 1e-4)).toBe(true);
+          const single = model.predict(image, { heatmap: true }).heatmap!;
+          expect(both.heatmap!.size).toBe(single.size);
+          expect(Math.max(...both.heatmap!.values)).toBeCloseTo(1, 5);
+          const before = tf.memory().numTensors;
+          averaged.predict(image, { heatmap: true });
+          expect(tf.memory().numTensors).toBe(before);
+        } finally {
+          averaged.dispose();
+          model.dispose();
+        }
+      },
+    );
   });
 });
 
 describe('model metadata', () => {
   it('refuses a model made with other preprocessing parameters', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-model-'));
-    try {
-      cpSync(activeModelDir(), dir, { recursive: true });
-      const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as {
-        preprocessing: { params: Record<string, unknown> };
-      };
-      metadata.preprocessing.params.sigmaFraction = 0.1;
-      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
-      await expect(loadModel(dir)).rejects.toThrow(/sigmaFraction/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withEditedModel(
+      (metadata) =>
+        ((metadata.preprocessing as { params: Record<string, unknown> }).params.sigmaFraction = 0.1),
+      async (dir) => expect(loadModel(dir)).rejects.toThrow(/sigmaFraction/),
+    );
   });
 });
