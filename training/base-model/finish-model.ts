@@ -23,6 +23,7 @@ import {
 import { progressBar } from '../progress.ts';
 import { mirror } from '../data/views.ts';
 import { baseSplit } from './base-split.ts';
+import type { WholeNetworkEpoch } from './torch-record.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,14 +50,7 @@ interface TorchRecord {
   cameraLooks: number;
   trainPhotographs: number;
   validationImages: number;
-  history: {
-    epoch: number;
-    trainLoss: number;
-    validationAuc: number;
-    validationAucMirrorAveraged: number;
-    imagesPerSecond: number;
-    seconds: number;
-  }[];
+  history: WholeNetworkEpoch[];
   bestEpoch: number;
   bestValidationAuc: number;
   trainingSeconds: number;

@@ -5,6 +5,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Evaluation } from './evaluation.ts';
+import type { WholeNetworkEpoch } from '../base-model/torch-record.ts';
 import type { EpochRecord } from '../fine-tune/trainer.ts';
 
 const { values } = parseArgs({
@@ -54,15 +55,6 @@ interface TrainingRecord {
     referableAucWithMirror?: number;
     testTimeAugmentation?: string;
   };
-}
-/** One epoch of training/base-model/train_base.py. */
-interface WholeNetworkEpoch {
-  epoch: number;
-  trainLoss: number;
-  validationAuc: number;
-  validationAucMirrorAveraged: number;
-  imagesPerSecond: number;
-  seconds: number;
 }
 const training = await read<TrainingRecord>(path.join(dir, 'training.json'));
 const wholeNetwork = training.route === 'whole-network';
