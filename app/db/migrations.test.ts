@@ -6,7 +6,6 @@ import { migrate, openMemoryDatabase, schemaVersion } from './database.ts';
 import { getImage } from './images-repo.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import { getPatient, listPatients } from './patients-repo.ts';
-import { latestResultForImage } from './results-repo.ts';
 import { getVisit } from './visits-repo.ts';
 
 /** A database as the app at schema `version` left it. */
@@ -80,7 +79,7 @@ describe('migration 3: diabetes history, operator and camera, reviews', () => {
     expect(listPatients(db).map((p) => p.clinicId)).toEqual(['A-17']);
     expect(getVisit(db, 1)).toMatchObject({ date: '2026-11-20', operator: '', camera: '' });
 
-    const graded = latestResultForImage(db, 1)!;
+    const graded = getImage(db, 1).result!;
     expect(graded).toMatchObject({
       grade: 2,
       referableThreshold: 0.18,

@@ -149,14 +149,6 @@ export function insertResult(
   return toResult(row);
 }
 
-export function latestResultForImage(db: Database, imageId: number): GradeResult | null {
-  const row = prepared<[number], ResultRow>(
-    db,
-    'SELECT * FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
-  ).get(imageId);
-  return row ? toResult(row) : null;
-}
-
 /** The stored preview and heatmap of an image's latest result. */
 export function resultFilesForImage(
   db: Database,

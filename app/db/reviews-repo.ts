@@ -38,14 +38,6 @@ export function toReview(row: ReviewRow): Review {
   };
 }
 
-export function latestReviewForResult(db: Database, resultId: number): Review | null {
-  const row = prepared<[number], ReviewRow>(
-    db,
-    'SELECT * FROM reviews WHERE result_id = ? ORDER BY id DESC LIMIT 1',
-  ).get(resultId);
-  return row ? toReview(row) : null;
-}
-
 /**
  * Records a clinician's decision on a result. Agreeing with the model is an accept; any other grade is an
  * override and must say why. A later review supersedes an earlier one; both stay in the table.

@@ -9,13 +9,13 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createGrader } from '../inference/grader.ts';
 import { listImageFiles } from '../image/list-images.ts';
-import { activeModelDir, projectRoot } from '../inference/model-paths.ts';
+import { activeModelDir, sharedDataDir } from '../inference/model-paths.ts';
 import { normalisationStats, type ChannelStats } from '../preprocess/normalisation-stats.ts';
 import { PREPROCESSING_ID, preprocess } from '../preprocess/preprocess.ts';
 import { median, percentile } from './stats.ts';
 import { GradingPool, defaultPoolSize } from '../worker/grading-pool.ts';
 
-const data = path.join(projectRoot(), '..', 'shared', 'data');
+const data = sharedDataDir();
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: path.join(data, 'eyepacs-originals', 'images') },

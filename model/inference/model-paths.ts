@@ -7,6 +7,14 @@ export function projectRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
+/**
+ * The development data beside the repository (`../shared/data`, read-only, never copied in): tests, the bench,
+ * evaluation and the base-model tools read photographs from here.
+ */
+export function sharedDataDir(): string {
+  return path.resolve(projectRoot(), '..', 'shared', 'data');
+}
+
 /** The model the app grades with: `resources/models/active.json` names its folder. */
 export function activeModelDir(resourcesDir: string = path.join(projectRoot(), 'resources')): string {
   const pointer = JSON.parse(readFileSync(path.join(resourcesDir, 'models', 'active.json'), 'utf8')) as {

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { projectRoot } from '../inference/model-paths.ts';
+import { sharedDataDir } from '../inference/model-paths.ts';
 
-export const SHARED_DATA = path.resolve(projectRoot(), '..', 'shared', 'data');
+export const SHARED_DATA = sharedDataDir();
 export const ORIGINALS_DIR = path.join(SHARED_DATA, 'eyepacs-originals', 'images');
 
 export function original(name: string): Uint8Array {

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { SHARED_DATA } from '../../model/testing/test-images.ts';
+import { sharedDataDir } from '../../model/inference/model-paths.ts';
 import { readKaggleLabels, splitByPatient, type LabelledImage } from '../data/dataset.ts';
 
 /** Where the base model's training photographs are read from (the defaults of the maintainer's tools). */
+const SHARED_DATA = sharedDataDir();
 export const BASE_DATA = {
   images: path.join(SHARED_DATA, 'eyepacs-256', 'images'),
   labels: path.join(SHARED_DATA, 'eyepacs-256', 'trainLabels.csv'),

@@ -240,6 +240,3 @@ def load_network(folder, bn_momentum=0.01):
 def head_name(net):
     return [name for name, cls, _ in net.nodes if cls == "Dense"][-1]
 
-
-def probabilities(net, values):
-    return torch.softmax(values[head_name(net)], dim=1)

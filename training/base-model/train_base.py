@@ -63,13 +63,12 @@ def load_prepared(folder):
 
 
 def training_groups(entries):
-    """Training photographs (each source photograph once), with the indices of all their looks."""
+    """For each training photograph (sorted by name and source, each once): the indices of all its looks."""
     groups = {}
     for i, e in enumerate(entries):
         if e["set"] == "train":
             groups.setdefault((e["name"], e["source"]), []).append(i)
-    keys = sorted(groups)
-    return keys, [groups[k] for k in keys]
+    return [groups[k] for k in sorted(groups)]
 
 
 # --- metrics --------------------------------------------------------------------------------------------
@@ -205,7 +204,7 @@ def main():
     started = time.time()
 
     manifest, entries, images = load_prepared(args.data)
-    keys, groups = training_groups(entries)
+    groups = training_groups(entries)
     validation = [i for i, e in enumerate(entries) if e["set"] == "validation"]
     val_levels = np.array([entries[i]["level"] for i in validation])
     train_levels = np.array([entries[g[0]]["level"] for g in groups])

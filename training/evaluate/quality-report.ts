@@ -3,7 +3,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../model/inference/model-paths.ts';
+import { projectRoot, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { PREPROCESSING_ID, preprocess } from '../../model/preprocess/preprocess.ts';
 import { judgeQuality, measureQuality, type QualityMetrics } from '../../model/quality/quality.ts';
 import { QUALITY_THRESHOLDS } from '../../model/quality/quality-thresholds.ts';
@@ -18,7 +18,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: path.join(projectRoot(), '..', 'shared', 'data') },
+    data: { type: 'string', default: sharedDataDir() },
     out: { type: 'string', default: path.join(projectRoot(), 'model', 'quality', 'QUALITY.md') },
     sample256: { type: 'string', default: '300' },
     worst: { type: 'boolean', default: false },

@@ -16,7 +16,7 @@ import { exportModel } from './export-model.ts';
 import { loadFeatures } from '../data/feature-cache.ts';
 import { thresholdForSensitivity, binaryCounts, binaryMetrics } from '../evaluate/metrics.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
-import { classWeights, evaluateSet, restoreModel, train } from './trainer.ts';
+import { checkpointFiles, classWeights, evaluateSet, restoreModel, train } from './trainer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -132,7 +132,7 @@ const state = await train(model, trainSet, validationSet, {
 });
 
 // The best epoch by validation AUC becomes the model; its operating point comes from the same validation set.
-await restoreModel(model, path.join(checkpointDir, 'best.weights'));
+await restoreModel(model, checkpointFiles(checkpointDir).best);
 const weights = classWeights(trainSet.images.map((i) => i.level));
 const validation = evaluateSet(model, validationSet, weights);
 const labels = validationSet.images.map((i) => i.level >= 2);

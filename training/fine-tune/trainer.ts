@@ -176,6 +176,16 @@ export async function restoreModel(model: Trainable, file: string): Promise<void
  * history) and keeps the weights of the epoch with the best validation AUC. `resume` continues from the last
  * checkpoint; each epoch's shuffle comes from seed + epoch, so a resumed run sees the same batches.
  */
+/** A run's checkpoint: the last epoch's state, weights and optimizer moments, and the best epoch's weights. */
+export function checkpointFiles(dir: string) {
+  return {
+    state: path.join(dir, 'state.json'),
+    last: path.join(dir, 'last.weights'),
+    optimizer: path.join(dir, 'optimizer.weights'),
+    best: path.join(dir, 'best.weights'),
+  };
+}
+
 function freshState(): TrainState {
   return { epoch: 0, bestEpoch: 0, bestValidationAuc: -1, history: [] };
 }
@@ -186,13 +196,12 @@ async function resumeState(
   optimizer: tf.Optimizer,
   checkpointDir: string,
 ): Promise<TrainState> {
-  const stateFile = path.join(checkpointDir, 'state.json');
-  if (!existsSync(stateFile)) return freshState();
-  const state = JSON.parse(await readFile(stateFile, 'utf8')) as TrainState;
-  await restoreModel(model, path.join(checkpointDir, 'last.weights'));
-  const optimizerFile = path.join(checkpointDir, 'optimizer.weights');
-  if (existsSync(optimizerFile)) {
-    const named = await loadWeights(optimizerFile);
+  const files = checkpointFiles(checkpointDir);
+  if (!existsSync(files.state)) return freshState();
+  const state = JSON.parse(await readFile(files.state, 'utf8')) as TrainState;
+  await restoreModel(model, files.last);
+  if (existsSync(files.optimizer)) {
+    const named = await loadWeights(files.optimizer);
     await optimizer.setWeights(Object.entries(named).map(([name, tensor]) => ({ name, tensor })));
   }
   return state;
@@ -215,10 +224,7 @@ export async function train(
   o: TrainOptions,
 ): Promise<TrainState> {
   await mkdir(o.checkpointDir, { recursive: true });
-  const stateFile = path.join(o.checkpointDir, 'state.json');
-  const lastFile = path.join(o.checkpointDir, 'last.weights');
-  const optimizerFile = path.join(o.checkpointDir, 'optimizer.weights');
-  const bestFile = path.join(o.checkpointDir, 'best.weights');
+  const files = checkpointFiles(o.checkpointDir);
   const optimizer = tf.train.adam(o.learningRate);
   const state = o.resume ? await resumeState(model, optimizer, o.checkpointDir) : freshState();
   const levels = trainSet.images.map((i) => i.level);
@@ -265,17 +271,17 @@ export async function train(
     state.history.push(record);
     state.epoch = epoch;
     const named = vars.map((v) => ({ name: v.originalName, tensor: v.read() }));
-    await saveWeights(lastFile, named);
-    await saveWeights(optimizerFile, await optimizer.getWeights());
+    await saveWeights(files.last, named);
+    await saveWeights(files.optimizer, await optimizer.getWeights());
     // Model selection by referable AUC; a validation set without both classes (tiny runs) falls back to loss.
     const score = Number.isNaN(validation.auc) ? -validation.loss : validation.auc;
     if (state.bestEpoch === 0 || score > state.bestValidationAuc) {
       state.bestValidationAuc = score;
       state.bestEpoch = epoch;
-      await saveWeights(bestFile, named);
+      await saveWeights(files.best, named);
     }
-    await writeFile(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
-    await rename(`${stateFile}.tmp`, stateFile);
+    await writeFile(`${files.state}.tmp`, JSON.stringify(state, null, 2));
+    await rename(`${files.state}.tmp`, files.state);
     o.onEpoch?.(record);
   }
   return state;
