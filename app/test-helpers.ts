@@ -49,6 +49,7 @@ export function insertGradedImage(
   visitId: number,
   options: {
     grade: number | null;
+    eye?: 'OD' | 'OS';
     fileName?: string;
     referableProbability?: number;
     referableThreshold?: number;
@@ -58,7 +59,7 @@ export function insertGradedImage(
   const fileName = options.fileName ?? `photo-${Math.random()}.jpeg`;
   const imageId = insertImage(db, {
     visitId,
-    eye: 'OD',
+    eye: options.eye ?? 'OD',
     fileName,
     sha256: `sha-${fileName}`,
     mimeType: 'image/jpeg',

@@ -3,6 +3,7 @@
 import type { Eye } from '../domain/eye.ts';
 import type { GradeOutcome } from '../domain/results.ts';
 import type { Review } from './reviews.ts';
+import type { NewVisit } from './visits.ts';
 
 export interface GradeResult extends GradeOutcome {
   id: number;
@@ -26,20 +27,47 @@ export interface FundusImage {
   review: Review | null;
 }
 
-export interface ImportImageInput {
-  visitId: number;
+interface ImportImageFields {
   /** The eye chosen by the user; when absent it is read from `_left`/`_right` in the file name. */
   eye?: Eye;
+  /**
+   * The user saw that the file name names the other eye and still chose `eye`. Without it such an import is
+   * refused with NEEDS_CONFIRMATION before anything is stored.
+   */
+  confirmEye?: boolean;
   fileName: string;
   bytes: Uint8Array;
 }
+
+/**
+ * Into an existing visit, or into the patient's visit of a date, opened in the same transaction as the photograph
+ * (a batch import): a photograph that fails leaves no empty visit behind.
+ */
+export type ImportImageInput = ImportImageFields & ({ visitId: number } | { visit: NewVisit });
 
 export interface ImportImageOutput {
   image: FundusImage;
   /** True when this exact photograph was already imported for this visit and eye. */
   duplicate: boolean;
-  /** Set when the eye chosen by the user disagrees with `_left`/`_right` in the file name. */
+  /** Set when the user confirmed an eye that disagrees with `_left`/`_right` in the file name. */
   eyeWarning: string | null;
+}
+
+/**
+ * `original`: the file as imported; `thumbnail`; `preview`: what the model saw; `heatmap`; and for the viewer,
+ * full-resolution JPEG views: `full` (as photographed), `redfree` (green channel, the red-free view graders use
+ * for vessels and haemorrhages) and `enhanced` (local contrast enhancement, CLAHE).
+ */
+export type ImageKind = 'original' | 'thumbnail' | 'preview' | 'heatmap' | 'full' | 'redfree' | 'enhanced';
+
+export interface ImageMove {
+  imageId: number;
+  /** The eye it belongs to; unchanged when absent. */
+  eye?: Eye;
+  /** The visit it belongs to (of this or another patient); unchanged when absent. */
+  visitId?: number;
+  changedBy: string;
+  reason: string;
 }
 
 export interface ImageFile {
@@ -51,7 +79,9 @@ export interface ImageFile {
 export interface ImagesApi {
   'images:import': { input: ImportImageInput; output: ImportImageOutput };
   'images:file': {
-    input: { imageId: number; kind: 'original' | 'thumbnail' | 'preview' | 'heatmap' };
+    input: { imageId: number; kind: ImageKind };
     output: ImageFile;
   };
+  /** Results and reviews follow the photograph. */
+  'images:move': { input: ImageMove; output: FundusImage };
 }

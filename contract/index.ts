@@ -7,9 +7,11 @@ import type { Envelope } from './envelope.ts';
 import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
 import type { PatientsApi } from './patients.ts';
+import type { RecordsApi } from './records.ts';
 import type { ReviewsApi } from './reviews.ts';
 import type { SettingsApi } from './settings.ts';
 import type { VisitsApi } from './visits.ts';
+import type { WorklistsApi } from './worklists.ts';
 
 export type { Eye } from '../domain/eye.ts';
 export type { QualityVerdict, QualityReason } from '../domain/quality.ts';
@@ -19,15 +21,26 @@ export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
 export * from './patients.ts';
+export * from './records.ts';
 export * from './referral.ts';
 export * from './refs.ts';
 export * from './reviews.ts';
 export * from './settings.ts';
 export * from './visits.ts';
+export * from './worklists.ts';
 
 /** Every channel: its input and output. Adding a channel here forces a handler and a test update. */
 export interface ApiSchema
-  extends AppApi, PatientsApi, VisitsApi, SettingsApi, ImportsApi, ImagesApi, ReviewsApi {}
+  extends
+    AppApi,
+    PatientsApi,
+    VisitsApi,
+    SettingsApi,
+    ImportsApi,
+    ImagesApi,
+    ReviewsApi,
+    RecordsApi,
+    WorklistsApi {}
 
 export type Channel = keyof ApiSchema;
 
@@ -46,16 +59,23 @@ export const CHANNELS = [
   'patients:create',
   'patients:get',
   'patients:update',
+  'patients:merge',
   'visits:create',
   'visits:update',
   'settings:get',
   'settings:update',
+  'settings:policyImpact',
   'imports:plan',
   'images:import',
   'images:file',
+  'images:move',
   'reviews:queue',
   'reviews:count',
   'reviews:submit',
+  'records:delete',
+  'records:restore',
+  'records:deleted',
+  'worklists:get',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

@@ -1,6 +1,7 @@
 // Patients: registration, the list, one patient with their visits.
 
-import type { ReferralRule } from './referral.ts';
+import type { NextStep } from './referral.ts';
+import type { RecordChange } from './records.ts';
 import type { VisitDetail } from './visits.ts';
 
 export type Sex = 'female' | 'male' | 'other';
@@ -22,10 +23,10 @@ export interface Patient {
   lastVisitDate: string | null;
 }
 
-/** A row of the patient list: the patient and what their latest visit led to. */
+/** A row of the patient list: the patient and the most urgent open decision of their visits. */
 export interface PatientListItem extends Patient {
-  /** The latest visit's referral and recall, null without visits. */
-  lastOutcome: { visitDate: string; rule: ReferralRule; final: boolean } | null;
+  /** Null until a visit has a photograph. */
+  nextStep: NextStep | null;
 }
 
 export interface NewPatient {
@@ -45,6 +46,19 @@ export interface PatientUpdate extends NewPatient {
 export interface PatientDetail {
   patient: Patient;
   visits: VisitDetail[];
+  /** The most urgent open decision (the patient list's "Next step"). */
+  nextStep: NextStep | null;
+  /** Every correction made to this patient's record, newest first. */
+  changes: RecordChange[];
+}
+
+export interface PatientMerge {
+  /** The registration that stays. */
+  keepId: number;
+  /** The duplicate: its visits and photographs move to `keepId`, and it is kept as a merged tombstone. */
+  mergeId: number;
+  changedBy: string;
+  reason: string;
 }
 
 /** Channels of the patients area. */
@@ -53,4 +67,5 @@ export interface PatientsApi {
   'patients:create': { input: NewPatient; output: Patient };
   'patients:get': { input: { id: number }; output: PatientDetail };
   'patients:update': { input: PatientUpdate; output: Patient };
+  'patients:merge': { input: PatientMerge; output: Patient };
 }

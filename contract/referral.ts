@@ -49,4 +49,20 @@ export interface VisitOutcome {
   rule: ReferralRule;
   /** Both eyes photographed and every photograph reviewed by a clinician. */
   final: boolean;
+  /**
+   * `decided`: a final visit, judged by the policy in force at its last review (a later policy change does not
+   * rewrite it); `current`: a provisional visit, judged by the policy in force now.
+   */
+  policy: 'decided' | 'current';
+}
+
+/** What a patient needs next: the most urgent open decision of their visits. */
+export interface NextStep {
+  visitId: number;
+  visitDate: string;
+  rule: ReferralRule;
+  /** The visit's decision is final (every photograph reviewed). */
+  final: boolean;
+  /** When the rule has months: the visit date plus those months. */
+  dueDate: string | null;
 }

@@ -1,6 +1,7 @@
 // Clinician review of model results.
 
 import type { FundusImage } from './images.ts';
+import type { ReferralPolicy } from './referral.ts';
 import type { PatientRef } from './refs.ts';
 
 /** A clinician's decision on one model result. The model's grade is kept beside it, never overwritten. */
@@ -15,6 +16,8 @@ export interface Review {
   reason: string;
   reviewer: string;
   reviewedAt: string;
+  /** The referral policy in force when this review was made: a decided visit keeps it. */
+  referralPolicy: ReferralPolicy | null;
 }
 
 export interface ReviewInput {

@@ -1,6 +1,7 @@
 // Site settings: operating point, referral policy, import file-name pattern.
 
-import type { ReferralPolicy } from './referral.ts';
+import type { ReferralPolicy, ReferralRule } from './referral.ts';
+import type { PatientRef } from './refs.ts';
 
 export interface SiteSettings {
   /** The site's referable-DR operating point, or null to use the model's. */
@@ -23,8 +24,25 @@ export interface SettingsUpdate {
   importPattern?: string | null;
 }
 
+/** A provisional visit whose next step a new policy would change (decided visits keep theirs). */
+export interface PolicyImpactItem {
+  patient: PatientRef;
+  visitId: number;
+  visitDate: string;
+  before: ReferralRule;
+  after: ReferralRule;
+}
+
+export interface PolicyImpact {
+  changed: PolicyImpactItem[];
+  /** Decided visits, which keep the policy they were decided under. */
+  decidedKept: number;
+}
+
 /** Channels of the settings area. */
 export interface SettingsApi {
   'settings:get': { input: Record<string, never>; output: SiteSettings };
   'settings:update': { input: SettingsUpdate; output: SiteSettings };
+  /** What saving this policy would change, before it is saved. */
+  'settings:policyImpact': { input: { referralPolicy: ReferralPolicy | null }; output: PolicyImpact };
 }

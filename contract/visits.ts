@@ -21,6 +21,15 @@ export interface NewVisit {
   camera?: string;
 }
 
+export interface VisitUpdate {
+  id: number;
+  date: string;
+  operator: string;
+  camera: string;
+  /** Who corrects the visit (kept in the record of changes). */
+  changedBy: string;
+}
+
 export interface VisitDetail extends Visit {
   images: FundusImage[];
   outcome: VisitOutcome;
@@ -29,5 +38,5 @@ export interface VisitDetail extends Visit {
 /** Channels of the visits area. */
 export interface VisitsApi {
   'visits:create': { input: NewVisit; output: Visit };
-  'visits:update': { input: { id: number; operator: string; camera: string }; output: Visit };
+  'visits:update': { input: VisitUpdate; output: Visit };
 }

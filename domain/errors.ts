@@ -3,6 +3,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** The request needs the user's explicit confirmation first (e.g. an eye that contradicts the file name). */
+  | 'NEEDS_CONFIRMATION'
   | 'UNKNOWN_CHANNEL'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'

@@ -6,3 +6,4 @@ export type { GradedImage, ModelInfo } from './inference/types.ts';
 export { activeModelDir, projectRoot } from './inference/model-paths.ts';
 export { IMAGE_EXTENSIONS, hasImageExtension, listImageFiles } from './image/list-images.ts';
 export { GradingPool, defaultPoolSize, type GradingPoolOptions } from './worker/grading-pool.ts';
+export { renderPhotoView, type PhotoView } from './image/views.ts';

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { AppContext } from '../services/app-context.ts';
 import { CHANNELS, type Channel, type Envelope } from '../../contract/index.ts';
 import { isAppError } from '../../domain/errors.ts';
 import type { Handler, HandlerMap } from './handler.ts';
+import { validationMessage } from './validation-message.ts';
 
 function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
@@ -29,7 +29,7 @@ export function createDispatch(
     const handler = handlers[channel] as Handler<Channel>;
     const parsed = handler.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: z.prettifyError(parsed.error) } };
+      return { ok: false, error: { code: 'INVALID_INPUT', message: validationMessage(parsed.error) } };
     }
     try {
       return { ok: true, value: await handler.run(ctx, parsed.data) };

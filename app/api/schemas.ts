@@ -11,5 +11,33 @@ export const isoDate = z
       message: 'Not a real calendar date.',
     },
   );
+
+/** The clinic's date today (local time: a clinic works in its own day, not UTC's). */
+export function localToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A date that has happened: a birth, a visit. Typing 2090 for 1990 is the mistake this catches. */
+export const pastDate = isoDate.refine((s) => s <= localToday(), { message: 'The date is in the future.' });
+
+export const birthDate = pastDate.refine((s) => s >= '1900-01-01', {
+  message: 'The date of birth is before 1900.',
+});
+
+/** Who makes a correction: kept in the record of changes. */
+export const changedBy = z
+  .string()
+  .trim()
+  .min(1, 'Enter your name: every correction records who made it.')
+  .max(120, 'A name is at most 120 characters.');
+
+/** Why a correction was made: kept in the record of changes. */
+export const reason = z
+  .string()
+  .trim()
+  .min(1, 'Give a reason: it is kept with the record.')
+  .max(1000, 'A reason is at most 1000 characters.');
+
 export const eye = z.enum(['OD', 'OS']);
 export const empty = z.object({}).strict();

@@ -82,10 +82,10 @@ describe('imports:plan', () => {
   });
 
   it('sends every file to one chosen patient, reading the eye from the name', async () => {
-    const [ann] = await value<{ id: number; lastOutcome: unknown }[]>(
+    const [ann] = await value<{ id: number; nextStep: unknown }[]>(
       dispatch('patients:list', { query: 'Ann' }),
     );
-    expect(ann?.lastOutcome).toBeNull();
+    expect(ann?.nextStep).toBeNull();
     const plan = await value<
       { patient: { id: number } | null; eye: string | null; problem: string | null }[]
     >(
@@ -177,12 +177,14 @@ describe('reviews:queue', () => {
       ['low.jpeg', false],
       ['also-low.jpeg', false],
     ]);
-    // The patient list carries what the latest visit leads to: here the referable right eye refers (no left eye yet).
-    const [row] = await value<{ lastOutcome: unknown }[]>(dispatch('patients:list', { query: 'Queue' }));
-    expect(row?.lastOutcome).toEqual({
+    // The patient list carries the next step: here the referable right eye refers (no left eye yet).
+    const [row] = await value<{ nextStep: unknown }[]>(dispatch('patients:list', { query: 'Queue' }));
+    expect(row?.nextStep).toEqual({
+      visitId: visit.id,
       visitDate: '2026-11-27',
       rule: { action: 'refer', months: 3 },
       final: false,
+      dueDate: '2027-02-27',
     });
   });
 });

@@ -6,6 +6,7 @@ import { REVIEW_COLUMNS, toReview, type ReviewRow } from './reviews-repo.ts';
 
 interface ImageRow {
   id: number;
+  deleted_at: string | null;
   visit_id: number;
   eye: Eye;
   file_name: string;
@@ -48,6 +49,9 @@ const SELECT_IMAGES = `SELECT i.*,
   LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
   LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)`;
 
+/** Deleted photographs are tombstones: kept, never listed or served. */
+const LIVE = 'i.deleted_at IS NULL';
+
 type JoinedRow = ImageRow & Record<string, unknown>;
 
 function unprefix<T>(row: JoinedRow, prefix: string, columns: readonly string[]): T | null {
@@ -73,7 +77,7 @@ function toFundusImage(row: JoinedRow): FundusImage {
 }
 
 export function getImage(db: Database, id: number): FundusImage {
-  const row = prepared<[number], JoinedRow>(db, `${SELECT_IMAGES} WHERE i.id = ?`).get(id);
+  const row = prepared<[number], JoinedRow>(db, `${SELECT_IMAGES} WHERE i.id = ? AND ${LIVE}`).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
   return toFundusImage(row);
 }
@@ -82,13 +86,16 @@ export function getImage(db: Database, id: number): FundusImage {
 export function getImages(db: Database, ids: readonly number[]): Map<number, FundusImage> {
   const rows = prepared<[string], JoinedRow>(
     db,
-    `${SELECT_IMAGES} WHERE i.id IN (SELECT value FROM json_each(?))`,
+    `${SELECT_IMAGES} WHERE i.id IN (SELECT value FROM json_each(?)) AND ${LIVE}`,
   ).all(JSON.stringify(ids));
   return new Map(rows.map((row) => [row.id, toFundusImage(row)]));
 }
 
 export function getStoredImage(db: Database, id: number): StoredImage {
-  const row = prepared<[number], ImageRow>(db, 'SELECT * FROM images WHERE id = ?').get(id);
+  const row = prepared<[number], ImageRow>(
+    db,
+    'SELECT * FROM images WHERE id = ? AND deleted_at IS NULL',
+  ).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
   return {
     id: row.id,
@@ -100,12 +107,26 @@ export function getStoredImage(db: Database, id: number): StoredImage {
   };
 }
 
+/**
+ * This photograph in this visit and eye, if it was imported there. A deleted one blocks a re-import (the
+ * photograph is stored once per visit and eye): restore it instead.
+ */
 export function findImage(db: Database, visitId: number, eye: Eye, sha256: string): FundusImage | null {
   const row = prepared<[number, Eye, string], JoinedRow>(
     db,
     `${SELECT_IMAGES} WHERE i.visit_id = ? AND i.eye = ? AND i.sha256 = ?`,
   ).get(visitId, eye, sha256);
+  if (row?.deleted_at)
+    throw new AppError(
+      'CONFLICT',
+      `This photograph was imported for this eye and visit before and then deleted. Restore it (Deleted records) instead.`,
+    );
   return row ? toFundusImage(row) : null;
+}
+
+/** Moves a photograph (with its results and reviews, which hang on its id) to another eye or visit. */
+export function moveImage(db: Database, id: number, visitId: number, eye: Eye): void {
+  prepared(db, 'UPDATE images SET visit_id = ?, eye = ? WHERE id = ?').run(visitId, eye, id);
 }
 
 export function listImagesForVisit(db: Database, visitId: number): FundusImage[] {
@@ -117,7 +138,8 @@ export function listImagesForVisits(db: Database, visitIds: readonly number[]): 
   const byVisit = new Map<number, FundusImage[]>(visitIds.map((id) => [id, []]));
   const rows = prepared<[string], JoinedRow>(
     db,
-    `${SELECT_IMAGES} WHERE i.visit_id IN (SELECT value FROM json_each(?)) ORDER BY i.eye, i.imported_at`,
+    `${SELECT_IMAGES} WHERE i.visit_id IN (SELECT value FROM json_each(?)) AND ${LIVE}
+       ORDER BY i.eye, i.imported_at`,
   ).all(JSON.stringify(visitIds));
   for (const row of rows) byVisit.get(row.visit_id)?.push(toFundusImage(row));
   return byVisit;

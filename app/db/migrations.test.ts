@@ -110,3 +110,22 @@ describe('migration 3: diabetes history, operator and camera, reviews', () => {
     expect(getImage(db, 1).review).toMatchObject({ modelGrade: 2, clinicianGrade: 3, reviewer: 'Dr Rao' });
   });
 });
+
+describe('migration 4: tombstones, the record of changes, decided policies', () => {
+  it('keeps every record live and stores the policy then in force with each earlier review', () => {
+    const db = databaseAt(3);
+    seedVersion1(db);
+    db.exec(
+      `INSERT INTO settings (key, value) VALUES ('referralPolicy', '{"2":{"action":"refer","months":6}}')`,
+    );
+    db.exec(`INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+             VALUES (1, 2, 2, 'accept', '', 'Dr Rao', '2026-11-21T10:00:00.000Z')`);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(listPatients(db).map((p) => p.clinicId)).toEqual(['A-17']);
+    const review = getImage(db, 1).review!;
+    expect(review.referralPolicy?.['2']).toEqual({ action: 'refer', months: 6 });
+    expect(review.referralPolicy?.['3']).toEqual({ action: 'refer_urgent', months: null });
+    expect(db.prepare('SELECT count(*) AS n FROM record_changes').get()).toEqual({ n: 0 });
+  });
+});

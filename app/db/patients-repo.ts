@@ -16,9 +16,12 @@ interface PatientRow {
   last_visit_date: string | null;
 }
 
+// Deleted patients and visits are tombstones (records-repo.ts): kept, but never listed or found.
 const SELECT = `
-  SELECT p.*, (SELECT MAX(v.date) FROM visits v WHERE v.patient_id = p.id) AS last_visit_date
+  SELECT p.*,
+    (SELECT MAX(v.date) FROM visits v WHERE v.patient_id = p.id AND v.deleted_at IS NULL) AS last_visit_date
   FROM patients p`;
+const LIVE = 'p.deleted_at IS NULL';
 
 function toPatient(row: PatientRow): Patient {
   return {
@@ -59,27 +62,41 @@ export function listPatients(db: Database, query = ''): Patient[] {
   const rows = q
     ? prepared<[string, string], PatientRow>(
         db,
-        `${SELECT} WHERE p.name LIKE ? ESCAPE '\\' OR p.clinic_id LIKE ? ESCAPE '\\'
+        `${SELECT} WHERE ${LIVE} AND (p.name LIKE ? ESCAPE '\\' OR p.clinic_id LIKE ? ESCAPE '\\')
            ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
       ).all(`%${escapeLike(q)}%`, `%${escapeLike(q)}%`)
     : prepared<[], PatientRow>(
         db,
-        `${SELECT} ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
+        `${SELECT} WHERE ${LIVE} ORDER BY last_visit_date IS NULL, last_visit_date DESC, p.name COLLATE NOCASE`,
       ).all();
   return rows.map(toPatient);
 }
 
 export function getPatient(db: Database, id: number): Patient {
-  const row = prepared<[number], PatientRow>(db, `${SELECT} WHERE p.id = ?`).get(id);
+  const row = prepared<[number], PatientRow & { deleted_at: string | null }>(
+    db,
+    `${SELECT} WHERE p.id = ?`,
+  ).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No patient with id ${id}.`);
+  if (row.deleted_at)
+    throw new AppError(
+      'NOT_FOUND',
+      `${row.name} was deleted. Restore the record from Deleted records first.`,
+    );
   return toPatient(row);
 }
 
 function assertClinicIdFree(db: Database, clinicId: string, exceptId = 0): void {
-  const existing = prepared<[string, number], { id: number; name: string }>(
+  const existing = prepared<[string, number], { id: number; name: string; deleted_at: string | null }>(
     db,
-    'SELECT id, name FROM patients WHERE clinic_id = ? AND id != ?',
+    'SELECT id, name, deleted_at FROM patients WHERE clinic_id = ? AND id != ?',
   ).get(clinicId, exceptId);
+  if (existing?.deleted_at)
+    throw new AppError(
+      'CONFLICT',
+      `Clinic ID "${clinicId}" belongs to ${existing.name}, whose record was deleted. Restore that record ` +
+        '(Deleted records) instead of registering the patient again.',
+    );
   if (existing)
     throw new AppError(
       'CONFLICT',
@@ -123,6 +140,6 @@ export function updatePatient(db: Database, input: PatientUpdate, now: Date = ne
 
 /** The patient with this clinic ID (case-insensitive, as stored), or null. */
 export function findPatientByClinicId(db: Database, clinicId: string): Patient | null {
-  const row = prepared<[string], PatientRow>(db, `${SELECT} WHERE p.clinic_id = ?`).get(clinicId);
+  const row = prepared<[string], PatientRow>(db, `${SELECT} WHERE p.clinic_id = ? AND ${LIVE}`).get(clinicId);
   return row ? toPatient(row) : null;
 }

@@ -1,4 +1,4 @@
-import type { Review, ReviewInput } from '../../contract/index.ts';
+import type { ReferralPolicy, Review, ReviewInput } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 
@@ -11,6 +11,7 @@ export interface ReviewRow {
   reason: string;
   reviewer: string;
   reviewed_at: string;
+  referral_policy: string | null;
 }
 
 /** Every column of `reviews`, for queries that join a review to its result under a prefix. */
@@ -23,6 +24,7 @@ export const REVIEW_COLUMNS = [
   'reason',
   'reviewer',
   'reviewed_at',
+  'referral_policy',
 ] as const satisfies readonly (keyof ReviewRow)[];
 
 export function toReview(row: ReviewRow): Review {
@@ -35,28 +37,52 @@ export function toReview(row: ReviewRow): Review {
     reason: row.reason,
     reviewer: row.reviewer,
     reviewedAt: row.reviewed_at,
+    referralPolicy: row.referral_policy === null ? null : (JSON.parse(row.referral_policy) as ReferralPolicy),
   };
 }
 
 /**
  * Records a clinician's decision on a result. Agreeing with the model is an accept; any other grade is an
- * override and must say why. A later review supersedes an earlier one; both stay in the table.
+ * override and must say why. A later review supersedes an earlier one; both stay in the table. The referral
+ * policy in force is stored with it: the visit it decides keeps that policy when the site changes its own.
  */
-export function insertReview(db: Database, input: ReviewInput, now: Date = new Date()): Review {
-  const result = prepared<[number], { grade: number | null }>(
+export function insertReview(
+  db: Database,
+  input: ReviewInput,
+  policy: ReferralPolicy,
+  now: Date = new Date(),
+): Review {
+  const result = prepared<[number], { grade: number | null; quality_reasons: string }>(
     db,
-    'SELECT grade FROM results WHERE id = ?',
+    `SELECT r.grade, r.quality_reasons FROM results r
+       JOIN images i ON i.id = r.image_id JOIN visits v ON v.id = i.visit_id JOIN patients p ON p.id = v.patient_id
+       WHERE r.id = ? AND i.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL`,
   ).get(input.resultId);
   if (!result) throw new AppError('NOT_FOUND', `No result with id ${input.resultId}.`);
+  if (input.grade !== null && (JSON.parse(result.quality_reasons) as string[]).includes('not_fundus'))
+    throw new AppError(
+      'INVALID_INPUT',
+      'This is not a fundus photograph, so it cannot be given a grade. Confirm it as ungradable and re-image the eye.',
+    );
   const action = input.grade === result.grade ? 'accept' : 'override';
   const reason = input.reason?.trim() ?? '';
   if (action === 'override' && reason.length === 0)
     throw new AppError('INVALID_INPUT', 'Give a reason when your grade differs from the model’s.');
   const info = prepared(
     db,
-    `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(input.resultId, result.grade, input.grade, action, reason, input.reviewer.trim(), now.toISOString());
+    `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at,
+         referral_policy)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    input.resultId,
+    result.grade,
+    input.grade,
+    action,
+    reason,
+    input.reviewer.trim(),
+    now.toISOString(),
+    JSON.stringify(policy),
+  );
   const row = prepared<[number], ReviewRow>(db, 'SELECT * FROM reviews WHERE id = ?').get(
     Number(info.lastInsertRowid),
   );
@@ -64,11 +90,13 @@ export function insertReview(db: Database, input: ReviewInput, now: Date = new D
   return toReview(row);
 }
 
-/** The latest result of each image, where no clinician has reviewed it yet. */
+/** The latest result of each image, where no clinician has reviewed it yet (deleted records left out). */
 const UNREVIEWED = `FROM results r
        JOIN images i ON i.id = r.image_id
        JOIN visits v ON v.id = i.visit_id
+       JOIN patients p ON p.id = v.patient_id
        WHERE r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
+         AND i.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM reviews WHERE result_id = r.id)`;
 
 /** How many results wait for a clinician (the review badge), without reading them. */

@@ -5,6 +5,7 @@ import { getImage } from './images-repo.ts';
 import { createPatient, getPatient, updatePatient } from './patients-repo.ts';
 import { countUnreviewed, insertReview, unreviewedResults } from './reviews-repo.ts';
 import { createVisit, updateVisit } from './visits-repo.ts';
+import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
 import { insertGradedImage } from '../test-helpers.ts';
 
 let db: Database;
@@ -55,7 +56,7 @@ describe('visits: operator and camera', () => {
       camera: 'Topcon',
     });
     expect(createVisit(db, { patientId: p.id, date: '2026-11-27', operator: 'Kim' }).operator).toBe('Sam');
-    expect(updateVisit(db, v.id, 'Kim', 'Canon CR-2')).toMatchObject({
+    expect(updateVisit(db, v.id, { date: v.date, operator: 'Kim', camera: 'Canon CR-2' })).toMatchObject({
       operator: 'Kim',
       camera: 'Canon CR-2',
     });
@@ -67,25 +68,29 @@ describe('reviews', () => {
     const p = createPatient(db, { clinicId: 'A', name: 'A' });
     const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
     const { imageId, resultId } = gradedImage(v.id, 2);
-    expect(() => insertReview(db, { resultId, grade: 1, reviewer: 'Dr K' })).toThrowError(
-      expect.objectContaining({ code: 'INVALID_INPUT' }),
-    );
-    const accept = insertReview(db, { resultId, grade: 2, reviewer: 'Dr K' });
+    expect(() =>
+      insertReview(db, { resultId, grade: 1, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY),
+    ).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    const accept = insertReview(db, { resultId, grade: 2, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY);
     expect(accept).toMatchObject({ action: 'accept', modelGrade: 2, clinicianGrade: 2, reviewer: 'Dr K' });
-    const override = insertReview(db, {
-      resultId,
-      grade: 1,
-      reason: 'Artefact, not haemorrhage',
-      reviewer: 'Dr M',
-    });
+    const override = insertReview(
+      db,
+      {
+        resultId,
+        grade: 1,
+        reason: 'Artefact, not haemorrhage',
+        reviewer: 'Dr M',
+      },
+      DEFAULT_REFERRAL_POLICY,
+    );
     expect(override).toMatchObject({ action: 'override', modelGrade: 2, clinicianGrade: 1 });
     // The latest review is the one in force; both stay on record, and the result is untouched.
     expect(getImage(db, imageId).review?.id).toBe(override.id);
     expect(getImage(db, imageId).result?.grade).toBe(2);
     expect(db.prepare('SELECT COUNT(*) AS n FROM reviews').get()).toEqual({ n: 2 });
-    expect(() => insertReview(db, { resultId: 999, grade: 0, reviewer: 'x' })).toThrowError(
-      expect.objectContaining({ code: 'NOT_FOUND' }),
-    );
+    expect(() =>
+      insertReview(db, { resultId: 999, grade: 0, reviewer: 'x' }, DEFAULT_REFERRAL_POLICY),
+    ).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
   it('lists only unreviewed latest results; confirming an ungradable photo takes it off the queue', () => {
@@ -95,7 +100,7 @@ describe('reviews', () => {
     const b = gradedImage(v.id, null);
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId, b.resultId]);
     expect(countUnreviewed(db)).toBe(2);
-    insertReview(db, { resultId: b.resultId, grade: null, reviewer: 'Dr K' });
+    insertReview(db, { resultId: b.resultId, grade: null, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY);
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId]);
     expect(countUnreviewed(db)).toBe(1);
   });

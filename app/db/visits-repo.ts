@@ -23,27 +23,36 @@ function toVisit(row: VisitRow): Visit {
   };
 }
 
+/** A visit that is not deleted (a deleted one, or one of a deleted patient, is NOT_FOUND). */
 export function getVisit(db: Database, id: number): Visit {
-  const row = prepared<[number], VisitRow>(db, 'SELECT * FROM visits WHERE id = ?').get(id);
+  const row = prepared<[number], VisitRow>(
+    db,
+    `SELECT v.* FROM visits v JOIN patients p ON p.id = v.patient_id
+       WHERE v.id = ? AND v.deleted_at IS NULL AND p.deleted_at IS NULL`,
+  ).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No visit with id ${id}.`);
   return toVisit(row);
 }
 
 export function listVisits(db: Database, patientId: number): Visit[] {
-  return prepared<[number], VisitRow>(db, 'SELECT * FROM visits WHERE patient_id = ? ORDER BY date DESC')
+  return prepared<[number], VisitRow>(
+    db,
+    'SELECT * FROM visits WHERE patient_id = ? AND deleted_at IS NULL ORDER BY date DESC',
+  )
     .all(patientId)
     .map(toVisit);
 }
 
-/** Each patient's latest visit (by date), for several patients in one query. */
-export function latestVisits(db: Database, patientIds: readonly number[]): Map<number, Visit> {
+/** The visits of several patients in one query, by patient, newest first (deleted ones left out). */
+export function visitsOfPatients(db: Database, patientIds: readonly number[]): Map<number, Visit[]> {
+  const byPatient = new Map<number, Visit[]>(patientIds.map((id) => [id, []]));
   const rows = prepared<[string], VisitRow>(
     db,
-    `SELECT v.* FROM visits v
-       WHERE v.patient_id IN (SELECT value FROM json_each(?))
-         AND v.id = (SELECT id FROM visits WHERE patient_id = v.patient_id ORDER BY date DESC, id DESC LIMIT 1)`,
+    `SELECT * FROM visits WHERE patient_id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL
+       ORDER BY date DESC, id DESC`,
   ).all(JSON.stringify(patientIds));
-  return new Map(rows.map((row) => [row.patient_id, toVisit(row)]));
+  for (const row of rows) byPatient.get(row.patient_id)?.push(toVisit(row));
+  return byPatient;
 }
 
 /**
@@ -52,10 +61,15 @@ export function latestVisits(db: Database, patientIds: readonly number[]): Map<n
  */
 export function createVisit(db: Database, input: NewVisit, now: Date = new Date()): Visit {
   getPatient(db, input.patientId);
-  const existing = prepared<[number, string], VisitRow>(
+  const existing = prepared<[number, string], VisitRow & { deleted_at: string | null }>(
     db,
     'SELECT * FROM visits WHERE patient_id = ? AND date = ?',
   ).get(input.patientId, input.date);
+  if (existing?.deleted_at)
+    throw new AppError(
+      'CONFLICT',
+      `This patient's visit of ${input.date} was deleted. Restore it (Deleted records), or choose another date.`,
+    );
   if (existing) {
     prepared(
       db,
@@ -71,8 +85,38 @@ export function createVisit(db: Database, input: NewVisit, now: Date = new Date(
   return getVisit(db, Number(info.lastInsertRowid));
 }
 
-export function updateVisit(db: Database, id: number, operator: string, camera: string): Visit {
-  getVisit(db, id);
-  prepared(db, 'UPDATE visits SET operator = ?, camera = ? WHERE id = ?').run(operator, camera, id);
+/** The patient's visit on this date other than `exceptId`, deleted or not, or null. */
+export function visitOnDate(
+  db: Database,
+  patientId: number,
+  date: string,
+  exceptId = 0,
+): (Visit & { deleted: boolean }) | null {
+  const row = prepared<[number, string, number], VisitRow & { deleted_at: string | null }>(
+    db,
+    'SELECT * FROM visits WHERE patient_id = ? AND date = ? AND id != ?',
+  ).get(patientId, date, exceptId);
+  return row ? { ...toVisit(row), deleted: row.deleted_at !== null } : null;
+}
+
+export function updateVisit(
+  db: Database,
+  id: number,
+  fields: { date: string; operator: string; camera: string },
+): Visit {
+  const visit = getVisit(db, id);
+  const clash = visitOnDate(db, visit.patientId, fields.date, id);
+  if (clash)
+    throw new AppError(
+      'CONFLICT',
+      `This patient already has a${clash.deleted ? ' deleted' : ''} visit on ${fields.date}. ` +
+        'Move the photographs to that visit instead of changing the date.',
+    );
+  prepared(db, 'UPDATE visits SET date = ?, operator = ?, camera = ? WHERE id = ?').run(
+    fields.date,
+    fields.operator,
+    fields.camera,
+    id,
+  );
   return getVisit(db, id);
 }

@@ -67,8 +67,19 @@ describe('importImage', () => {
     expect(storedFiles()).toHaveLength(filesPerImage);
   });
 
-  it('warns when the file name names the other eye, and keeps the files deduplicated across eyes', async () => {
-    const out = await importImage(ctx, { visitId, eye: 'OD', fileName: '16_left.jpeg', bytes: photo() });
+  it('asks before storing a photo whose name names the other eye, then keeps the files deduplicated across eyes', async () => {
+    const before = storedFiles().length;
+    await expect(
+      importImage(ctx, { visitId, eye: 'OD', fileName: '16_left.jpeg', bytes: photo() }),
+    ).rejects.toMatchObject({ code: 'NEEDS_CONFIRMATION', message: expect.stringMatching(/left eye/) });
+    expect(storedFiles()).toHaveLength(before);
+    const out = await importImage(ctx, {
+      visitId,
+      eye: 'OD',
+      confirmEye: true,
+      fileName: '16_left.jpeg',
+      bytes: photo(),
+    });
     expect(out.eyeWarning).toMatch(/left eye/);
     expect(out.image.eye).toBe('OD');
     expect(storedFiles()).toHaveLength(filesPerImage);

@@ -5,23 +5,30 @@ import { AppError } from '../../domain/errors.ts';
 import { findImage, getImage, insertImage } from '../db/images-repo.ts';
 import { insertResult } from '../db/results-repo.ts';
 import { referableThresholdInForce } from '../db/settings-repo.ts';
-import { getVisit } from '../db/visits-repo.ts';
+import { getPatient } from '../db/patients-repo.ts';
+import { createVisit, getVisit, visitOnDate } from '../db/visits-repo.ts';
 import type { AppContext } from './app-context.ts';
 import { sha256Hex } from './image-store.ts';
 
 function eyeWarning(chosen: Eye, fileName: string): string | null {
   const named = eyeFromFileName(fileName);
   if (!named || named === chosen) return null;
-  return `The file name says ${EYE_NAMES[named]} eye (${named}), but it was imported as the ${EYE_NAMES[chosen]} eye (${chosen}). Check the eye.`;
+  return `The file name says ${EYE_NAMES[named]} eye (${named}), but it was put on the ${EYE_NAMES[chosen]} eye (${chosen}).`;
 }
 
 /**
  * Imports one photograph into a visit: grade it (which also proves it is a readable image), store the
  * original, thumbnail and model preview by content, then record image and result in one transaction.
- * Files are written before the rows that point at them, so a crash leaves at worst an unreferenced file.
+ * Files are written before the rows that point at them, so a crash leaves at worst an unreferenced file. A visit
+ * asked for by patient and date is opened in the same transaction as the photograph, so a photograph that
+ * cannot be read leaves no empty visit behind.
  */
 export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
-  getVisit(ctx.db, input.visitId);
+  const known =
+    'visitId' in input
+      ? getVisit(ctx.db, input.visitId)
+      : (getPatient(ctx.db, input.visit.patientId),
+        visitOnDate(ctx.db, input.visit.patientId, input.visit.date));
   const eye = input.eye ?? eyeFromFileName(input.fileName);
   if (!eye)
     throw new AppError(
@@ -29,8 +36,10 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
       `Choose the eye for ${input.fileName}: its name does not say left or right.`,
     );
   const warning = eyeWarning(eye, input.fileName);
+  // Asked before anything is stored: a photograph filed under the wrong eye misleads every later reading.
+  if (warning && !input.confirmEye) throw new AppError('NEEDS_CONFIRMATION', warning);
   const sha256 = sha256Hex(input.bytes);
-  const existing = findImage(ctx.db, input.visitId, eye, sha256);
+  const existing = known ? findImage(ctx.db, known.id, eye, sha256) : null;
   if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
 
   const graded = await ctx.grading.grade(input.bytes);
@@ -41,11 +50,12 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
     graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
   ]);
   const stored = ctx.db.transaction(() => {
+    const visitId = 'visitId' in input ? input.visitId : createVisit(ctx.db, input.visit).id;
     // A concurrent import of the same photograph may have landed while this one was grading.
-    const raced = findImage(ctx.db, input.visitId, eye, original.sha256);
+    const raced = findImage(ctx.db, visitId, eye, original.sha256);
     if (raced) return { id: raced.id, duplicate: true };
     const id = insertImage(ctx.db, {
-      visitId: input.visitId,
+      visitId,
       eye,
       fileName: input.fileName,
       sha256: original.sha256,

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Eye, FundusImage, GradeResult, Review } from '../../contract/index.ts';
-import { DEFAULT_REFERRAL_POLICY, visitOutcome } from './referral.ts';
+import type { Eye, FundusImage, GradeResult, ReferralPolicy, Review } from '../../contract/index.ts';
+import type { Visit } from '../../contract/index.ts';
+import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, nextStep, visitOutcome } from './referral.ts';
 
 let nextId = 1;
 
 function photo(
   eye: Eye,
   grade: number | null,
-  options: { p?: number; threshold?: number; review?: number | null } = {},
+  options: { p?: number; threshold?: number; review?: number | null; policy?: ReferralPolicy } = {},
 ): FundusImage {
   const id = nextId++;
   const result = {
@@ -31,6 +32,7 @@ function photo(
           reason: 'x',
           reviewer: 'Dr Test',
           reviewedAt: '2026-11-27T10:00:00Z',
+          referralPolicy: options.policy ?? DEFAULT_REFERRAL_POLICY,
         };
   return {
     id,
@@ -110,5 +112,71 @@ describe('visit outcome (ICDR/AAO defaults)', () => {
       action: 'rescreen',
       months: 6,
     });
+  });
+});
+
+describe('a decided visit keeps the policy it was decided under', () => {
+  const lenient = { ...DEFAULT_REFERRAL_POLICY, '2': { action: 'rescreen' as const, months: 6 } };
+
+  it('judges a final visit by the policy stored with its latest review, a provisional one by today’s', () => {
+    const decided = [photo('OD', 2, { review: 2 }), photo('OS', 0, { review: 0 })];
+    const o = visitOutcome(decided, lenient);
+    expect(o).toMatchObject({ final: true, policy: 'decided', rule: { action: 'refer', months: 3 } });
+    const provisional = visitOutcome([photo('OD', 2, { review: 2 }), photo('OS', 0)], lenient);
+    expect(provisional).toMatchObject({
+      final: false,
+      policy: 'current',
+      rule: { action: 'rescreen', months: 6 },
+    });
+  });
+});
+
+describe('next step: the most urgent open decision', () => {
+  let visitId = 100;
+  function visit(date: string, images: FundusImage[]): Visit & { outcome: ReturnType<typeof outcome> } {
+    const v = { id: visitId++, patientId: 1, date, operator: '', camera: '', createdAt: '' };
+    return { ...v, outcome: outcome(images) };
+  }
+  const severeConfirmed = () =>
+    visit('2026-10-01', [photo('OD', 3, { review: 3 }), photo('OS', 1, { review: 1 })]);
+
+  it('is never hidden by a later visit without photographs', () => {
+    const step = nextStep([severeConfirmed(), visit('2026-11-20', [])]);
+    expect(step).toMatchObject({ visitDate: '2026-10-01', rule: { action: 'refer_urgent' }, final: true });
+  });
+
+  it('is never hidden by a later provisional or ungradable visit', () => {
+    const later = visit('2026-11-20', [photo('OD', null), photo('OS', 0)]);
+    expect(nextStep([severeConfirmed(), later])).toMatchObject({ rule: { action: 'refer_urgent' } });
+  });
+
+  it('is superseded by a later final visit with a gradable decision', () => {
+    const later = visit('2026-11-20', [photo('OD', 1, { review: 1 }), photo('OS', 0, { review: 0 })]);
+    expect(nextStep([severeConfirmed(), later])).toMatchObject({
+      visitDate: '2026-11-20',
+      rule: { action: 'rescreen', months: 12 },
+      dueDate: '2027-11-20',
+    });
+  });
+
+  it('is null before any photograph', () => {
+    expect(nextStep([visit('2026-11-20', [])])).toBeNull();
+  });
+});
+
+describe('policy safety', () => {
+  it('refuses a policy that sends severe NPDR or PDR to rescreen or re-imaging', () => {
+    expect(() => assertSafePolicy(DEFAULT_REFERRAL_POLICY)).not.toThrow();
+    for (const category of ['3', '4'] as const)
+      for (const action of ['rescreen', 'reimage'] as const)
+        expect(() =>
+          assertSafePolicy({
+            ...DEFAULT_REFERRAL_POLICY,
+            [category]: { action, months: action === 'rescreen' ? 60 : null },
+          }),
+        ).toThrow(/must be referred/);
+    expect(() =>
+      assertSafePolicy({ ...DEFAULT_REFERRAL_POLICY, '3': { action: 'refer', months: 1 } }),
+    ).not.toThrow();
   });
 });

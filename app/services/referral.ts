@@ -2,10 +2,15 @@ import type {
   Eye,
   EyeOutcome,
   FundusImage,
+  NextStep,
+  ReferralAction,
   ReferralCategory,
   ReferralPolicy,
+  Visit,
   VisitOutcome,
 } from '../../contract/index.ts';
+import { dueDate } from '../../contract/referral-text.ts';
+import { AppError } from '../../domain/errors.ts';
 import { isReferable } from '../../domain/referable.ts';
 import type { Database } from '../db/database.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
@@ -87,17 +92,79 @@ export function eyeOutcome(eye: Eye, images: readonly FundusImage[]): EyeOutcome
   };
 }
 
-/** The visit's referral and recall: the worse eye decides. */
-export function visitOutcome(images: readonly FundusImage[], policy: ReferralPolicy): VisitOutcome {
+/**
+ * The policy a final visit was decided under: the one stored with its latest review. Null for reviews older
+ * than stored policies (there are none after migration 4, which filled them in).
+ */
+function decidedPolicy(images: readonly FundusImage[]): ReferralPolicy | null {
+  let latest: { at: string; policy: ReferralPolicy } | null = null;
+  for (const { review } of images)
+    if (review?.referralPolicy && (!latest || review.reviewedAt > latest.at))
+      latest = { at: review.reviewedAt, policy: review.referralPolicy };
+  return latest ? { ...DEFAULT_REFERRAL_POLICY, ...latest.policy } : null;
+}
+
+/**
+ * The visit's referral and recall: the worse eye decides. A final visit (both eyes reviewed) keeps the policy
+ * it was decided under; a provisional one follows the policy in force.
+ */
+export function visitOutcome(images: readonly FundusImage[], policyInForce: ReferralPolicy): VisitOutcome {
   const eyes = { OD: eyeOutcome('OD', images), OS: eyeOutcome('OS', images) };
   const worse = SEVERITY[eyes.OS.category] > SEVERITY[eyes.OD.category] ? eyes.OS : eyes.OD;
   const noPhotos = eyes.OD.category === 'missing' && eyes.OS.category === 'missing';
   const category = worse.category;
+  const final = eyes.OD.reviewed && eyes.OS.reviewed;
+  const decided = final ? decidedPolicy(images) : null;
+  const policy = decided ?? policyInForce;
   return {
     eyes,
     decidingEye: noPhotos ? null : worse.eye,
     category,
     rule: policy[category === 'missing' ? 'ungradable' : category],
-    final: eyes.OD.reviewed && eyes.OS.reviewed,
+    final,
+    policy: decided ? 'decided' : 'current',
   };
+}
+
+const URGENCY: Record<ReferralAction, number> = { refer_urgent: 3, refer: 2, reimage: 1, rescreen: 0 };
+
+/**
+ * A patient's next step: the most urgent open decision of their visits. Visits without a photograph never count
+ * (an empty or failed visit hides nothing). Newest first, every visit's decision stays open until a later final
+ * visit with a gradable decision supersedes it; the most urgent open one wins, the newest on a tie.
+ */
+export function nextStep(visits: readonly (Visit & { outcome: VisitOutcome })[]): NextStep | null {
+  const newestFirst = [...visits].sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
+  let best: NextStep | null = null;
+  for (const visit of newestFirst) {
+    const { outcome } = visit;
+    if (outcome.decidingEye === null) continue;
+    if (!best || URGENCY[outcome.rule.action] > URGENCY[best.rule.action])
+      best = {
+        visitId: visit.id,
+        visitDate: visit.date,
+        rule: outcome.rule,
+        final: outcome.final,
+        dueDate: dueDate(visit.date, outcome.rule),
+      };
+    const superseding = outcome.final && outcome.category !== 'ungradable' && outcome.category !== 'missing';
+    if (superseding) break;
+  }
+  return best;
+}
+
+/**
+ * Severe NPDR and PDR threaten sight within months: a policy that would send them anywhere but to an
+ * ophthalmologist is refused, whatever a site types.
+ */
+export function assertSafePolicy(policy: ReferralPolicy): void {
+  for (const category of ['3', '4'] as const) {
+    const { action } = policy[category];
+    if (action !== 'refer' && action !== 'refer_urgent')
+      throw new AppError(
+        'INVALID_INPUT',
+        `${category === '3' ? 'Severe NPDR' : 'Proliferative DR'} must be referred to an ophthalmologist ` +
+          '(urgently, or within a number of months). EyeNet does not allow a rescreen or re-image for it.',
+      );
+  }
 }

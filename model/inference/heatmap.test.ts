@@ -114,3 +114,21 @@ describe('a model without a heatmap output', () => {
     }
   });
 });
+
+describe('heatmap picture', () => {
+  it('colours only where the evidence concentrates (the hottest tenth), not the whole fundus', async () => {
+    // A broad gradient: evidence spread everywhere, strongest at one side.
+    const values = Float32Array.from({ length: 49 }, (_, i) => 0.4 + 0.6 * ((i % 7) / 6));
+    const png = await renderHeatmapPng({ size: 7, values }, 64);
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    let shown = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) shown++;
+    const fundus = Math.PI * (32 * 0.95) ** 2;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown / fundus).toBeLessThan(0.15);
+    // A flat map shows nothing: no place stands out.
+    const flat = await renderHeatmapPng({ size: 7, values: new Float32Array(49).fill(0.7) }, 64);
+    const { data: none } = await sharp(flat).raw().toBuffer({ resolveWithObject: true });
+    expect(none.some((v, i) => i % 4 === 3 && v > 0)).toBe(false);
+  });
+});

@@ -1,43 +1,77 @@
 import { z } from 'zod';
+import type { ImportImageInput } from '../../../contract/index.ts';
+import { renderPhotoView, type PhotoView } from '../../../model/index.ts';
 import { getStoredImage } from '../../db/images-repo.ts';
 import { resultFilesForImage } from '../../db/results-repo.ts';
+import { moveImageTo } from '../../services/corrections.ts';
 import { importImage } from '../../services/import-image.ts';
 import { AppError } from '../../../domain/errors.ts';
 import type { HandlerGroup } from '../handler.ts';
-import { eye, id } from '../schemas.ts';
+import { changedBy, eye, id, reason } from '../schemas.ts';
+import { newVisit } from './visits.ts';
 
 /** A camera original is rarely over 15 MB; 64 MB refuses accidents without refusing real photographs. */
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
+/** Viewer images are slow to make (CLAHE) and asked for again as staff switch views: keep the last few. */
+const VIEW_CACHE_SIZE = 12;
+const viewCache = new Map<string, Uint8Array>();
+
+async function photoView(original: () => Promise<Uint8Array>, sha256: string, view: PhotoView) {
+  const key = `${sha256}:${view}`;
+  let bytes = viewCache.get(key);
+  if (!bytes) {
+    bytes = await renderPhotoView(await original(), view);
+    viewCache.set(key, bytes);
+    if (viewCache.size > VIEW_CACHE_SIZE) viewCache.delete(viewCache.keys().next().value!);
+  }
+  return bytes;
+}
+
+const importInput = z
+  .object({
+    visitId: id.optional(),
+    visit: newVisit.optional(),
+    eye: eye.optional(),
+    confirmEye: z.boolean().optional(),
+    fileName: z.string().trim().min(1).max(260),
+    bytes: z
+      .instanceof(Uint8Array, { message: 'bytes must be the file content.' })
+      .refine((b) => b.byteLength > 0, 'The file is empty.')
+      .refine((b) => b.byteLength <= MAX_IMAGE_BYTES, `The file is larger than ${MAX_IMAGE_BYTES >> 20} MB.`),
+  })
+  .strict()
+  .refine((i) => (i.visitId === undefined) !== (i.visit === undefined), {
+    message: 'Give the visit to import into (visitId), or the patient and date of a visit to open (visit).',
+  }) as unknown as z.ZodType<ImportImageInput>;
+
 export const imageHandlers: HandlerGroup<'images'> = {
   'images:import': {
     contract:
-      'Stores the given bytes as a photograph of an existing visit after decoding them; reads no path.',
-    input: z
-      .object({
-        visitId: id,
-        eye: eye.optional(),
-        fileName: z.string().trim().min(1).max(260),
-        bytes: z
-          .instanceof(Uint8Array, { message: 'bytes must be the file content.' })
-          .refine((b) => b.byteLength > 0, 'The file is empty.')
-          .refine(
-            (b) => b.byteLength <= MAX_IMAGE_BYTES,
-            `The file is larger than ${MAX_IMAGE_BYTES >> 20} MB.`,
-          ),
-      })
-      .strict(),
+      'Stores the given bytes as a photograph of a visit (opened in the same transaction when asked) after decoding them; reads no path.',
+    input: importInput,
     run(ctx, input) {
       return importImage(ctx, input);
     },
   },
   'images:file': {
-    contract: 'Reads one stored photograph, thumbnail, model preview or heatmap by image id; never by path.',
-    input: z.object({ imageId: id, kind: z.enum(['original', 'thumbnail', 'preview', 'heatmap']) }).strict(),
+    contract:
+      'Reads one stored photograph, thumbnail, model preview, heatmap or viewer image by image id; never by path.',
+    input: z
+      .object({
+        imageId: id,
+        kind: z.enum(['original', 'thumbnail', 'preview', 'heatmap', 'full', 'redfree', 'enhanced']),
+      })
+      .strict(),
     async run(ctx, input) {
       const image = getStoredImage(ctx.db, input.imageId);
       if (input.kind === 'original')
         return { mimeType: image.mimeType, bytes: await ctx.store.get(image.sha256) };
+      if (input.kind === 'full' || input.kind === 'redfree' || input.kind === 'enhanced')
+        return {
+          mimeType: 'image/jpeg',
+          bytes: await photoView(() => ctx.store.get(image.sha256), image.sha256, input.kind),
+        };
       if (input.kind === 'thumbnail') {
         if (!image.thumbnailSha256) throw new AppError('NOT_FOUND', 'This image has no thumbnail.');
         return { mimeType: 'image/jpeg', bytes: await ctx.store.get(image.thumbnailSha256) };
@@ -45,6 +79,14 @@ export const imageHandlers: HandlerGroup<'images'> = {
       const sha = resultFilesForImage(ctx.db, image.id)[input.kind];
       if (!sha) throw new AppError('NOT_FOUND', `This image has no ${input.kind}.`);
       return { mimeType: 'image/png', bytes: await ctx.store.get(sha) };
+    },
+  },
+  'images:move': {
+    contract:
+      'Moves one photograph to the other eye or another visit, with its results and reviews; logs who, why, from and to.',
+    input: z.object({ imageId: id, eye: eye.optional(), visitId: id.optional(), changedBy, reason }).strict(),
+    run(ctx, input) {
+      return moveImageTo(ctx.db, input);
     },
   },
 };

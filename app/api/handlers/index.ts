@@ -3,9 +3,11 @@ import { appHandlers } from './app.ts';
 import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
 import { patientHandlers } from './patients.ts';
+import { recordHandlers } from './records.ts';
 import { reviewHandlers } from './reviews.ts';
 import { settingsHandlers } from './settings.ts';
 import { visitHandlers } from './visits.ts';
+import { worklistHandlers } from './worklists.ts';
 
 /** Every channel the renderer can call, keyed `area:action`. Both transports serve exactly this map. */
 export const handlers: HandlerMap = {
@@ -16,4 +18,6 @@ export const handlers: HandlerMap = {
   ...importHandlers,
   ...imageHandlers,
   ...reviewHandlers,
+  ...recordHandlers,
+  ...worklistHandlers,
 };

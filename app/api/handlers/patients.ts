@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { createPatient, getPatient, listPatients, updatePatient } from '../../db/patients-repo.ts';
-import { listImagesForVisits } from '../../db/images-repo.ts';
-import { latestVisits, listVisits } from '../../db/visits-repo.ts';
-import { referralPolicyInForce, visitOutcome } from '../../services/referral.ts';
+import { listChanges } from '../../db/records-repo.ts';
+import { mergePatients } from '../../services/corrections.ts';
+import { visitDetailsOf } from '../../services/patient-record.ts';
+import { nextStep } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
-import { id, isoDate } from '../schemas.ts';
+import { birthDate, changedBy, id, reason } from '../schemas.ts';
 
 const patientFields = {
   clinicId: z
@@ -14,7 +15,7 @@ const patientFields = {
     .max(64, 'Clinic ID is at most 64 characters.')
     .regex(/^[\p{L}\p{N}._-]+$/u, 'Clinic ID may use letters, digits, dot, dash and underscore only.'),
   name: z.string().trim().min(1, 'Name is required.').max(200, 'Name is at most 200 characters.'),
-  dateOfBirth: isoDate.nullable().optional(),
+  dateOfBirth: birthDate.nullable().optional(),
   sex: z.enum(['female', 'male', 'other']).nullable().optional(),
   diabetesType: z.enum(['type1', 'type2', 'gestational', 'other', 'unknown']).nullable().optional(),
   diagnosisYear: z
@@ -32,26 +33,15 @@ const newPatient = z.object(patientFields).strict();
 export const patientHandlers: HandlerGroup<'patients'> = {
   'patients:list': {
     contract:
-      'Reads the patients matching a search, each with the outcome of their latest visit; changes nothing.',
+      'Reads the patients matching a search, each with the most urgent open decision of their visits; changes nothing.',
     input: z.object({ query: z.string().max(200).optional() }).strict(),
     run(ctx, input) {
-      const policy = referralPolicyInForce(ctx.db);
-      // A fixed number of queries however long the list: patients, their latest visits, those visits' images.
       const patients = listPatients(ctx.db, input.query);
-      const last = latestVisits(
+      const visits = visitDetailsOf(
         ctx.db,
         patients.map((p) => p.id),
       );
-      const images = listImagesForVisits(
-        ctx.db,
-        [...last.values()].map((v) => v.id),
-      );
-      return patients.map((patient) => {
-        const visit = last.get(patient.id);
-        if (!visit) return { ...patient, lastOutcome: null };
-        const { rule, final } = visitOutcome(images.get(visit.id) ?? [], policy);
-        return { ...patient, lastOutcome: { visitDate: visit.date, rule, final } };
-      });
+      return patients.map((patient) => ({ ...patient, nextStep: nextStep(visits.get(patient.id) ?? []) }));
     },
   },
   'patients:create': {
@@ -73,19 +63,16 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     input: z.object({ id }).strict(),
     run(ctx, input) {
       const patient = getPatient(ctx.db, input.id);
-      const policy = referralPolicyInForce(ctx.db);
-      const visits = listVisits(ctx.db, patient.id);
-      const images = listImagesForVisits(
-        ctx.db,
-        visits.map((v) => v.id),
-      );
-      return {
-        patient,
-        visits: visits.map((visit) => {
-          const own = images.get(visit.id) ?? [];
-          return { ...visit, images: own, outcome: visitOutcome(own, policy) };
-        }),
-      };
+      const visits = visitDetailsOf(ctx.db, [patient.id]).get(patient.id) ?? [];
+      return { patient, visits, nextStep: nextStep(visits), changes: listChanges(ctx.db, patient.id) };
+    },
+  },
+  'patients:merge': {
+    contract:
+      'Moves every visit of a duplicate registration to the kept patient and keeps the duplicate as a restorable tombstone.',
+    input: z.object({ keepId: id, mergeId: id, changedBy, reason }).strict(),
+    run(ctx, input) {
+      return mergePatients(ctx.db, input);
     },
   },
 };

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { isReferable } from '../../../domain/referable.ts';
-import type { ReviewQueueItem } from '../../../contract/index.ts';
-import { getImages } from '../../db/images-repo.ts';
-import { getPatientRefs } from '../../db/patients-repo.ts';
-import { countUnreviewed, insertReview, unreviewedResults } from '../../db/reviews-repo.ts';
+import { countUnreviewed, insertReview } from '../../db/reviews-repo.ts';
+import { reviewQueue } from '../../services/review-queue.ts';
+import { referralPolicyInForce } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty, id } from '../schemas.ts';
 
@@ -12,30 +10,7 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
     contract: 'Reads the unreviewed results with their patients; changes nothing.',
     input: empty,
     run(ctx) {
-      const rows = unreviewedResults(ctx.db);
-      const images = getImages(
-        ctx.db,
-        rows.map((r) => r.imageId),
-      );
-      const patients = getPatientRefs(
-        ctx.db,
-        rows.map((r) => r.patientId),
-      );
-      const items = rows.map((row): ReviewQueueItem => {
-        const image = images.get(row.imageId)!;
-        return {
-          patient: patients.get(row.patientId)!,
-          visitId: row.visitId,
-          visitDate: row.visitDate,
-          image,
-          referable: image.result !== null && isReferable(image.result),
-        };
-      });
-      // Referable first (most probable first), then ungradable (a re-image may be needed while the patient is
-      // still in the clinic), then the rest in the order they were taken (the sort is stable).
-      const rank = (i: ReviewQueueItem) => (i.referable ? 0 : i.image.result?.quality.gradable ? 2 : 1);
-      const probability = (i: ReviewQueueItem) => i.image.result?.referableProbability ?? 0;
-      return items.sort((a, b) => rank(a) - rank(b) || (a.referable ? probability(b) - probability(a) : 0));
+      return reviewQueue(ctx.db);
     },
   },
   'reviews:count': {
@@ -56,7 +31,7 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
       })
       .strict(),
     run(ctx, input) {
-      return insertReview(ctx.db, input);
+      return insertReview(ctx.db, input, referralPolicyInForce(ctx.db));
     },
   },
 };

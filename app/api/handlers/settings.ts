@@ -1,11 +1,18 @@
 import { z } from 'zod';
-import { REFERRAL_CATEGORIES, type ReferralPolicy, type SiteSettings } from '../../../contract/index.ts';
+import {
+  REFERRAL_CATEGORIES,
+  type PolicyImpact,
+  type ReferralPolicy,
+  type SiteSettings,
+} from '../../../contract/index.ts';
 import { SETTING_KEYS } from '../../db/settings-keys.ts';
 import { getSetting, setSetting } from '../../db/settings-repo.ts';
 import type { AppContext } from '../../services/app-context.ts';
 import { compileFileNamePattern } from '../../services/file-pattern.ts';
 import { importPatternInForce } from '../../services/import-plan.ts';
-import { DEFAULT_REFERRAL_POLICY, referralPolicyInForce } from '../../services/referral.ts';
+import { listPatients } from '../../db/patients-repo.ts';
+import { visitDetailsOf } from '../../services/patient-record.ts';
+import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, referralPolicyInForce } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
@@ -33,6 +40,38 @@ const policy = z
   .object(Object.fromEntries(REFERRAL_CATEGORIES.map((c) => [c, rule])) as Record<string, typeof rule>)
   .strict() as unknown as z.ZodType<ReferralPolicy>;
 
+/**
+ * What saving `next` would change: provisional visits whose rule differs (decided visits keep the policy they
+ * were decided under, so they are only counted).
+ */
+function policyImpact(ctx: AppContext, next: ReferralPolicy): PolicyImpact {
+  const patients = listPatients(ctx.db);
+  const details = visitDetailsOf(
+    ctx.db,
+    patients.map((p) => p.id),
+  );
+  const impact: PolicyImpact = { changed: [], decidedKept: 0 };
+  for (const patient of patients)
+    for (const visit of details.get(patient.id) ?? []) {
+      const { outcome } = visit;
+      if (outcome.decidingEye === null) continue;
+      if (outcome.policy === 'decided') {
+        impact.decidedKept++;
+        continue;
+      }
+      const after = next[outcome.category === 'missing' ? 'ungradable' : outcome.category];
+      if (after.action !== outcome.rule.action || after.months !== outcome.rule.months)
+        impact.changed.push({
+          patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
+          visitId: visit.id,
+          visitDate: visit.date,
+          before: outcome.rule,
+          after,
+        });
+    }
+  return impact;
+}
+
 export const settingsHandlers: HandlerGroup<'settings'> = {
   'settings:get': {
     contract: 'Reads site settings; no patient data.',
@@ -52,6 +91,7 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
     run(ctx, input) {
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
+      if (input.referralPolicy) assertSafePolicy(input.referralPolicy);
       ctx.db.transaction(() => {
         if (input.referableThreshold !== undefined)
           setSetting(ctx.db, SETTING_KEYS.referableThreshold, input.referableThreshold);
@@ -61,6 +101,16 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           setSetting(ctx.db, SETTING_KEYS.importPattern, input.importPattern);
       })();
       return current(ctx);
+    },
+  },
+  'settings:policyImpact': {
+    contract:
+      'Reads which provisional visits a referral policy would change, before it is saved; changes nothing.',
+    input: z.object({ referralPolicy: policy.nullable() }).strict(),
+    run(ctx, input) {
+      const next = input.referralPolicy ?? DEFAULT_REFERRAL_POLICY;
+      assertSafePolicy(next);
+      return policyImpact(ctx, next);
     },
   },
 };

@@ -1,16 +1,13 @@
 import type { AppInfo } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
+import { routeFromHash, routeToHash, type Route } from './route.ts';
 
-export type Route =
-  | { name: 'patients' }
-  | { name: 'patient'; id: number }
-  | { name: 'import' }
-  | { name: 'review' }
-  | { name: 'settings' };
+export type { Route };
 
 /** App-wide state: where the user is, which model grades, and how many results wait for a clinician. */
 export class AppState {
-  route = $state<Route>({ name: 'patients' });
+  /** Read from the address bar, so a reload (or Electron's reload) keeps the page. */
+  route = $state<Route>(routeFromHash(typeof location === 'undefined' ? '' : location.hash));
   info = $state<AppInfo | null>(null);
   infoError = $state<string | null>(null);
   /** Unreviewed results; null until first counted. */
@@ -36,6 +33,8 @@ export class AppState {
 
   go(route: Route): void {
     this.route = route;
+    // replaceState, not a new history entry: the app has its own Back links, and the token must never return.
+    if (typeof history !== 'undefined') history.replaceState(null, '', routeToHash(route));
     void this.refreshReviewCount();
   }
 

@@ -1,6 +1,9 @@
 import type { Eye, ImportPlanItem, Patient, PatientRef } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { todayIso } from '../lib/format.ts';
+import { GRADE_NAMES } from '$domain/grades.ts';
+import { QUALITY_REASONS } from '$domain/quality.ts';
+import { isReferable } from '$domain/referable.ts';
 import type { StateDeps } from './deps.ts';
 
 export type RowStatus = 'ready' | 'importing' | 'imported' | 'duplicate' | 'skipped' | 'failed' | 'cancelled';
@@ -12,6 +15,9 @@ export interface BatchRow {
   status: RowStatus;
   /** Why it was skipped or failed, or a warning on an imported file. */
   message: string | null;
+  /** Once imported: the quality verdict and the model's grade, in words. */
+  quality: string | null;
+  grade: string | null;
 }
 
 /**
@@ -112,7 +118,6 @@ export class BatchImportState {
     if (this.phase !== 'planned' || this.ready === 0) return;
     this.phase = 'running';
     this.cancelling = false;
-    const visits = await this.openVisits();
     let next = 0;
     const work = async () => {
       for (;;) {
@@ -124,7 +129,7 @@ export class BatchImportState {
           this.rows[index]!.message = 'Cancelled before import.';
           continue;
         }
-        await this.importOne(index, visits);
+        await this.importOne(index);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, work));
@@ -149,44 +154,40 @@ export class BatchImportState {
     return -1;
   }
 
-  /** One visit per patient for the chosen date (an existing one is reused); a patient whose visit fails is skipped. */
-  private async openVisits(): Promise<Record<number, number>> {
-    const visits: Record<number, number> = {};
-    for (const patient of this.patients) {
-      try {
-        const visit = await call('visits:create', {
-          patientId: patient.id,
-          date: this.date,
-          operator: this.operator.trim(),
-          camera: this.camera.trim(),
-        });
-        visits[patient.id] = visit.id;
-      } catch (error) {
-        for (const row of this.rows)
-          if (row.patient?.id === patient.id && row.status === 'ready') {
-            row.status = 'failed';
-            row.message = `Could not open the visit: ${messageOf(error)}`;
-          }
-      }
-    }
-    return visits;
-  }
-
-  private async importOne(index: number, visits: Record<number, number>): Promise<void> {
+  /**
+   * Imports one file into its patient's visit of the chosen date. The visit is opened by the same call, in the
+   * same transaction as the photograph, so a file that fails never leaves an empty visit behind.
+   */
+  private async importOne(index: number): Promise<void> {
     const row = this.rows[index]!;
     const file = this.files[index]!;
-    const visitId = row.patient ? visits[row.patient.id] : undefined;
-    if (visitId === undefined || !row.eye) {
+    if (!row.patient || !row.eye) {
       row.status = 'failed';
-      row.message = 'No visit to import into.';
+      row.message = 'No patient or eye to import into.';
       return;
     }
     row.status = 'importing';
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const out = await call('images:import', { visitId, eye: row.eye, fileName: file.name, bytes });
+      const visit = {
+        patientId: row.patient.id,
+        date: this.date,
+        operator: this.operator.trim(),
+        camera: this.camera.trim(),
+      };
+      const out = await call('images:import', { visit, eye: row.eye, fileName: file.name, bytes });
       row.status = out.duplicate ? 'duplicate' : 'imported';
       row.message = out.duplicate ? 'Already imported for this eye and visit.' : out.eyeWarning;
+      const result = out.image.result;
+      if (result) {
+        row.quality = result.quality.gradable
+          ? 'Gradable'
+          : `Ungradable: ${result.quality.reasons.map((r) => QUALITY_REASONS[r]).join(', ')}`;
+        row.grade =
+          result.grade === null
+            ? '—'
+            : `${result.grade} ${GRADE_NAMES[result.grade]}${isReferable(result) ? ' · referable' : ''}`;
+      }
     } catch (error) {
       row.status = 'failed';
       row.message = messageOf(error);
@@ -201,5 +202,7 @@ function toRow(item: ImportPlanItem): BatchRow {
     eye: item.eye,
     status: item.problem ? 'skipped' : 'ready',
     message: item.problem,
+    quality: null,
+    grade: null,
   };
 }

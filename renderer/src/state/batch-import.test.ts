@@ -12,7 +12,6 @@ vi.mock('../lib/api.ts', () => ({
       return (input as { fileNames: string[] }).fileNames.map((name) =>
         plan.find((p) => p.fileName === name),
       );
-    if (channel === 'visits:create') return { id: 70 + (input as { patientId: number }).patientId };
     if (channel === 'images:import') return importImpl(input as ApiInput<'images:import'>);
     if (channel === 'reviews:queue') return [];
     throw new Error(`unexpected ${channel}`);
@@ -39,7 +38,19 @@ beforeEach(() => {
   ];
   importImpl = async (input) => {
     if (input.fileName.startsWith('broken')) throw new Error('Not a readable image.');
-    return { duplicate: false, eyeWarning: null, image: { id: 1 } };
+    return {
+      duplicate: false,
+      eyeWarning: null,
+      image: {
+        id: 1,
+        result: {
+          grade: 1,
+          quality: { gradable: true, reasons: [] },
+          referableProbability: 0.9,
+          referableThreshold: 0.5,
+        },
+      },
+    };
   };
 });
 
@@ -63,16 +74,16 @@ describe('batch import', () => {
     ]);
     expect(row('broken_left.jpeg')).toMatchObject({ status: 'failed', message: 'Not a readable image.' });
     expect(row('15_left.jpeg')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/15/) });
-    // One visit per patient, with the operator; photographs go to their patient's visit.
-    const visits = calls.filter((c) => c.channel === 'visits:create').map((c) => c.input);
-    expect(visits).toEqual([
-      expect.objectContaining({ patientId: 1, operator: 'Sam' }),
-      expect.objectContaining({ patientId: 2, operator: 'Sam' }),
-    ]);
+    // No visit is opened ahead: each photograph names its patient's visit of the day (with the operator) and
+    // the main process opens it with the photograph, so the broken file leaves no empty visit.
+    expect(calls.some((c) => c.channel === 'visits:create')).toBe(false);
     const imports = calls
       .filter((c) => c.channel === 'images:import')
-      .map((c) => c.input as { visitId: number });
-    expect(imports.map((i) => i.visitId).sort()).toEqual([71, 71, 72]);
+      .map((c) => c.input as { visit: { patientId: number; operator: string } });
+    expect(imports.map((i) => i.visit.patientId).sort()).toEqual([1, 1, 2]);
+    expect(imports.every((i) => i.visit.operator === 'Sam')).toBe(true);
+    // The summary shows each file's quality verdict and grade.
+    expect(row('10_left.jpeg')).toMatchObject({ quality: 'Gradable', grade: '1 Mild NPDR · referable' });
     expect(batch.finished).toBe(batch.toImport);
   });
 

@@ -1,5 +1,5 @@
-import type { Eye, NewPatient, NewVisit, PatientDetail } from '$contract/index.ts';
-import { call, messageOf } from '../lib/api.ts';
+import type { Eye, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
+import { ApiFailure, call, messageOf } from '../lib/api.ts';
 import type { StateDeps } from './deps.ts';
 
 export interface ImportStatus {
@@ -8,7 +8,20 @@ export interface ImportStatus {
   notice: string | null;
 }
 
+/** A photograph dropped on one eye whose file name names the other: nothing is stored until staff answer. */
+export interface EyeQuestion {
+  id: number;
+  visitId: number;
+  file: File;
+  /** Where it was dropped. */
+  dropped: Eye;
+  /** What its name says. */
+  named: Eye;
+  message: string;
+}
+
 const idle = (): ImportStatus => ({ busy: false, error: null, notice: null });
+const other = (eye: Eye): Eye => (eye === 'OD' ? 'OS' : 'OD');
 
 export class PatientPageState {
   detail = $state<PatientDetail | null>(null);
@@ -16,6 +29,8 @@ export class PatientPageState {
   error = $state<string | null>(null);
   /** Per visit and eye (`<visitId>:<eye>`): is a photograph being graded, and how did the last one go. */
   imports = $state<Record<string, ImportStatus>>({});
+  questions = $state<EyeQuestion[]>([]);
+  private questionId = 0;
 
   constructor(
     readonly patientId: number,
@@ -44,9 +59,32 @@ export class PatientPageState {
     await this.load();
   }
 
-  async updateVisit(id: number, operator: string, camera: string): Promise<void> {
-    await call('visits:update', { id, operator, camera });
+  // Corrections throw, so the dialog that asked shows why one was refused.
+  async updateVisit(
+    id: number,
+    fields: { date: string; operator: string; camera: string },
+    changedBy: string,
+  ) {
+    await call('visits:update', { id, ...fields, changedBy });
     await this.load();
+  }
+
+  async moveImage(imageId: number, to: { eye?: Eye; visitId?: number }, changedBy: string, reason: string) {
+    await call('images:move', { imageId, ...to, changedBy, reason });
+    await this.load();
+    this.deps.onResultsChanged();
+  }
+
+  async deleteRecord(kind: RecordKind, id: number, changedBy: string, reason: string) {
+    await call('records:delete', { kind, id, changedBy, reason });
+    if (kind !== 'patient') await this.load();
+    this.deps.onResultsChanged();
+  }
+
+  async mergeDuplicate(mergeId: number, changedBy: string, reason: string) {
+    await call('patients:merge', { keepId: this.patientId, mergeId, changedBy, reason });
+    await this.load();
+    this.deps.onResultsChanged();
   }
 
   importStatus(visitId: number, eye: Eye): ImportStatus {
@@ -55,9 +93,10 @@ export class PatientPageState {
 
   /**
    * Grades the photographs dropped on one eye one after another, so the eye shows "grading" until the last
-   * is done and every file's notice or error stays visible.
+   * is done and every file's notice or error stays visible. A file whose name names the other eye is not
+   * stored: it waits as a question (answerEye).
    */
-  async importFiles(visitId: number, eye: Eye, files: readonly File[]): Promise<void> {
+  async importFiles(visitId: number, eye: Eye, files: readonly File[], confirmEye = false): Promise<void> {
     const key = `${visitId}:${eye}`;
     this.imports[key] = { busy: true, error: null, notice: null };
     const notices: string[] = [];
@@ -65,15 +104,32 @@ export class PatientPageState {
     for (const file of files) {
       try {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const out = await call('images:import', { visitId, eye, fileName: file.name, bytes });
+        const out = await call('images:import', { visitId, eye, confirmEye, fileName: file.name, bytes });
         if (out.duplicate) notices.push(`${file.name}: already imported for this eye.`);
-        if (out.eyeWarning) notices.push(out.eyeWarning);
+        if (out.eyeWarning) notices.push(`${file.name}: imported as the eye you chose. ${out.eyeWarning}`);
         await this.load();
       } catch (error) {
-        errors.push(`${file.name}: ${messageOf(error)}`);
+        if (error instanceof ApiFailure && error.code === 'NEEDS_CONFIRMATION')
+          this.questions.push({
+            id: ++this.questionId,
+            visitId,
+            file,
+            dropped: eye,
+            named: other(eye),
+            message: error.message,
+          });
+        else errors.push(`${file.name}: ${messageOf(error)}`);
       }
     }
     this.imports[key] = { busy: false, error: errors.join(' ') || null, notice: notices.join(' ') || null };
     this.deps.onResultsChanged();
+  }
+
+  /** Staff answered a wrong-eye question: import as `eye`, or (null) not at all. */
+  async answerEye(questionId: number, eye: Eye | null): Promise<void> {
+    const question = this.questions.find((q) => q.id === questionId);
+    if (!question) return;
+    this.questions = this.questions.filter((q) => q.id !== questionId);
+    if (eye) await this.importFiles(question.visitId, eye, [question.file], eye === question.dropped);
   }
 }

@@ -1,8 +1,26 @@
 import type { ReviewQueueItem } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
+import { readStaffName, writeStaffName } from '../lib/staff-name.ts';
 import type { StateDeps } from './deps.ts';
 
-const REVIEWER_KEY = 'eyenet.reviewer';
+/**
+ * A result must have been on screen this long before a key can accept or save it: a key pressed while the queue
+ * moves on (typing into a field that just closed, a held key) must never decide a result nobody saw.
+ */
+export const SETTLE_MS = 400;
+
+/** What a key did: the page moves focus to the reason field on `focus-reason`. */
+export type KeyOutcome = 'ignored' | 'handled' | 'focus-reason';
+
+export interface KeyContext {
+  /** Focus is in a text field, select or text area: keys are typing, never shortcuts. */
+  inField: boolean;
+  /** Focus is on a button: Enter is that button's click. */
+  onButton: boolean;
+  /** The key is held down (auto-repeat). */
+  repeat: boolean;
+  modifier: boolean;
+}
 
 /** The clinician review queue: unreviewed results, referable first, one at a time. */
 export class ReviewState {
@@ -15,19 +33,30 @@ export class ReviewState {
   grade = $state<number | null | undefined>(undefined);
   reason = $state('');
   saving = $state(false);
-  reviewer = $state(readReviewer());
+  reviewer = $state(readStaffName());
+  /** When the result now on screen appeared (clock of `now`). */
+  private shownAt = 0;
 
   readonly current = $derived(this.items[this.index] ?? null);
-
-  constructor(private readonly deps: StateDeps) {}
   readonly modelGrade = $derived(this.current?.image.result?.grade ?? null);
+  /** The model found the photograph ungradable: there is no grade to accept, only to confirm or replace. */
+  readonly modelUngradable = $derived(this.current?.image.result?.quality.gradable === false);
+  /** Not a fundus photograph at all: it can only be confirmed as ungradable. */
+  readonly notFundus = $derived(this.current?.image.result?.quality.reasons.includes('not_fundus') ?? false);
   readonly isOverride = $derived(this.grade !== undefined && this.grade !== this.modelGrade);
+
+  constructor(
+    private readonly deps: StateDeps,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   async load(): Promise<void> {
     try {
+      const before = this.current?.image.result?.id;
       this.items = await call('reviews:queue', {});
       this.error = null;
       if (this.index >= this.items.length) this.index = 0;
+      if (this.current?.image.result?.id !== before) this.shownAt = this.now();
     } catch (error) {
       this.error = messageOf(error);
     } finally {
@@ -35,22 +64,32 @@ export class ReviewState {
     }
   }
 
+  setReviewer(name: string): void {
+    this.reviewer = name;
+    writeStaffName(name);
+  }
+
   setGrade(grade: number | null): void {
+    if (grade !== null && this.notFundus) {
+      this.error = 'This is not a fundus photograph: it cannot be given a grade. Confirm it as ungradable.';
+      return;
+    }
     this.grade = grade;
   }
 
   /** Skip to the next result without deciding; it stays in the queue. */
   next(): void {
     if (this.items.length === 0) return;
-    this.index = (this.index + 1) % this.items.length;
-    this.clearDecision();
+    this.select((this.index + 1) % this.items.length);
   }
 
   select(index: number): void {
     this.index = index;
+    this.shownAt = this.now();
     this.clearDecision();
   }
 
+  /** Accept the model's grade, or confirm the model's "ungradable". */
   accept(): Promise<void> {
     return this.submit(this.modelGrade);
   }
@@ -62,6 +101,44 @@ export class ReviewState {
       return Promise.resolve();
     }
     return this.submit(this.grade);
+  }
+
+  /**
+   * The review shortcuts. Never while typing in a field, never on a held key, never while saving, and a key that
+   * decides (a, Enter) only once the result has been on screen for SETTLE_MS. `a` while another grade is chosen
+   * does not throw the choice away for the model's grade: it says so.
+   */
+  handleKey(key: string, context: KeyContext): KeyOutcome {
+    if (context.inField || context.modifier || !this.current) return 'ignored';
+    if (key === 'Enter' && context.onButton) return 'ignored';
+    const decides = key === 'a' || key === 'Enter';
+    if (context.repeat || this.saving) return /^[0-4uanU]$|^Enter$/.test(key) ? 'handled' : 'ignored';
+    if (decides && this.now() - this.shownAt < SETTLE_MS) return 'handled';
+    if (/^[0-4]$/.test(key)) {
+      this.setGrade(Number(key));
+      return this.isOverride ? 'focus-reason' : 'handled';
+    }
+    if (key === 'u') {
+      this.setGrade(null);
+      return this.isOverride ? 'focus-reason' : 'handled';
+    }
+    if (key === 'a') {
+      if (this.grade !== undefined && this.grade !== this.modelGrade) {
+        this.error = 'You chose another grade: press Enter to save it with a reason, or choose again.';
+        return 'handled';
+      }
+      void this.accept();
+      return 'handled';
+    }
+    if (key === 'n') {
+      this.next();
+      return 'handled';
+    }
+    if (key === 'Enter' && this.grade !== undefined) {
+      void this.save();
+      return 'handled';
+    }
+    return 'ignored';
   }
 
   private async submit(grade: number | null): Promise<void> {
@@ -85,7 +162,7 @@ export class ReviewState {
         reviewer: this.reviewer.trim(),
         ...(reason ? { reason } : {}),
       });
-      writeReviewer(this.reviewer.trim());
+      writeStaffName(this.reviewer);
       this.clearDecision();
       this.error = null;
       // The reviewed result leaves the queue; the one that took its place is shown next.
@@ -101,21 +178,5 @@ export class ReviewState {
   private clearDecision(): void {
     this.grade = undefined;
     this.reason = '';
-  }
-}
-
-function readReviewer(): string {
-  try {
-    return localStorage.getItem(REVIEWER_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function writeReviewer(name: string): void {
-  try {
-    localStorage.setItem(REVIEWER_KEY, name);
-  } catch {
-    // Remembering the name is a convenience only.
   }
 }

@@ -25,7 +25,15 @@ function item(resultId: number, grade: number | null): ReviewQueueItem {
     visitId: 1,
     visitDate: '2026-11-27',
     referable: false,
-    image: { id: resultId, eye: 'OD', result: { id: resultId, grade } },
+    image: {
+      id: resultId,
+      eye: 'OD',
+      result: {
+        id: resultId,
+        grade,
+        quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
+      },
+    },
   } as unknown as ReviewQueueItem;
 }
 
@@ -75,5 +83,49 @@ describe('review queue', () => {
     await review.save();
     expect(submitted).toEqual([{ resultId: 3, grade: null, reviewer: 'Dr K' }]);
     expect(review.items.map((i) => i.image.result?.id)).toEqual([1, 2]);
+  });
+
+  describe('keyboard', () => {
+    const key = { inField: false, onButton: false, repeat: false, modifier: false };
+    let clock = 0;
+    const settled = () => (clock += 1000);
+    const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const make = async () => {
+      const review = new ReviewState({ onResultsChanged: () => {} }, () => clock);
+      review.reviewer = 'Dr K';
+      await review.load();
+      settled();
+      return review;
+    };
+
+    it('moves focus to the reason after u, so typing "bad" there never accepts the model’s grade', async () => {
+      const review = await make();
+      expect(review.handleKey('u', key)).toBe('focus-reason');
+      // The letters land in the reason field: shortcuts never fire there.
+      for (const letter of 'bad') expect(review.handleKey(letter, { ...key, inField: true })).toBe('ignored');
+      expect(submitted).toEqual([]);
+      // And `a` with another grade chosen does not silently accept the model's instead.
+      expect(review.handleKey('a', key)).toBe('handled');
+      expect(submitted).toEqual([]);
+      expect(review.error).toMatch(/You chose another grade/);
+      expect(review.grade).toBeNull();
+    });
+
+    it('never decides a result that was not on screen long enough, nor on a held key', async () => {
+      const review = await make();
+      review.handleKey('a', key);
+      await flush();
+      expect(submitted).toHaveLength(1);
+      // The next result has just appeared: a second `a` right away is swallowed.
+      expect(review.current?.image.result?.id).toBe(2);
+      review.handleKey('a', key);
+      expect(submitted).toHaveLength(1);
+      settled();
+      review.handleKey('a', { ...key, repeat: true });
+      expect(submitted).toHaveLength(1);
+      review.handleKey('a', key);
+      await flush();
+      expect(submitted).toHaveLength(2);
+    });
   });
 });

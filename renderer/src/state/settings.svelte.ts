@@ -1,4 +1,4 @@
-import type { SettingsUpdate, SiteSettings } from '$contract/index.ts';
+import type { PolicyImpact, ReferralPolicy, SettingsUpdate, SiteSettings } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
 export type SettingsForm = 'threshold' | 'policy' | 'pattern';
@@ -6,8 +6,10 @@ export type SettingsForm = 'threshold' | 'policy' | 'pattern';
 /** The Settings page: the site's operating point, referral policy and import pattern, each saved on its own. */
 export class SettingsState {
   settings = $state.raw<SiteSettings | null>(null);
-  /** The operating-point field as typed. */
+  /** The operating-point field as typed: a percentage, as every screen shows it. */
   threshold = $state('');
+  /** A referral policy waiting for confirmation, with what it would change. */
+  pendingPolicy = $state.raw<{ policy: ReferralPolicy | null; impact: PolicyImpact } | null>(null);
   /** The file-name pattern field as typed. */
   pattern = $state('');
   error = $state<string | null>(null);
@@ -17,7 +19,8 @@ export class SettingsState {
 
   private show(next: SiteSettings): void {
     this.settings = next;
-    this.threshold = next.referableThreshold === null ? '' : String(next.referableThreshold);
+    this.threshold =
+      next.referableThreshold === null ? '' : String(Number((next.referableThreshold * 100).toFixed(2)));
     this.pattern = next.importPattern;
   }
 
@@ -45,17 +48,45 @@ export class SettingsState {
     return this.update('threshold', { referableThreshold: threshold });
   }
 
-  /** Saves the typed operating point, or says why it cannot be one. */
+  /** Saves the typed operating point (a percentage, "6.8" or "6.8 %"), or says why it cannot be one. */
   submitThreshold(): Promise<void> {
-    const text = this.threshold.trim();
+    const text = this.threshold.trim().replace(/\s*%$/, '').replace(',', '.');
     const number = Number(text);
-    if (text === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+    if (text === '' || !Number.isFinite(number) || number <= 0 || number >= 100) {
       this.savedError = {
         form: 'threshold',
-        message: 'Enter a probability between 0 and 1, for example 0.25.',
+        message: 'Enter a percentage between 0 and 100, for example 6.8 for 6.8 %.',
       };
       return Promise.resolve();
     }
-    return this.saveThreshold(number);
+    return this.saveThreshold(number / 100);
+  }
+
+  /**
+   * First step of saving a referral policy: show what it would change (provisional visits whose next step
+   * changes; decided visits keep theirs) and wait for confirmation. An unsafe policy is refused here already.
+   */
+  async previewPolicy(policy: ReferralPolicy | null): Promise<void> {
+    this.saved = null;
+    this.savedError = null;
+    try {
+      this.pendingPolicy = {
+        policy,
+        impact: await call('settings:policyImpact', { referralPolicy: policy }),
+      };
+    } catch (e) {
+      this.savedError = { form: 'policy', message: messageOf(e) };
+    }
+  }
+
+  async confirmPolicy(): Promise<void> {
+    const pending = this.pendingPolicy;
+    if (!pending) return;
+    this.pendingPolicy = null;
+    await this.update('policy', { referralPolicy: pending.policy });
+  }
+
+  cancelPolicy(): void {
+    this.pendingPolicy = null;
   }
 }

@@ -15,22 +15,25 @@ vi.mock('../lib/api.ts', () => ({
 const { SettingsState } = await import('./settings.svelte.ts');
 
 describe('settings page state', () => {
-  it('shows what is stored, refuses an operating point outside 0–1 without saving, saves a valid one', async () => {
+  it('takes the operating point as the percentage it is shown as, refuses one outside 0–100 without saving', async () => {
     const page = new SettingsState();
     await page.load();
     expect(page.threshold).toBe('');
     expect(page.pattern).toBe('{clinicId}_{eye}');
 
-    page.threshold = '1.5';
+    page.threshold = '150';
     await page.submitThreshold();
-    expect(page.savedError).toEqual({ form: 'threshold', message: expect.stringMatching(/between 0 and 1/) });
+    expect(page.savedError).toEqual({
+      form: 'threshold',
+      message: expect.stringMatching(/between 0 and 100/),
+    });
     expect(calls.some(([c]) => c === 'settings:update')).toBe(false);
 
-    page.threshold = '0.25';
+    page.threshold = '25 %';
     await page.submitThreshold();
     expect(calls.at(-1)).toEqual(['settings:update', { referableThreshold: 0.25 }]);
     expect(page.saved).toBe('threshold');
     expect(page.savedError).toBeNull();
-    expect(page.threshold).toBe('0.25');
+    expect(page.threshold).toBe('25');
   });
 });
