@@ -12,6 +12,7 @@ export default defineConfig({
       'contract/**/*.test.ts',
       'app/**/*.test.ts',
       'lint/**/*.test.ts',
+      'electron/**/*.test.ts',
       'model/**/*.test.ts',
       'training/**/*.test.ts',
       'renderer/**/*.test.ts',

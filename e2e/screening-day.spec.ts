@@ -153,8 +153,10 @@ test('a screening day: register, batch import, results, review, restart', async 
       grade: newGrade,
     };
     // The rest by keyboard: `a` accepts the model's grade and the next result comes up.
+    // A key decides a result only once it has been on screen a moment (400 ms), as a person looks first.
     for (let left = 4; left > 0; left--) {
       await expect(page.getByTestId('review-count')).toHaveText(String(left));
+      await page.waitForTimeout(600);
       await page.keyboard.press('a');
     }
     await expect(page.getByTestId('queue-empty')).toBeVisible();

@@ -12,21 +12,22 @@ test('a site sets its own referable operating point and new results are judged a
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Settings' }).click();
     const form = page.getByRole('form', { name: 'Referable DR operating point' });
-    await form.getByLabel('Site operating point (0–1)').fill('2');
+    await form.getByLabel('Site operating point (%)').fill('200');
     await form.getByRole('button', { name: 'Save' }).click();
-    await expect(form.getByRole('alert')).toContainText('between 0 and 1');
-    await form.getByLabel('Site operating point (0–1)').fill('0.2');
+    await expect(form.getByRole('alert')).toContainText('between 0 and 100');
+    await form.getByLabel('Site operating point (%)').fill('20');
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form.getByRole('status')).toHaveText('Saved.');
     await expect(form).toContainText('20.0% (this site)');
     const policy = page.getByRole('form', { name: 'Referral and recall' });
     await policy.getByLabel('Months for Mild NPDR').fill('6');
     await policy.getByRole('button', { name: 'Save referral policy' }).click();
+    await page.getByRole('button', { name: 'Save the new policy' }).click();
     await expect(page.getByText('Referral policy saved.')).toBeVisible();
     await page.screenshot({ path: 'test-output/screens/settings.png', fullPage: true });
+    // A reload keeps the page, and the saved policy.
     await page.reload();
-    await expect(page.getByRole('heading', { name: 'Patients' })).toBeVisible();
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
     await expect(policy.getByLabel('Months for Mild NPDR')).toHaveValue('6');
 
     await page.getByRole('button', { name: '← All patients' }).click();

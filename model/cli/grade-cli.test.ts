@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,5 +61,26 @@ describe('npm run grade', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('NOT VALIDATED');
     expect(stdout).toMatch(/16_left\.jpeg\s+OS\s+grade [0-4]/);
+  });
+
+  it('finds photographs in sub-folders, and says so when a folder has none', async () => {
+    const root = path.join(dir, 'export');
+    mkdirSync(path.join(root, 'day1', 'images'), { recursive: true });
+    copyFileSync(path.join(ORIGINALS_DIR, '16_left.jpeg'), path.join(root, 'day1', 'images', '16_left.jpeg'));
+    const found = await grade([root, '--json']);
+    expect(found.code).toBe(0);
+    expect(
+      found.stdout
+        .trim()
+        .split('\n')
+        .map((l) => path.basename((JSON.parse(l) as { file: string }).file)),
+    ).toEqual(['16_left.jpeg']);
+    const empty = path.join(dir, 'empty');
+    mkdirSync(path.join(empty, 'nested'), { recursive: true });
+    writeFileSync(path.join(empty, 'nested', 'readme.txt'), 'no photographs here');
+    const none = await grade([empty]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/No photographs found in .*empty or its sub-folders/);
   });
 });

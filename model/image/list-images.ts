@@ -8,9 +8,22 @@ export function hasImageExtension(fileName: string): boolean {
   return IMAGE_EXTENSIONS.has(path.extname(fileName).toLowerCase());
 }
 
+/** The image files under a folder and its sub-folders (hidden entries skipped), sorted naturally. */
+async function imagesUnder(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) found.push(...(await imagesUnder(full)));
+    else if (entry.isFile() && hasImageExtension(entry.name)) found.push(full);
+  }
+  return found.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 /**
- * Expands CLI arguments into files: a folder contributes its image files (by extension, sorted, not
- * recursive); a file named explicitly is always included, so a wrong file gets a clear error, not silence.
+ * Expands CLI arguments into files: a folder contributes the image files in it and its sub-folders (by
+ * extension, sorted; a camera export often nests them, e.g. `eyepacs-originals/images`); a file named
+ * explicitly is always included, so a wrong file gets a clear error, not silence.
  */
 export async function listImageFiles(
   args: readonly string[],
@@ -26,13 +39,7 @@ export async function listImageFiles(
       continue;
     }
     if (info.isDirectory()) {
-      const entries = await readdir(arg, { withFileTypes: true });
-      files.push(
-        ...entries
-          .filter((e) => e.isFile() && !e.name.startsWith('.') && hasImageExtension(e.name))
-          .map((e) => path.join(arg, e.name))
-          .sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
-      );
+      files.push(...(await imagesUnder(arg)));
     } else {
       files.push(arg);
     }
