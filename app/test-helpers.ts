@@ -81,3 +81,10 @@ export function insertGradedImage(
   });
   return { imageId, resultId: result.id };
 }
+
+/** The value of a dispatch envelope, or a thrown error carrying the envelope's error. */
+export async function value<T>(promise: Promise<unknown>): Promise<T> {
+  const envelope = (await promise) as { ok: boolean; value: T; error?: unknown };
+  if (!envelope.ok) throw new Error(JSON.stringify(envelope.error));
+  return envelope.value;
+}

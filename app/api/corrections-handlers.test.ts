@@ -4,7 +4,7 @@ import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
-import { insertGradedImage, memoryContext } from '../test-helpers.ts';
+import { insertGradedImage, memoryContext, value } from '../test-helpers.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { handlers } from './handlers/index.ts';
 
@@ -21,12 +21,6 @@ beforeEach(() => {
   dispatch = createDispatch(handlers, ctx, () => undefined);
 });
 afterEach(() => ctx.db.close());
-
-async function value<T>(promise: Promise<unknown>): Promise<T> {
-  const envelope = (await promise) as { ok: boolean; value: T; error?: unknown };
-  if (!envelope.ok) throw new Error(JSON.stringify(envelope.error));
-  return envelope.value;
-}
 
 const tomorrow = () => new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 

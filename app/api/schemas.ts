@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localIsoDate } from '../../domain/dates.ts';
 
 export const id = z.number().int().positive();
 export const isoDate = z
@@ -12,11 +13,8 @@ export const isoDate = z
     },
   );
 
-/** The clinic's date today (local time: a clinic works in its own day, not UTC's). */
-export function localToday(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
+/** The clinic's date today. */
+export const localToday = (): string => localIsoDate();
 
 /** A date that has happened: a birth, a visit. Typing 2090 for 1990 is the mistake this catches. */
 export const pastDate = isoDate.refine((s) => s <= localToday(), { message: 'The date is in the future.' });

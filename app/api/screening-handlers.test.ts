@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { insertGradedImage, memoryContext } from '../test-helpers.ts';
+import { insertGradedImage, memoryContext, value } from '../test-helpers.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { handlers } from './handlers/index.ts';
 
@@ -16,12 +16,6 @@ beforeEach(() => {
   dispatch = createDispatch(handlers, ctx, () => undefined);
 });
 afterEach(() => ctx.db.close());
-
-async function value<T>(promise: Promise<unknown>): Promise<T> {
-  const envelope = (await promise) as { ok: boolean; value: T; error?: unknown };
-  if (!envelope.ok) throw new Error(JSON.stringify(envelope.error));
-  return envelope.value;
-}
 
 describe('patients:update', () => {
   it('validates diabetes fields and explains a duplicate clinic ID', async () => {

@@ -81,18 +81,11 @@ export function moveImageTo(db: Database, input: ImageMove): FundusImage {
   })();
 }
 
-/** Where a record belongs, and that it is live (not deleted, nor inside something deleted). */
-function liveOwner(db: Database, kind: RecordKind, id: number): { patientId: number; label: string } {
-  if (kind === 'patient') {
-    const patient = getPatient(db, id);
-    return { patientId: patient.id, label: patient.name };
-  }
-  if (kind === 'visit') {
-    const visit = getVisit(db, id);
-    return { patientId: visit.patientId, label: `visit ${visit.date}` };
-  }
-  const image = getStoredImage(db, id);
-  return { patientId: getVisit(db, image.visitId).patientId, label: 'photograph' };
+/** The patient a record belongs to; NOT_FOUND unless it is live (not deleted, nor inside something deleted). */
+function liveOwner(db: Database, kind: RecordKind, id: number): number {
+  if (kind === 'patient') return getPatient(db, id).id;
+  if (kind === 'visit') return getVisit(db, id).patientId;
+  return getVisit(db, getStoredImage(db, id).visitId).patientId;
 }
 
 export function deleteRecord(
@@ -104,7 +97,7 @@ export function deleteRecord(
     `delete this ${input.kind === 'image' ? 'photograph' : input.kind}`,
   );
   return db.transaction(() => {
-    const { patientId } = liveOwner(db, input.kind, input.id);
+    const patientId = liveOwner(db, input.kind, input.id);
     markDeleted(db, input.kind, input.id, input.changedBy, reason);
     logChange(db, {
       entity: input.kind,

@@ -24,11 +24,13 @@ function eyeWarning(chosen: Eye, fileName: string): string | null {
  * cannot be read leaves no empty visit behind.
  */
 export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
-  const known =
-    'visitId' in input
-      ? getVisit(ctx.db, input.visitId)
-      : (getPatient(ctx.db, input.visit.patientId),
-        visitOnDate(ctx.db, input.visit.patientId, input.visit.date));
+  // The visit it goes into, if it exists yet (a visit asked for by patient and date may not).
+  let known: { id: number } | null;
+  if ('visitId' in input) known = getVisit(ctx.db, input.visitId);
+  else {
+    getPatient(ctx.db, input.visit.patientId);
+    known = visitOnDate(ctx.db, input.visit.patientId, input.visit.date);
+  }
   const eye = input.eye ?? eyeFromFileName(input.fileName);
   if (!eye)
     throw new AppError(

@@ -7,7 +7,7 @@ import { editVisit } from '../../services/corrections.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { changedBy, id, pastDate } from '../schemas.ts';
 
-export const person = z.string().trim().max(120, 'At most 120 characters.');
+const person = z.string().trim().max(120, 'At most 120 characters.');
 
 export const newVisit = z
   .object({ patientId: id, date: pastDate, operator: person.optional(), camera: person.optional() })

@@ -1,13 +1,11 @@
 import type { DiabetesType } from '$contract/index.ts';
+import { localIsoDate as todayIso } from '$domain/dates.ts';
 
 export function percent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
 
-export function todayIso(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
+export { localIsoDate as todayIso } from '$domain/dates.ts';
 
 export const DIABETES_TYPES: Record<DiabetesType, string> = {
   type1: 'Type 1',

@@ -112,7 +112,9 @@ export class ReviewState {
     if (context.inField || context.modifier || !this.current) return 'ignored';
     if (key === 'Enter' && context.onButton) return 'ignored';
     const decides = key === 'a' || key === 'Enter';
-    if (context.repeat || this.saving) return /^[0-4uanU]$|^Enter$/.test(key) ? 'handled' : 'ignored';
+    if (!/^[0-4uan]$/.test(key) && key !== 'Enter') return 'ignored';
+    // Swallowed, not passed on: a held key, or one pressed while saving, does nothing at all.
+    if (context.repeat || this.saving) return 'handled';
     if (decides && this.now() - this.shownAt < SETTLE_MS) return 'handled';
     if (/^[0-4]$/.test(key)) {
       this.setGrade(Number(key));
