@@ -56,9 +56,11 @@ export interface ImportImageOutput {
 /**
  * `original`: the file as imported; `thumbnail`; `preview`: what the model saw; `heatmap`; and for the viewer,
  * full-resolution JPEG views: `full` (as photographed), `redfree` (green channel, the red-free view graders use
- * for vessels and haemorrhages) and `enhanced` (local contrast enhancement, CLAHE).
+ * for vessels and haemorrhages), `enhanced` (local contrast enhancement, CLAHE) and `brightened` (a dim photograph
+ * brought to normal brightness, to see what the quality gate judged).
  */
-export type ImageKind = 'original' | 'thumbnail' | 'preview' | 'heatmap' | 'full' | 'redfree' | 'enhanced';
+export type ImageKind =
+  'original' | 'thumbnail' | 'preview' | 'heatmap' | 'full' | 'redfree' | 'enhanced' | 'brightened';
 
 export interface ImageMove {
   imageId: number;

@@ -4,6 +4,8 @@ import sharp from 'sharp';
 import { SHARED_DATA, expect, registerPatientWithVisit, startServer, test } from './serve-fixture.ts';
 
 const GOOD = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '13_right.jpeg');
+/** A held-out camera photograph, dim but with vessels, disc and macula plainly visible. */
+const DIM_BUT_SHARP = path.join(SHARED_DATA, 'eyepacs-1024-dev', 'images', '940_left.jpeg');
 
 test('an ungradable photograph shows why and never a grade; a graded one shows what the model saw', async ({
   page,
@@ -16,12 +18,23 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     await page.goto(server.url);
     await registerPatientWithVisit(page, 'Quality Check', 'Q-1');
 
-    const right = page.getByRole('region', { name: 'Right eye (OD)' });
+    const right = page.getByRole('region', { name: 'Right eye (OD)', exact: true });
     await right.getByTestId('file-OD').setInputFiles(dark);
     await expect(right.getByTestId('quality')).toHaveText('Ungradable');
     await expect(right.getByText('Too dark')).toBeVisible();
     await expect(right.getByTestId('grade')).toHaveCount(0);
     await expect(right.getByText('Referable DR probability')).toHaveCount(0);
+    // What the gate judged, brightened for a person to see.
+    await right.getByRole('button', { name: 'Show the photograph brightened' }).click();
+    await expect(right.getByRole('img', { name: /brightened/ })).toBeVisible();
+    await expect(right.getByText('too little survived')).toBeVisible();
+
+    // Dim is not ungradable when the detail survived.
+    const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
+    await left.getByTestId('file-OS').setInputFiles(DIM_BUT_SHARP);
+    await expect(left.getByTestId('quality')).toHaveText('Gradable');
+    await left.getByRole('button', { name: 'Show the photograph brightened' }).click();
+    await expect(left.getByText('dim, but gradable')).toBeVisible();
 
     await right.getByTestId('file-OD').setInputFiles(GOOD);
     const graded = right.getByTestId('result').filter({ has: page.getByTestId('grade') });

@@ -12,6 +12,7 @@ import { listImageFiles } from '../image/list-images.ts';
 import { activeModelDir, sharedDataDir } from '../inference/model-paths.ts';
 import { normalisationStats, type ChannelStats } from '../preprocess/normalisation-stats.ts';
 import { PREPROCESSING_ID, preprocess } from '../preprocess/preprocess.ts';
+import { renderPhotoView, type PhotoView } from '../image/views.ts';
 import { median, percentile } from './stats.ts';
 import { GradingPool, defaultPoolSize } from '../worker/grading-pool.ts';
 
@@ -122,6 +123,16 @@ const normalisation = {
   training: await meanStats(trainFiles),
 };
 
+// 4. The image viewer's pictures (made on demand in the main process, cached afterwards): the first five
+// originals, each view once.
+const viewTimes: Record<PhotoView, number[]> = { full: [], redfree: [], enhanced: [], brightened: [] };
+for (const bytes of originalBytes.slice(0, 5))
+  for (const view of Object.keys(viewTimes) as PhotoView[]) {
+    const t = performance.now();
+    await renderPhotoView(bytes, view);
+    viewTimes[view].push(performance.now() - t);
+  }
+
 const report = {
   date: new Date().toISOString(),
   model: `${grader.model.name} ${grader.model.version}`,
@@ -145,6 +156,7 @@ const report = {
     'eyepacs-1024-dev': summary(devPre),
   },
   pool: { workers, imagesPerSecond: round((originalBytes.length * repeat) / seconds) },
+  viewer: Object.fromEntries(Object.entries(viewTimes).map(([k, xs]) => [k, summary(xs)])),
   normalisation,
 };
 
@@ -168,6 +180,10 @@ const table = [
   `| inference + heatmap | ${report.heatmap.inferenceWithHeatmap.medianMs} | ${report.heatmap.inferenceWithHeatmap.p95Ms} |`,
   '',
   `one thread: ${report.singleThread.imagesPerSecond} images/s · ${workers} workers: ${report.pool.imagesPerSecond} images/s`,
+  '',
+  '| viewer picture (first 5 originals) | median ms | p95 ms |',
+  '| --- | --- | --- |',
+  ...Object.entries(report.viewer).map(([k, s]) => `| ${k} | ${s.medianMs} | ${s.p95Ms} |`),
   '',
   `Normalisation (${PREPROCESSING_ID}): per-channel R / G / B statistics inside the fundus mask, averaged over`,
   `${devFiles.length} eyepacs-1024-dev (camera) and ${trainFiles.length} eyepacs-256 (training) images.`,

@@ -17,8 +17,20 @@ export const QUALITY_THRESHOLDS = {
   minDiameterPx: 480,
   /** Less than 70% of the circle in the frame (real ≥ 0.88): the camera cut off too much. */
   minInFrame: 0.7,
-  /** Real photographs: mean luminance 0.087 (one very dark frame) then ≥ 0.157; darkened ×0.15: ≤ 0.112. */
+  /**
+   * Below this mean luminance a fundus is dim (real photographs: 0.087 for one, then ≥ 0.157; darkened ×0.15:
+   * ≤ 0.112). Dim is not ungradable by itself: see minDimDetailLevels.
+   */
   minMeanLuminance: 0.12,
+  /**
+   * A dim fundus is too dark only when its vessel-scale detail did not survive: less than this RMS in 8-bit grey
+   * levels of the green channel (brightening cannot bring back what quantisation and noise took). Every original
+   * darkened ×0.15 has ≤ 0.57; the one dim real photograph (eyepacs-1024-dev 940_left, vessels, disc and macula
+   * plainly visible) has 0.76; real photographs of normal brightness ≥ 0.55. Chosen on that one real example:
+   * a site with many dim photographs should check it on theirs.
+   */
+  minDimDetailLevels: 0.7,
+  /** More than half the fundus nearly black: too dark whatever survives elsewhere. */
   maxDarkFraction: 0.5,
   /** Real photographs ≤ 0.851 (pale but gradable); a blown-out frame goes past. */
   maxMeanLuminance: 0.88,

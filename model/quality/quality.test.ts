@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { preprocess } from '../preprocess/preprocess.ts';
 import { assessQuality } from './quality.ts';
 import { blurred, darkened, noiseImage, solidImage, textPageImage } from '../testing/synthetic-images.ts';
-import { original } from '../testing/test-images.ts';
+import { SHARED_DATA, original } from '../testing/test-images.ts';
+import { QUALITY_THRESHOLDS } from './quality-thresholds.ts';
 
 const verdict = async (bytes: Uint8Array) => assessQuality(await preprocess(bytes, 224));
 
@@ -33,6 +36,15 @@ describe('quality gate', () => {
   it('flags a good photograph darkened synthetically', async () => {
     const result = await verdict(await darkened(original('16_left.jpeg'), 0.15));
     expect(result.reasons).toContain('too_dark');
+  });
+
+  it('passes a dim photograph whose detail survived (a held-out camera photograph), judged by detail not mean', async () => {
+    const dim = new Uint8Array(
+      readFileSync(path.join(SHARED_DATA, 'eyepacs-1024-dev', 'images', '940_left.jpeg')),
+    );
+    const result = await verdict(dim);
+    expect(result.metrics.meanLuminance).toBeLessThan(QUALITY_THRESHOLDS.minMeanLuminance);
+    expect(result).toMatchObject({ gradable: true, reasons: [] });
   });
 
   it('flags a blown-out photograph as over-exposed', async () => {

@@ -29,6 +29,11 @@ export interface QualityMetrics {
   sharpness: number;
   /** Vessel-edge-scale detail relative to the fundus brightness on the green channel. */
   detail: number;
+  /**
+   * The same detail in absolute terms: its RMS in 8-bit grey levels of the green channel. Below about one level
+   * it has been lost to quantisation and noise, however much the photograph is brightened.
+   */
+  detailLevels: number;
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -71,7 +76,7 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
     saturatedFraction: round(count ? saturated / count : 0),
     darkFraction: round(count ? dark / count : 1),
     redness: round(total > 1e-6 ? (sum[0]! - sum[2]!) / total : 0),
-    ...(count ? detailMeasures(green, mask, size) : { sharpness: 0, detail: 0 }),
+    ...(count ? detailMeasures(green, mask, size) : { sharpness: 0, detail: 0, detailLevels: 0 }),
   };
 }
 
@@ -86,7 +91,7 @@ function detailMeasures(
   green: Float32Array,
   mask: Uint8Array,
   size: number,
-): { sharpness: number; detail: number } {
+): { sharpness: number; detail: number; detailLevels: number } {
   const b1 = gaussianBlur(green, size, size, 1);
   const b15 = gaussianBlur(green, size, size, 1.5);
   const b3 = gaussianBlur(green, size, size, 3);
@@ -108,10 +113,11 @@ function detailMeasures(
       band += (b1[p]! - b3[p]!) ** 2;
     }
   }
-  if (count === 0 || mean === 0) return { sharpness: 0, detail: 0 };
+  if (count === 0 || mean === 0) return { sharpness: 0, detail: 0, detailLevels: 0 };
   return {
     sharpness: round(vessel > 0 ? Math.sqrt(fine / vessel) : 0),
     detail: round(Math.sqrt(band / count) / (mean / count)),
+    detailLevels: round(Math.sqrt(band / count) * 255),
   };
 }
 
@@ -133,11 +139,18 @@ export function judgeQuality(m: QualityMetrics, t: QualityThresholds = QUALITY_T
     reasons.push('not_fundus');
   } else {
     if (m.diameterPx < t.minDiameterPx || m.inFrame < t.minInFrame) reasons.push('small_field');
-    if (m.meanLuminance < t.minMeanLuminance || m.darkFraction > t.maxDarkFraction) reasons.push('too_dark');
+    // Darkness is judged by whether detail survives: a dim photograph whose vessels still show is gradable.
+    const dimAndLost = m.meanLuminance < t.minMeanLuminance && m.detailLevels < t.minDimDetailLevels;
+    if (dimAndLost || m.darkFraction > t.maxDarkFraction) reasons.push('too_dark');
     if (overExposed) reasons.push('over_exposed');
     if (m.sharpness < t.minSharpness || m.detail < t.minDetail) reasons.push('blurred');
   }
-  return { gradable: reasons.length === 0, reasons, metrics: { ...m } };
+  // `dim` tells the app to offer a brightened view of what was judged, whether or not the detail survived.
+  return {
+    gradable: reasons.length === 0,
+    reasons,
+    metrics: { ...m, dim: m.meanLuminance < t.minMeanLuminance ? 1 : 0 },
+  };
 }
 
 export function assessQuality(pre: Preprocessed, t: QualityThresholds = QUALITY_THRESHOLDS): QualityVerdict {

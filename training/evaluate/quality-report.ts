@@ -60,6 +60,7 @@ for (const name of originals) {
   const bytes = new Uint8Array(await readFile(path.join(data, 'eyepacs-originals', 'images', name)));
   rows.push(await measure('synthetic: blurred σ=0.4% of width', name, await blurred(bytes, 0.004)));
   rows.push(await measure('synthetic: blurred σ=1% of width', name, await blurred(bytes, 0.01)));
+  rows.push(await measure('synthetic: darkened ×0.3', name, await darkened(bytes, 0.3)));
   rows.push(await measure('synthetic: darkened ×0.15', name, await darkened(bytes, 0.15)));
 }
 rows.push(await measure('synthetic: non-fundus', 'black frame', await solidImage(1600, 1200, [0, 0, 0])));

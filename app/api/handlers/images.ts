@@ -16,6 +16,8 @@ export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 /** Viewer images are slow to make (CLAHE) and asked for again as staff switch views: keep the last few. */
 const VIEW_CACHE_SIZE = 12;
 const viewCache = new Map<string, Uint8Array>();
+const VIEWS: ReadonlySet<string> = new Set<PhotoView>(['full', 'redfree', 'enhanced', 'brightened']);
+const isPhotoView = (kind: string): kind is PhotoView => VIEWS.has(kind);
 
 async function photoView(original: () => Promise<Uint8Array>, sha256: string, view: PhotoView) {
   const key = `${sha256}:${view}`;
@@ -60,14 +62,23 @@ export const imageHandlers: HandlerGroup<'images'> = {
     input: z
       .object({
         imageId: id,
-        kind: z.enum(['original', 'thumbnail', 'preview', 'heatmap', 'full', 'redfree', 'enhanced']),
+        kind: z.enum([
+          'original',
+          'thumbnail',
+          'preview',
+          'heatmap',
+          'full',
+          'redfree',
+          'enhanced',
+          'brightened',
+        ]),
       })
       .strict(),
     async run(ctx, input) {
       const image = getStoredImage(ctx.db, input.imageId);
       if (input.kind === 'original')
         return { mimeType: image.mimeType, bytes: await ctx.store.get(image.sha256) };
-      if (input.kind === 'full' || input.kind === 'redfree' || input.kind === 'enhanced')
+      if (isPhotoView(input.kind))
         return {
           mimeType: 'image/jpeg',
           bytes: await photoView(() => ctx.store.get(image.sha256), image.sha256, input.kind),
