@@ -1,4 +1,4 @@
-import type { Eye, FundusImage } from '../../contract/index.ts';
+import type { Eye, FundusImage, GradeResult, ReferralPolicy, Review } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 import { RESULT_COLUMNS, toResult, type ResultRow } from './results-repo.ts';
@@ -162,4 +162,76 @@ export function insertImage(db: Database, image: NewImage, now: Date = new Date(
     now.toISOString(),
   );
   return Number(info.lastInsertRowid);
+}
+
+/**
+ * What the referral decision reads of a photograph: its eye, the model's grade and referable flag, and the
+ * clinician's latest review. A FundusImage is one; lists that need only outcomes read just this.
+ */
+export interface OutcomeImage {
+  eye: Eye;
+  result: Pick<GradeResult, 'grade' | 'referableProbability' | 'referableThreshold'> | null;
+  review: Pick<Review, 'clinicianGrade' | 'reviewedAt' | 'referralPolicy'> | null;
+}
+
+interface OutcomeRow {
+  visit_id: number;
+  eye: Eye;
+  result_id: number | null;
+  grade: number | null;
+  referable_probability: number | null;
+  referable_threshold: number | null;
+  review_id: number | null;
+  clinician_grade: number | null;
+  reviewed_at: string | null;
+  referral_policy: string | null;
+}
+
+/**
+ * The photographs of several visits as the referral decision reads them, by visit. The patient list, the
+ * worklists and the policy preview decide every visit of every patient, so they read these ten columns rather
+ * than whole images (some 45 columns each, with their JSON).
+ */
+export function listOutcomeImagesForVisits(
+  db: Database,
+  visitIds: readonly number[],
+): Map<number, OutcomeImage[]> {
+  const byVisit = new Map<number, OutcomeImage[]>(visitIds.map((id) => [id, []]));
+  const rows = prepared<[string], OutcomeRow>(
+    db,
+    `SELECT i.visit_id, i.eye, r.id AS result_id, r.grade, r.referable_probability, r.referable_threshold,
+         rv.id AS review_id, rv.clinician_grade, rv.reviewed_at, rv.referral_policy
+       FROM images i
+       LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
+       LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)
+       WHERE i.visit_id IN (SELECT value FROM json_each(?)) AND ${LIVE}`,
+  ).all(JSON.stringify(visitIds));
+  // Most reviews carry one of a few policies: parse each distinct one once.
+  const policies = new Map<string, ReferralPolicy>();
+  const policy = (json: string) => {
+    let parsed = policies.get(json);
+    if (!parsed) policies.set(json, (parsed = JSON.parse(json) as ReferralPolicy));
+    return parsed;
+  };
+  for (const row of rows)
+    byVisit.get(row.visit_id)?.push({
+      eye: row.eye,
+      result:
+        row.result_id === null
+          ? null
+          : {
+              grade: row.grade,
+              referableProbability: row.referable_probability,
+              referableThreshold: row.referable_threshold,
+            },
+      review:
+        row.review_id === null
+          ? null
+          : {
+              clinicianGrade: row.clinician_grade,
+              reviewedAt: row.reviewed_at!,
+              referralPolicy: row.referral_policy === null ? null : policy(row.referral_policy),
+            },
+    });
+  return byVisit;
 }

@@ -1,6 +1,6 @@
-import type { VisitDetail } from '../../contract/index.ts';
+import type { Visit, VisitDetail, VisitOutcome } from '../../contract/index.ts';
 import type { Database } from '../db/database.ts';
-import { listImagesForVisits } from '../db/images-repo.ts';
+import { listImagesForVisits, listOutcomeImagesForVisits } from '../db/images-repo.ts';
 import { visitsOfPatients } from '../db/visits-repo.ts';
 import { referralPolicyInForce, visitOutcome } from './referral.ts';
 
@@ -21,6 +21,37 @@ export function visitDetailsOf(db: Database, patientIds: readonly number[]): Map
       list.map((visit) => {
         const own = images.get(visit.id) ?? [];
         return { ...visit, images: own, outcome: visitOutcome(own, policy) };
+      }),
+    ]),
+  );
+}
+
+/** A visit with how many photographs it has and what it decides, for lists that show no photograph. */
+export interface VisitWithOutcome extends Visit {
+  photos: number;
+  outcome: VisitOutcome;
+}
+
+/**
+ * Every live visit of several patients with its outcome, newest first, reading only what the decision needs
+ * (the patient list, worklists and the policy preview decide every visit of every patient).
+ */
+export function visitOutcomesOf(
+  db: Database,
+  patientIds: readonly number[],
+): Map<number, VisitWithOutcome[]> {
+  const policy = referralPolicyInForce(db);
+  const visits = visitsOfPatients(db, patientIds);
+  const images = listOutcomeImagesForVisits(
+    db,
+    [...visits.values()].flat().map((v) => v.id),
+  );
+  return new Map(
+    [...visits].map(([patientId, list]) => [
+      patientId,
+      list.map((visit) => {
+        const own = images.get(visit.id) ?? [];
+        return { ...visit, photos: own.length, outcome: visitOutcome(own, policy) };
       }),
     ]),
   );

@@ -1,7 +1,6 @@
 import type {
   Eye,
   EyeOutcome,
-  FundusImage,
   NextStep,
   ReferralAction,
   ReferralCategory,
@@ -13,6 +12,7 @@ import { dueDate } from '../../contract/referral-text.ts';
 import { AppError } from '../../domain/errors.ts';
 import { isReferable } from '../../domain/referable.ts';
 import type { Database } from '../db/database.ts';
+import type { OutcomeImage } from '../db/images-repo.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting } from '../db/settings-repo.ts';
 
@@ -57,7 +57,7 @@ interface Judged {
 }
 
 /** One photograph's grade for the referral decision: the clinician's when reviewed, else the model's. */
-function judge(image: FundusImage): Judged | null {
+function judge(image: OutcomeImage): Judged | null {
   const { result, review } = image;
   if (!result) return null;
   if (review) return { grade: review.clinicianGrade, source: 'clinician', raised: false };
@@ -67,7 +67,7 @@ function judge(image: FundusImage): Judged | null {
   return { grade: result.grade, source: 'model', raised: false };
 }
 
-export function eyeOutcome(eye: Eye, images: readonly FundusImage[]): EyeOutcome {
+export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcome {
   const judged = images
     .filter((image) => image.eye === eye)
     .map(judge)
@@ -96,7 +96,7 @@ export function eyeOutcome(eye: Eye, images: readonly FundusImage[]): EyeOutcome
  * The policy a final visit was decided under: the one stored with its latest review. Null for reviews older
  * than stored policies (there are none after migration 4, which filled them in).
  */
-function decidedPolicy(images: readonly FundusImage[]): ReferralPolicy | null {
+function decidedPolicy(images: readonly OutcomeImage[]): ReferralPolicy | null {
   let latest: { at: string; policy: ReferralPolicy } | null = null;
   for (const { review } of images)
     if (review?.referralPolicy && (!latest || review.reviewedAt > latest.at))
@@ -108,7 +108,7 @@ function decidedPolicy(images: readonly FundusImage[]): ReferralPolicy | null {
  * The visit's referral and recall: the worse eye decides. A final visit (both eyes reviewed) keeps the policy
  * it was decided under; a provisional one follows the policy in force.
  */
-export function visitOutcome(images: readonly FundusImage[], policyInForce: ReferralPolicy): VisitOutcome {
+export function visitOutcome(images: readonly OutcomeImage[], policyInForce: ReferralPolicy): VisitOutcome {
   const eyes = { OD: eyeOutcome('OD', images), OS: eyeOutcome('OS', images) };
   const worse = SEVERITY[eyes.OS.category] > SEVERITY[eyes.OD.category] ? eyes.OS : eyes.OD;
   const noPhotos = eyes.OD.category === 'missing' && eyes.OS.category === 'missing';

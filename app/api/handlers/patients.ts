@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createPatient, getPatient, listPatients, updatePatient } from '../../db/patients-repo.ts';
 import { listChanges } from '../../db/records-repo.ts';
 import { mergePatients } from '../../services/corrections.ts';
-import { visitDetailsOf } from '../../services/patient-record.ts';
+import { visitDetailsOf, visitOutcomesOf } from '../../services/patient-record.ts';
 import { nextStep } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { birthDate, changedBy, id, reason } from '../schemas.ts';
@@ -37,7 +37,7 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     input: z.object({ query: z.string().max(200).optional() }).strict(),
     run(ctx, input) {
       const patients = listPatients(ctx.db, input.query);
-      const visits = visitDetailsOf(
+      const visits = visitOutcomesOf(
         ctx.db,
         patients.map((p) => p.id),
       );

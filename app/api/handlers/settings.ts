@@ -11,7 +11,7 @@ import type { AppContext } from '../../services/app-context.ts';
 import { compileFileNamePattern } from '../../services/file-pattern.ts';
 import { importPatternInForce } from '../../services/import-plan.ts';
 import { listPatients } from '../../db/patients-repo.ts';
-import { visitDetailsOf } from '../../services/patient-record.ts';
+import { visitOutcomesOf } from '../../services/patient-record.ts';
 import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, referralPolicyInForce } from '../../services/referral.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
@@ -46,7 +46,7 @@ const policy = z
  */
 function policyImpact(ctx: AppContext, next: ReferralPolicy): PolicyImpact {
   const patients = listPatients(ctx.db);
-  const details = visitDetailsOf(
+  const details = visitOutcomesOf(
     ctx.db,
     patients.map((p) => p.id),
   );

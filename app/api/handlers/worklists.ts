@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { VisitDetail, WorklistEntry } from '../../../contract/index.ts';
+import type { WorklistEntry } from '../../../contract/index.ts';
 import { dueDate } from '../../../contract/referral-text.ts';
 import { listPatients } from '../../db/patients-repo.ts';
-import { visitDetailsOf } from '../../services/patient-record.ts';
+import { visitOutcomesOf, type VisitWithOutcome } from '../../services/patient-record.ts';
 import { nextStep } from '../../services/referral.ts';
 import { reviewQueue } from '../../services/review-queue.ts';
 import type { HandlerGroup } from '../handler.ts';
@@ -32,13 +32,13 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
           ? (!input.from || date >= input.from) && (!input.to || date <= input.to)
           : fallback;
       const patients = listPatients(ctx.db, input.query);
-      const details = visitDetailsOf(
+      const details = visitOutcomesOf(
         ctx.db,
         patients.map((p) => p.id),
       );
       const entry = (
         patient: (typeof patients)[number],
-        visit: VisitDetail,
+        visit: VisitWithOutcome,
         step = { rule: visit.outcome.rule, final: visit.outcome.final },
       ): WorklistEntry => {
         const due = dueDate(visit.date, step.rule);
@@ -46,7 +46,7 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
           patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
           visitId: visit.id,
           visitDate: visit.date,
-          photos: visit.images.length,
+          photos: visit.photos,
           rule: step.rule,
           dueDate: due,
           final: step.final,
