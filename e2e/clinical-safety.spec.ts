@@ -246,6 +246,22 @@ test('clinical safety: review typing, decided policy, wrong eye, corrections, wo
       await page.getByRole('button', { name: screen, exact: true }).click();
       await expectAccessible(page, screen);
     }
+    // Deleting the patient keeps a tombstone; restoring brings the whole record back.
+    await page.getByRole('button', { name: 'Patients', exact: true }).click();
+    await page.getByRole('button', { name: 'Ann Safety', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete patient…' }).click();
+    await dialog.getByLabel('Reason').fill('Registered at the wrong clinic');
+    await dialog.getByRole('button', { name: 'Delete patient' }).click();
+    await expect(page.getByText('No patients yet')).toBeVisible();
+    await page.getByRole('button', { name: 'Deleted records' }).click();
+    await page
+      .getByTestId('deleted-record')
+      .filter({ hasText: 'Registered at the wrong clinic' })
+      .getByRole('button', { name: 'Restore…' })
+      .click();
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expect(page.getByRole('heading', { name: 'Ann Safety', exact: true })).toBeVisible();
+    await expect(page.getByTestId('record-history')).toContainText('Patient restored by Sam Staff');
     expect(consoleErrors).toEqual([]);
   } finally {
     await server.stop();
