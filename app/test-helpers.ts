@@ -1,11 +1,13 @@
 // Helpers for tests of the main-process code: a private data folder and an app context without Electron.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activeModelDir } from '../model/inference/model-paths.ts';
 import { openMemoryDatabase, type Database } from './db/database.ts';
 import { insertImage } from './db/images-repo.ts';
 import { insertResult } from './db/results-repo.ts';
+import type { ModelInfo } from '../domain/results.ts';
 import type { AppContext } from './services/app-context.ts';
 import { createAppContext } from './services/app-context.ts';
 import type { GradingService } from './services/grading-service.ts';
@@ -37,6 +39,7 @@ export function memoryContext(grading: Partial<Record<keyof GradingService, unkn
     } as unknown as GradingService,
     dataDir: '/x',
     appVersion: 't',
+    modelDir: activeModelDir(),
   };
 }
 
@@ -53,6 +56,7 @@ export function insertGradedImage(
     fileName?: string;
     referableProbability?: number;
     referableThreshold?: number;
+    model?: ModelInfo;
   },
 ): { imageId: number; resultId: number } {
   const { grade } = options;
@@ -73,7 +77,7 @@ export function insertGradedImage(
     probabilities: grade === null ? null : [0.2, 0.2, 0.2, 0.2, 0.2],
     referableProbability: grade === null ? null : (options.referableProbability ?? 0.8),
     referableThreshold: options.referableThreshold ?? 0.5,
-    model: { name: 'm', version: '1', validated: false, preprocessing: 'p' },
+    model: options.model ?? { name: 'm', version: '1', validated: false, preprocessing: 'p' },
     backend: 'wasm',
     timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },
     previewSha256: null,
@@ -87,4 +91,16 @@ export async function value<T>(promise: Promise<unknown>): Promise<T> {
   const envelope = (await promise) as { ok: boolean; value: T; error?: unknown };
   if (!envelope.ok) throw new Error(JSON.stringify(envelope.error));
   return envelope.value;
+}
+
+/** The text of a PDF as poppler's pdftotext reads it (poppler-utils: installed by .ci/run). */
+export function pdfText(pdf: Uint8Array): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-pdf-'));
+  try {
+    const file = path.join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -22,9 +22,20 @@ export interface FundusImage {
   width: number;
   height: number;
   importedAt: string;
+  /** The camera's DICOM identity, for a photograph imported from a DICOM file; null otherwise. */
+  dicom: DicomIdentity | null;
   result: GradeResult | null;
   /** The latest clinician review of `result`, null while unreviewed. */
   review: Review | null;
+}
+
+export interface DicomIdentity {
+  sopInstanceUid: string;
+  sopClassUid: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  /** Which frame of a multi-frame file (0 for a single-frame one). */
+  frame: number;
 }
 
 interface ImportImageFields {

@@ -8,6 +8,7 @@ import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
 import type { PatientsApi } from './patients.ts';
 import type { RecordsApi } from './records.ts';
+import type { ReportsApi } from './reports.ts';
 import type { ReviewsApi } from './reviews.ts';
 import type { SettingsApi } from './settings.ts';
 import type { VisitsApi } from './visits.ts';
@@ -24,6 +25,7 @@ export * from './patients.ts';
 export * from './records.ts';
 export * from './referral.ts';
 export * from './refs.ts';
+export * from './reports.ts';
 export * from './reviews.ts';
 export * from './settings.ts';
 export * from './visits.ts';
@@ -40,6 +42,7 @@ export interface ApiSchema
     ImagesApi,
     ReviewsApi,
     RecordsApi,
+    ReportsApi,
     WorklistsApi {}
 
 export type Channel = keyof ApiSchema;
@@ -76,6 +79,10 @@ export const CHANNELS = [
   'records:restore',
   'records:deleted',
   'worklists:get',
+  'reports:pdf',
+  'reports:open',
+  'exports:csv',
+  'exports:fhir',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

@@ -40,3 +40,24 @@ export function dueDate(visitDate: string, rule: ReferralRule): string | null {
   target.setUTCDate(Math.min(day, lastDay));
   return target.toISOString().slice(0, 10);
 }
+
+/**
+ * The next step in words a patient understands (the report's first lines), with the due date when there is one.
+ * `final` false: no clinician has confirmed every result yet, and the words say it may change.
+ */
+export function patientWords(rule: ReferralRule, due: string | null, final: boolean): string {
+  const by = due ? ` by ${due}` : '';
+  const provisional = final
+    ? ''
+    : ' This is a first reading: a clinician has not yet confirmed it, and it may change.';
+  switch (rule.action) {
+    case 'rescreen':
+      return `Your eye photographs did not show diabetic eye disease that needs a specialist now. Please come back for your next eye screening${by}.${provisional}`;
+    case 'refer':
+      return `Your eye photographs show changes from diabetes that an eye specialist (ophthalmologist) should examine. Please see the eye specialist${by}.${provisional}`;
+    case 'refer_urgent':
+      return `Your eye photographs show changes from diabetes that need an eye specialist (ophthalmologist) urgently. Please see the eye specialist within days; the clinic will help arrange it.${provisional}`;
+    case 'reimage':
+      return `Your eye photographs could not be read clearly enough to check for diabetic eye disease. They need to be taken again, today if possible.${provisional}`;
+  }
+}

@@ -1,4 +1,4 @@
-// Site settings: operating point, referral policy, import file-name pattern.
+// Site settings: operating point, referral policy, import file-name pattern, the clinic on reports, the watch folder.
 
 import type { ReferralPolicy, ReferralRule } from './referral.ts';
 import type { PatientRef } from './refs.ts';
@@ -14,6 +14,29 @@ export interface SiteSettings {
   defaultReferralPolicy: ReferralPolicy;
   /** How batch-import file names name the patient and eye, e.g. `{clinicId}_{eye}`. */
   importPattern: string;
+  /** Who the reports come from. */
+  clinic: ClinicDetails;
+  /** The camera-export folder watched for new photographs; null when none is watched. */
+  watchFolder: string | null;
+}
+
+export type PaperSize = 'A4' | 'Letter';
+
+export interface ClinicDetails {
+  name: string;
+  /** Several lines. */
+  address: string;
+  /** A logo is stored (shown at the top of every report). */
+  hasLogo: boolean;
+  paperSize: PaperSize;
+}
+
+export interface ClinicUpdate {
+  name: string;
+  address: string;
+  paperSize: PaperSize;
+  /** A PNG or JPEG; null removes the logo; absent keeps it. */
+  logo?: Uint8Array | null;
 }
 
 export interface SettingsUpdate {
@@ -22,6 +45,9 @@ export interface SettingsUpdate {
   referralPolicy?: ReferralPolicy | null;
   /** null restores the default. */
   importPattern?: string | null;
+  clinic?: ClinicUpdate;
+  /** An absolute folder path; null stops watching. */
+  watchFolder?: string | null;
 }
 
 /** A provisional visit whose next step a new policy would change (decided visits keep theirs). */

@@ -7,3 +7,5 @@ export { activeModelDir, projectRoot } from './inference/model-paths.ts';
 export { IMAGE_EXTENSIONS, hasImageExtension, listImageFiles } from './image/list-images.ts';
 export { GradingPool, defaultPoolSize, type GradingPoolOptions } from './worker/grading-pool.ts';
 export { renderPhotoView, type PhotoView } from './image/views.ts';
+export { modelFigures, type ModelFigures } from './inference/model-figures.ts';
+export { isDicom, readDicom, readDicomHeader, type DicomHeader, type DicomPhotograph } from './image/dicom.ts';

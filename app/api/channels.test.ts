@@ -28,6 +28,10 @@ describe('API channels', () => {
         'records:restore',
         'records:deleted',
         'worklists:get',
+        'reports:pdf',
+        'reports:open',
+        'exports:csv',
+        'exports:fhir',
       ].sort(),
     );
   });

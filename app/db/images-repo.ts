@@ -1,4 +1,11 @@
-import type { Eye, FundusImage, GradeResult, ReferralPolicy, Review } from '../../contract/index.ts';
+import type {
+  DicomIdentity,
+  Eye,
+  FundusImage,
+  GradeResult,
+  ReferralPolicy,
+  Review,
+} from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 import { RESULT_COLUMNS, toResult, type ResultRow } from './results-repo.ts';
@@ -16,6 +23,12 @@ interface ImageRow {
   height: number;
   thumbnail_sha256: string | null;
   imported_at: string;
+  dicom_sop_instance_uid: string | null;
+  dicom_sop_class_uid: string | null;
+  dicom_series_uid: string | null;
+  dicom_study_uid: string | null;
+  dicom_frame: number | null;
+  dicom_sha256: string | null;
 }
 
 export interface StoredImage {
@@ -36,6 +49,8 @@ export interface NewImage {
   width: number;
   height: number;
   thumbnailSha256: string | null;
+  /** Set for a photograph imported from DICOM. */
+  dicom?: DicomIdentity & { sha256: string };
 }
 
 /**
@@ -59,6 +74,17 @@ function unprefix<T>(row: JoinedRow, prefix: string, columns: readonly string[])
   return Object.fromEntries(columns.map((c) => [c, row[`${prefix}${c}`]])) as T;
 }
 
+function dicomOf(row: ImageRow): DicomIdentity | null {
+  if (row.dicom_sop_instance_uid === null) return null;
+  return {
+    sopInstanceUid: row.dicom_sop_instance_uid,
+    sopClassUid: row.dicom_sop_class_uid ?? '',
+    seriesInstanceUid: row.dicom_series_uid ?? '',
+    studyInstanceUid: row.dicom_study_uid ?? '',
+    frame: row.dicom_frame ?? 0,
+  };
+}
+
 function toFundusImage(row: JoinedRow): FundusImage {
   const result = unprefix<ResultRow>(row, 'r_', RESULT_COLUMNS);
   const review = unprefix<ReviewRow>(row, 'rv_', REVIEW_COLUMNS);
@@ -71,6 +97,7 @@ function toFundusImage(row: JoinedRow): FundusImage {
     width: row.width,
     height: row.height,
     importedAt: row.imported_at,
+    dicom: dicomOf(row),
     result: result ? toResult(result) : null,
     review: review ? toReview(review) : null,
   };
@@ -124,6 +151,18 @@ export function findImage(db: Database, visitId: number, eye: Eye, sha256: strin
   return row ? toFundusImage(row) : null;
 }
 
+/**
+ * The live photograph imported from this DICOM instance and frame, anywhere in the record: the camera's UID
+ * names it, so the same file exported again (or re-encoded) is recognised.
+ */
+export function findDicomImage(db: Database, sopInstanceUid: string, frame: number): FundusImage | null {
+  const row = prepared<[string, number], JoinedRow>(
+    db,
+    `${SELECT_IMAGES} WHERE i.dicom_sop_instance_uid = ? AND i.dicom_frame = ? AND ${LIVE}`,
+  ).get(sopInstanceUid, frame);
+  return row ? toFundusImage(row) : null;
+}
+
 /** Moves a photograph (with its results and reviews, which hang on its id) to another eye or visit. */
 export function moveImage(db: Database, id: number, visitId: number, eye: Eye): void {
   prepared(db, 'UPDATE images SET visit_id = ?, eye = ? WHERE id = ?').run(visitId, eye, id);
@@ -148,8 +187,9 @@ export function listImagesForVisits(db: Database, visitIds: readonly number[]): 
 export function insertImage(db: Database, image: NewImage, now: Date = new Date()): number {
   const info = prepared(
     db,
-    `INSERT INTO images (visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO images (visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at,
+         dicom_sop_instance_uid, dicom_sop_class_uid, dicom_series_uid, dicom_study_uid, dicom_frame, dicom_sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     image.visitId,
     image.eye,
@@ -160,6 +200,12 @@ export function insertImage(db: Database, image: NewImage, now: Date = new Date(
     image.height,
     image.thumbnailSha256,
     now.toISOString(),
+    image.dicom?.sopInstanceUid ?? null,
+    image.dicom?.sopClassUid ?? null,
+    image.dicom?.seriesInstanceUid ?? null,
+    image.dicom?.studyInstanceUid ?? null,
+    image.dicom?.frame ?? null,
+    image.dicom?.sha256 ?? null,
   );
   return Number(info.lastInsertRowid);
 }

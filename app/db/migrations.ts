@@ -3,10 +3,17 @@ import { migration0001 } from './migrations/0001-patients-visits-images-results.
 import { migration0002 } from './migrations/0002-heatmaps-thresholds-settings.ts';
 import { migration0003 } from './migrations/0003-history-operator-reviews.ts';
 import { migration0004 } from './migrations/0004-tombstones-changes-decided-policy.ts';
+import { migration0005 } from './migrations/0005-dicom-identity-watch-log.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

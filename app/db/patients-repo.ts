@@ -53,6 +53,15 @@ export function getPatientRefs(db: Database, ids: readonly number[]): Map<number
   return new Map(rows.map((r) => [r.id, { id: r.id, clinicId: r.clinic_id, name: r.name }]));
 }
 
+/** Several live patients in one query, by id. */
+export function getPatients(db: Database, ids: readonly number[]): Map<number, Patient> {
+  const rows = prepared<[string], PatientRow>(
+    db,
+    `${SELECT} WHERE ${LIVE} AND p.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((r) => [r.id, toPatient(r)]));
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -6,6 +6,10 @@ export const SETTING_KEYS = {
   referralPolicy: 'referralPolicy',
   /** The batch-import file-name pattern, e.g. `{clinicId}_{eye}`. */
   importPattern: 'importPattern',
+  /** The clinic on reports: { name, address, paperSize, logoSha256 } (the logo is in the image store). */
+  clinic: 'clinic',
+  /** The watched camera-export folder (absolute path). */
+  watchFolder: 'watchFolder',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

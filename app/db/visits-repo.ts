@@ -55,6 +55,17 @@ export function visitsOfPatients(db: Database, patientIds: readonly number[]): M
   return byPatient;
 }
 
+/** The patients with a live visit between two dates (inclusive, ISO dates), for exports over a range. */
+export function patientsWithVisitsBetween(db: Database, from: string, to: string): number[] {
+  return prepared<[string, string], { patient_id: number }>(
+    db,
+    `SELECT DISTINCT v.patient_id FROM visits v JOIN patients p ON p.id = v.patient_id
+       WHERE v.date BETWEEN ? AND ? AND v.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY v.patient_id`,
+  )
+    .all(from, to)
+    .map((r) => r.patient_id);
+}
+
 /**
  * One visit per patient and date: asking again for the same date returns the visit that exists, filling in
  * operator and camera where they were left empty (a batch import adds them to a visit started by hand).

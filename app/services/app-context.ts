@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../db/database.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
+import type { WatchFolderService } from '../watch/watch-folder.ts';
 
 /** Everything a handler may use. Built once per process by the entry point (Electron main or `serve`). */
 export interface AppContext {
@@ -11,6 +12,12 @@ export interface AppContext {
   readonly grading: GradingService;
   readonly dataDir: string;
   readonly appVersion: string;
+  /** The active model's folder: reports find the figures of the model that graded beside it. */
+  readonly modelDir: string;
+  /** The camera-export folder watcher, when this process runs one (Electron main and `serve`). */
+  readonly watcher?: WatchFolderService;
+  /** Opens a file with the system's viewer (Electron only). */
+  readonly openFile?: (file: string) => Promise<void>;
 }
 
 export interface AppContextOptions {
@@ -37,6 +44,7 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     grading,
     dataDir: options.dataDir,
     appVersion: options.appVersion,
+    modelDir: options.modelDir,
     async close() {
       await grading.close();
       db.close();

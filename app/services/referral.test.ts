@@ -43,6 +43,7 @@ function photo(
     width: 1,
     height: 1,
     importedAt: '',
+    dicom: null,
     result,
     review,
   };

@@ -4,6 +4,7 @@ import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
 import { patientHandlers } from './patients.ts';
 import { recordHandlers } from './records.ts';
+import { exportHandlers, reportHandlers } from './reports.ts';
 import { reviewHandlers } from './reviews.ts';
 import { settingsHandlers } from './settings.ts';
 import { visitHandlers } from './visits.ts';
@@ -20,4 +21,6 @@ export const handlers: HandlerMap = {
   ...reviewHandlers,
   ...recordHandlers,
   ...worklistHandlers,
+  ...reportHandlers,
+  ...exportHandlers,
 };

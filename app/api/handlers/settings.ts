@@ -13,6 +13,8 @@ import { importPatternInForce } from '../../services/import-plan.ts';
 import { listPatients } from '../../db/patients-repo.ts';
 import { visitOutcomesOf } from '../../services/patient-record.ts';
 import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, referralPolicyInForce } from '../../services/referral.ts';
+import { clinicDetails, MAX_LOGO_BYTES, saveClinic } from '../../reports/clinic.ts';
+import { assertWatchableFolder } from '../../watch/watch-folder.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
@@ -23,6 +25,8 @@ function current(ctx: AppContext): SiteSettings {
     referralPolicy: referralPolicyInForce(ctx.db),
     defaultReferralPolicy: DEFAULT_REFERRAL_POLICY,
     importPattern: importPatternInForce(ctx.db),
+    clinic: clinicDetails(ctx),
+    watchFolder: getSetting<string>(ctx.db, SETTING_KEYS.watchFolder),
   };
 }
 
@@ -80,18 +84,37 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
   },
   'settings:update': {
     contract:
-      "Changes the site's operating point, referral policy or import file-name pattern; applies to new work.",
+      "Changes the site's operating point, referral policy, import file-name pattern, clinic details or watch folder (an existing folder, never read by this call); applies to new work.",
     input: z
       .object({
         referableThreshold: z.number().min(0).max(1).nullable().optional(),
         referralPolicy: policy.nullable().optional(),
         importPattern: z.string().trim().min(1).max(200).nullable().optional(),
+        clinic: z
+          .object({
+            name: z.string().max(200),
+            address: z.string().max(1000),
+            paperSize: z.enum(['A4', 'Letter']),
+            logo: z
+              .instanceof(Uint8Array, { message: 'The logo must be the file content.' })
+              .refine(
+                (b) => b.byteLength <= MAX_LOGO_BYTES,
+                `The logo is larger than ${MAX_LOGO_BYTES >> 20} MB.`,
+              )
+              .nullable()
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        watchFolder: z.string().trim().min(1).max(1000).nullable().optional(),
       })
       .strict(),
-    run(ctx, input) {
+    async run(ctx, input) {
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
       if (input.referralPolicy) assertSafePolicy(input.referralPolicy);
+      if (input.watchFolder) await assertWatchableFolder(input.watchFolder);
+      if (input.clinic) await saveClinic(ctx, input.clinic);
       ctx.db.transaction(() => {
         if (input.referableThreshold !== undefined)
           setSetting(ctx.db, SETTING_KEYS.referableThreshold, input.referableThreshold);
@@ -99,7 +122,9 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           setSetting(ctx.db, SETTING_KEYS.referralPolicy, input.referralPolicy);
         if (input.importPattern !== undefined)
           setSetting(ctx.db, SETTING_KEYS.importPattern, input.importPattern);
+        if (input.watchFolder !== undefined) setSetting(ctx.db, SETTING_KEYS.watchFolder, input.watchFolder);
       })();
+      if (input.watchFolder !== undefined) ctx.watcher?.follow(input.watchFolder);
       return current(ctx);
     },
   },

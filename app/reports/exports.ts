@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DateRangeInput, ExportFile, PaperSize, ReportKind } from '../../contract/index.ts';
+import { AppError } from '../../domain/errors.ts';
+import { getPatient } from '../db/patients-repo.ts';
+import { getVisit } from '../db/visits-repo.ts';
+import type { AppContext } from '../services/app-context.ts';
+import { visitDetailsOf } from '../services/patient-record.ts';
+import { storedClinic } from './clinic.ts';
+import { fhirBundle, type FhirVisit } from './fhir-bundle.ts';
+import { renderVisitPdf, reportFileName } from './visit-pdf.ts';
+import { visitReport, type ReportContext } from './visit-report.ts';
+import { visitsCsv } from './visits-csv.ts';
+import { visitsInRange } from './visit-range.ts';
+
+const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+
+export async function visitPdf(
+  ctx: ReportContext,
+  visitId: number,
+  kind: ReportKind,
+  paperSize?: PaperSize,
+): Promise<ExportFile> {
+  const report = await visitReport(ctx, visitId);
+  return {
+    fileName: reportFileName(report, kind),
+    mimeType: 'application/pdf',
+    bytes: await renderVisitPdf(report, kind, paperSize),
+  };
+}
+
+/** Writes the PDF under the data folder's reports/ and hands it to the system viewer (desktop app only). */
+export async function openVisitPdf(
+  ctx: AppContext,
+  visitId: number,
+  kind: ReportKind,
+): Promise<{ path: string }> {
+  if (!ctx.openFile)
+    throw new AppError('INVALID_INPUT', 'Opening a report needs the desktop app. Use Save PDF instead.');
+  const file = await visitPdf(ctx, visitId, kind);
+  const dir = path.join(ctx.dataDir, 'reports');
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, file.fileName);
+  await writeFile(target, file.bytes);
+  await ctx.openFile(target);
+  return { path: target };
+}
+
+export function rangeCsv(ctx: Pick<AppContext, 'db'>, range: DateRangeInput): ExportFile {
+  return {
+    fileName: `eyenet-visits_${range.from}_${range.to}.csv`,
+    mimeType: 'text/csv;charset=utf-8',
+    bytes: utf8(visitsCsv(visitsInRange(ctx.db, range))),
+  };
+}
+
+async function withReport(ctx: ReportContext, item: Omit<FhirVisit, 'report'>): Promise<FhirVisit> {
+  const pdf = await visitPdf(ctx, item.visit.id, 'report');
+  return { ...item, report: { fileName: pdf.fileName, pdf: pdf.bytes } };
+}
+
+/** A FHIR Bundle of one visit, or of every visit in a range; each DiagnosticReport carries the visit's PDF. */
+export async function fhirExport(
+  ctx: AppContext,
+  input: { visitId: number } | DateRangeInput,
+): Promise<ExportFile> {
+  let items: Omit<FhirVisit, 'report'>[];
+  let name: string;
+  if ('visitId' in input) {
+    const visit = getVisit(ctx.db, input.visitId);
+    const patient = getPatient(ctx.db, visit.patientId);
+    const detail = visitDetailsOf(ctx.db, [patient.id])
+      .get(patient.id)!
+      .find((v) => v.id === visit.id)!;
+    items = [{ patient, visit: detail }];
+    name = `${patient.clinicId.replace(/[^\w.-]+/g, '_')}_${visit.date}`;
+  } else {
+    items = visitsInRange(ctx.db, input);
+    name = `visits_${input.from}_${input.to}`;
+  }
+  const visits: FhirVisit[] = [];
+  for (const item of items) visits.push(await withReport(ctx, item));
+  const bundle = fhirBundle(storedClinic(ctx), visits);
+  return {
+    fileName: `eyenet-fhir_${name}.json`,
+    mimeType: 'application/fhir+json',
+    bytes: utf8(JSON.stringify(bundle, null, 2)),
+  };
+}

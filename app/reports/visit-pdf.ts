@@ -1,0 +1,371 @@
+import PDFDocument from 'pdfkit';
+import type { PaperSize, ReportKind } from '../../contract/index.ts';
+import { SCREENING_DISCLAIMER } from '../../contract/app.ts';
+import { CATEGORY_LABELS, describeRule, patientWords } from '../../contract/referral-text.ts';
+import { localIsoDate } from '../../domain/dates.ts';
+import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
+import { GRADE_NAMES } from '../../domain/grades.ts';
+import { QUALITY_REASONS } from '../../domain/quality.ts';
+import { DEFAULT_REFERABLE_THRESHOLD, isReferable } from '../../domain/referable.ts';
+import { REPORT_FONTS } from './pdf-fonts.ts';
+import type { ReportModel, ReportPhotograph, VisitReport } from './visit-report.ts';
+
+const MARGIN = 50;
+/** Room kept at the foot of every page for the page number, the provisional mark and the disclaimer. */
+const FOOTER = 46;
+const PICTURE = 150;
+const INK = '#111111';
+const MUTED = '#555555';
+const AMBER = '#fff3cd';
+const AMBER_INK = '#7a4b00';
+
+const eyeName = (eye: Eye) => EYE_NAMES[eye][0]!.toUpperCase() + EYE_NAMES[eye].slice(1);
+
+const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+const when = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${localIsoDate(d)} ${d.toTimeString().slice(0, 5)}`;
+};
+
+type Doc = PDFKit.PDFDocument;
+
+class ReportWriter {
+  readonly doc: Doc;
+
+  constructor(
+    private readonly report: VisitReport,
+    private readonly kind: ReportKind,
+    paper: PaperSize,
+  ) {
+    const { patient, visit } = report;
+    this.doc = new PDFDocument({
+      size: paper === 'Letter' ? 'LETTER' : 'A4',
+      margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
+      bufferPages: true,
+      info: {
+        Title: `${kind === 'referral' ? 'Referral letter' : 'DR screening report'}: ${patient.name}, ${visit.date}`,
+        Author: report.clinic.name || 'EyeNet',
+        Creator: 'EyeNet',
+        CreationDate: report.generatedAt,
+      },
+    });
+    this.doc.registerFont('regular', REPORT_FONTS.regular);
+    this.doc.registerFont('bold', REPORT_FONTS.bold);
+    this.doc.font('regular').fontSize(10).fillColor(INK);
+  }
+
+  private get width(): number {
+    return this.doc.page.width - 2 * MARGIN;
+  }
+
+  private get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /** Starts a new page unless `height` more points fit on this one. */
+  private room(height: number): void {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  private heading(text: string, size = 13): void {
+    this.room(size * 3);
+    this.doc.moveDown(0.6).font('bold').fontSize(size).fillColor(INK).text(text, MARGIN);
+    this.doc.font('regular').fontSize(10).moveDown(0.2);
+  }
+
+  private line(label: string, value: string): void {
+    this.doc.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value);
+  }
+
+  header(): void {
+    const { clinic } = this.report;
+    const top = this.doc.y;
+    let textX = MARGIN;
+    if (clinic.logo) {
+      this.doc.image(Buffer.from(clinic.logo), MARGIN, top, { fit: [110, 50] });
+      textX = MARGIN + 122;
+    }
+    this.doc
+      .font('bold')
+      .fontSize(14)
+      .text(clinic.name || 'Diabetic eye screening', textX, top, {
+        width: this.width - (textX - MARGIN),
+      });
+    if (clinic.address)
+      this.doc
+        .font('regular')
+        .fontSize(9)
+        .fillColor(MUTED)
+        .text(clinic.address, { width: this.width - (textX - MARGIN) });
+    this.doc.fillColor(INK).fontSize(10);
+    this.doc.y = Math.max(this.doc.y, top + 56);
+    this.doc.x = MARGIN;
+    const title =
+      this.kind === 'referral'
+        ? 'Referral to ophthalmology: diabetic retinopathy'
+        : 'Diabetic retinopathy screening report';
+    this.doc.moveDown(0.5).font('bold').fontSize(17).text(title, MARGIN);
+    this.doc.font('regular').fontSize(10);
+    if (this.report.provisional) this.provisionalBanner();
+  }
+
+  private provisionalBanner(): void {
+    const text =
+      'PROVISIONAL: not every result on this report has been confirmed by a clinician. The grades and the next step may change.';
+    this.doc.moveDown(0.4);
+    const y = this.doc.y;
+    const height = this.doc.font('bold').heightOfString(text, { width: this.width - 16 }) + 12;
+    this.doc.rect(MARGIN, y, this.width, height).fill(AMBER);
+    this.doc.fillColor(AMBER_INK).text(text, MARGIN + 8, y + 6, { width: this.width - 16 });
+    this.doc.fillColor(INK).font('regular');
+    this.doc.x = MARGIN;
+    this.doc.y = y + height + 4;
+  }
+
+  patientAndVisit(): void {
+    const { patient, visit } = this.report;
+    this.heading('Patient and visit', 12);
+    this.line('Patient', patient.name);
+    this.line('Clinic ID', patient.clinicId);
+    this.line('Date of birth', patient.dateOfBirth ?? 'not recorded');
+    this.line('Visit date', visit.date);
+    this.line('Photographed by', visit.operator || 'not recorded');
+    this.line('Camera', visit.camera || 'not recorded');
+  }
+
+  /** The next step, first in a patient's words, then in the clinician's. */
+  outcome(): void {
+    const { visit, due } = this.report;
+    const { outcome } = visit;
+    this.heading('Result', 12);
+    this.doc.fontSize(11).text(patientWords(outcome.rule, due, outcome.final), { width: this.width });
+    this.doc.fontSize(10).moveDown(0.4);
+    this.doc.font('bold').text('For the clinician', MARGIN).font('regular');
+    for (const eye of ['OD', 'OS'] as const) {
+      const e = outcome.eyes[eye];
+      const by =
+        e.source === 'clinician' ? 'clinician' : e.source === 'model' ? 'model, not yet confirmed' : '';
+      const raised = e.raisedByReferableFlag ? '; raised to referable by the referable-DR flag' : '';
+      this.doc.text(
+        `${eyeName(eye)} eye (${eye}): ${CATEGORY_LABELS[e.category]}${by ? ` (${by})` : ''}${raised}`,
+      );
+    }
+    this.line(
+      'Next step',
+      `${describeRule(outcome.rule)}${due ? `, due ${due}` : ''}${outcome.decidingEye ? ` (decided by the ${EYE_NAMES[outcome.decidingEye]} eye)` : ''}`,
+    );
+    this.line('Status', outcome.final ? 'Every result confirmed by a clinician' : 'Provisional');
+  }
+
+  /** The letter's opening: who is referred, why and how soon. */
+  letter(): void {
+    const { patient, visit, due, clinic } = this.report;
+    const { outcome } = visit;
+    this.heading('To the ophthalmologist', 12);
+    const urgency =
+      outcome.rule.action === 'refer_urgent'
+        ? 'urgently'
+        : outcome.rule.action === 'refer'
+          ? `routinely${due ? `, to be seen by ${due}` : ''}`
+          : `for your opinion (the screening policy's next step is: ${describeRule(outcome.rule).toLowerCase()})`;
+    const findings = (['OD', 'OS'] as const)
+      .map((eye) => `${EYE_NAMES[eye]} eye ${CATEGORY_LABELS[outcome.eyes[eye].category]}`)
+      .join(', ');
+    this.doc.text('Dear colleague,', { width: this.width }).moveDown(0.4);
+    this.doc.text(
+      `I am referring ${patient.name} (clinic ID ${patient.clinicId}${patient.dateOfBirth ? `, born ${patient.dateOfBirth}` : ''}) ${urgency}. ` +
+        `Diabetic retinopathy screening on ${visit.date} found: ${findings} (ICDR). ` +
+        'The photographs, what the screening model saw and each grade are below.',
+      { width: this.width },
+    );
+    if (!outcome.final)
+      this.doc
+        .moveDown(0.3)
+        .text('Not every grade has been confirmed by a clinician yet: treat them as provisional.');
+    this.doc.moveDown(0.4).text(`Yours sincerely,`).moveDown(1.2);
+    this.doc.text(`${clinic.name || 'Diabetic eye screening'}`);
+    this.doc.moveDown(0.2);
+  }
+
+  eyes(): void {
+    for (const { eye, outcome, photographs } of this.report.eyes) {
+      this.heading(`${eyeName(eye)} eye (${eye}): ${CATEGORY_LABELS[outcome.category]}`);
+      if (photographs.length === 0) this.doc.text('Not photographed at this visit.');
+      for (const photograph of photographs) this.photograph(photograph);
+    }
+  }
+
+  private photograph({ image, photo, preview, heatmap }: ReportPhotograph): void {
+    const pictures = (photo ? 1 : 0) + (preview ? 1 : 0);
+    this.room(pictures ? PICTURE + 24 : 90);
+    const top = this.doc.y + 4;
+    let x = MARGIN;
+    const caption = (text: string) => {
+      this.doc
+        .fontSize(7)
+        .fillColor(MUTED)
+        .text(text, x, top + PICTURE + 2, { width: PICTURE, align: 'center' });
+      x += PICTURE + 8;
+    };
+    if (photo) {
+      this.doc.image(Buffer.from(photo), x, top, { fit: [PICTURE, PICTURE], align: 'center' });
+      caption('Photograph');
+    }
+    if (preview) {
+      this.doc.image(Buffer.from(preview), x, top, { fit: [PICTURE, PICTURE] });
+      if (heatmap) this.doc.image(Buffer.from(heatmap), x, top, { fit: [PICTURE, PICTURE] });
+      caption(heatmap ? 'What the model saw; heatmap: its hottest tenth' : 'What the model saw');
+    }
+    x += pictures ? 4 : 0;
+    const width = this.width - (x - MARGIN);
+    this.doc.fontSize(9).fillColor(INK);
+    this.doc.x = x;
+    this.doc.y = top;
+    const r = image.result;
+    const text = (s: string, bold = false) =>
+      this.doc.font(bold ? 'bold' : 'regular').text(s, x, this.doc.y, { width });
+    text(image.fileName, true);
+    if (!r) text('Not graded.');
+    else if (!r.quality.gradable) {
+      text('Quality: ungradable', true);
+      text(r.quality.reasons.map((q) => QUALITY_REASONS[q]).join('; ') || 'No reason recorded');
+      text('No grade is given for an ungradable photograph: re-image the eye.');
+    } else {
+      text('Quality: gradable');
+      text(`Model grade: ${r.grade} (${GRADE_NAMES[r.grade!]})`);
+      if (r.referableProbability !== null) {
+        const point = r.referableThreshold ?? DEFAULT_REFERABLE_THRESHOLD;
+        text(
+          `Referable-DR probability: ${pct(r.referableProbability)} ` +
+            `(operating point ${pct(point)}: ${isReferable(r) ? 'flagged referable' : 'not flagged'})`,
+        );
+      }
+    }
+    const review = image.review;
+    this.doc.moveDown(0.3);
+    if (review) {
+      const grade =
+        review.clinicianGrade === null
+          ? 'ungradable'
+          : `${review.clinicianGrade} (${GRADE_NAMES[review.clinicianGrade]})`;
+      text(`Clinician's grade: ${grade}`, true);
+      text(
+        `${review.action === 'accept' ? 'Accepted' : 'Overridden'} by ${review.reviewer}, ${when(review.reviewedAt)}`,
+      );
+      if (review.reason) text(`Reason: ${review.reason}`);
+    } else if (r) text("Clinician's grade: not yet reviewed (provisional)", true);
+    this.doc.fontSize(10).font('regular');
+    this.doc.x = MARGIN;
+    this.doc.y = Math.max(this.doc.y, pictures ? top + PICTURE + 14 : this.doc.y + 6);
+  }
+
+  models(): void {
+    this.heading('About the screening model', 12);
+    if (this.report.models.length === 0) this.doc.text('No photograph of this visit was graded.');
+    for (const model of this.report.models) this.model(model);
+    this.doc.moveDown(0.4).font('bold').text(SCREENING_DISCLAIMER, { width: this.width }).font('regular');
+  }
+
+  private model(model: ReportModel): void {
+    this.line(
+      'Model',
+      `${model.name} ${model.version} (computed with ${model.backends.join(', ')}; preprocessing ${model.preprocessing})`,
+    );
+    this.line(
+      'Validation status',
+      model.validated
+        ? 'validated on held-out camera photographs'
+        : 'NOT VALIDATED for clinical use: its figures do not yet meet the bar for acting on it without a clinician',
+    );
+    if (model.figures.length === 0) {
+      this.doc.text('Its evaluation figures are not installed on this workstation.');
+      return;
+    }
+    this.doc.text('Held-out evaluations (photographs it never trained on and was never chosen by):');
+    for (const f of model.figures) {
+      const ci = f.auc95 ? ` (95% CI ${f.auc95.low.toFixed(3)}–${f.auc95.high.toFixed(3)})` : '';
+      this.doc.text(
+        `• ${f.set}: ${f.gradable} gradable of ${f.images}; referable-DR AUC ${f.referableAuc.toFixed(3)}${ci}; ` +
+          `sensitivity ${pct(f.sensitivity)}, specificity ${pct(f.specificity)} at ${pct(f.threshold)}`,
+        { indent: 10, width: this.width - 10 },
+      );
+    }
+  }
+
+  /** Page numbers, the provisional mark and the disclaimer on every page, written once all pages exist. */
+  footers(): void {
+    const range = this.doc.bufferedPageRange();
+    const { patient, visit, provisional } = this.report;
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.doc.switchToPage(i);
+      const { height } = this.doc.page;
+      // Writing in the bottom margin: without this pdfkit would start a new page.
+      this.doc.page.margins.bottom = 0;
+      const y = height - MARGIN - FOOTER + 12;
+      this.doc
+        .moveTo(MARGIN, y - 4)
+        .lineTo(MARGIN + this.width, y - 4)
+        .strokeColor('#999999')
+        .lineWidth(0.5)
+        .stroke();
+      this.doc
+        .fontSize(8)
+        .fillColor(provisional ? AMBER_INK : MUTED)
+        .font(provisional ? 'bold' : 'regular');
+      this.doc.text(
+        `${provisional ? 'PROVISIONAL · ' : ''}${patient.name} · ${patient.clinicId} · visit ${visit.date}`,
+        MARGIN,
+        y,
+        { width: this.width - 80, lineBreak: false },
+      );
+      this.doc.font('regular').fillColor(MUTED);
+      this.doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN, y, {
+        width: this.width,
+        align: 'right',
+      });
+      this.doc.text(
+        `${SCREENING_DISCLAIMER} Printed ${when(this.report.generatedAt.toISOString())}.`,
+        MARGIN,
+        y + 12,
+        {
+          width: this.width,
+        },
+      );
+    }
+  }
+}
+
+/** A visit's report (or referral letter) as PDF bytes: made in Node, no browser. */
+export function renderVisitPdf(
+  report: VisitReport,
+  kind: ReportKind = 'report',
+  paper: PaperSize = report.clinic.paperSize,
+): Promise<Uint8Array> {
+  const writer = new ReportWriter(report, kind, paper);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    writer.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    writer.doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    writer.doc.on('error', reject);
+  });
+  writer.header();
+  if (kind === 'referral') {
+    writer.letter();
+    writer.patientAndVisit();
+  } else {
+    writer.patientAndVisit();
+    writer.outcome();
+  }
+  writer.eyes();
+  writer.models();
+  writer.footers();
+  writer.doc.end();
+  return done;
+}
+
+/** A file name for the report: clinic ID, visit date and kind, safe on every file system. */
+export function reportFileName(report: VisitReport, kind: ReportKind): string {
+  const id = report.patient.clinicId.replace(/[^\w.-]+/g, '_');
+  return `${id}_${report.visit.date}_${kind === 'referral' ? 'referral-letter' : 'screening-report'}.pdf`;
+}

@@ -1,0 +1,114 @@
+import type { EyeOutcome, FundusImage, Patient, VisitDetail } from '../../contract/index.ts';
+import { dueDate } from '../../contract/referral-text.ts';
+import type { Eye } from '../../domain/eye.ts';
+import type { ModelInfo } from '../../domain/results.ts';
+import { modelFigures, type ModelFigures } from '../../model/index.ts';
+import { getStoredImage } from '../db/images-repo.ts';
+import { getPatient } from '../db/patients-repo.ts';
+import { resultFilesForImage } from '../db/results-repo.ts';
+import { getVisit } from '../db/visits-repo.ts';
+import type { AppContext } from '../services/app-context.ts';
+import { visitDetailsOf } from '../services/patient-record.ts';
+import { storedClinic, type StoredClinic } from './clinic.ts';
+
+/** What reports read: the record, the stored pictures, the model folders (no grading, no window). */
+export type ReportContext = Pick<AppContext, 'db' | 'store' | 'modelDir'>;
+
+export interface ReportPhotograph {
+  image: FundusImage;
+  /** The photograph as imported, small (the stored thumbnail JPEG); null when its file is missing. */
+  photo: Uint8Array | null;
+  /** What the model saw (PNG) and its heatmap (RGBA PNG, laid over the preview); null when there is none. */
+  preview: Uint8Array | null;
+  heatmap: Uint8Array | null;
+}
+
+export interface ReportEye {
+  eye: Eye;
+  outcome: EyeOutcome;
+  photographs: ReportPhotograph[];
+}
+
+export interface ReportModel extends ModelInfo {
+  backends: string[];
+  /** Held-out evaluations of this model; empty when they are not installed here. */
+  figures: ModelFigures[];
+}
+
+/** Everything a visit's report or referral letter says, read from the record in one place. */
+export interface VisitReport {
+  clinic: StoredClinic & { logo: Uint8Array | null };
+  patient: Patient;
+  visit: VisitDetail;
+  /** When the next step has months: the visit date plus those months. */
+  due: string | null;
+  eyes: ReportEye[];
+  models: ReportModel[];
+  /** Some result has no clinician review: every page says the report is provisional. */
+  provisional: boolean;
+  generatedAt: Date;
+}
+
+async function maybe(ctx: ReportContext, sha256: string | null | undefined): Promise<Uint8Array | null> {
+  if (!sha256) return null;
+  return ctx.store.get(sha256).catch(() => null);
+}
+
+function modelsOf(images: readonly FundusImage[]): Map<string, ModelInfo & { backends: Set<string> }> {
+  const models = new Map<string, ModelInfo & { backends: Set<string> }>();
+  for (const { result } of images) {
+    if (!result) continue;
+    const key = `${result.model.name}@${result.model.version}`;
+    const known = models.get(key) ?? { ...result.model, backends: new Set<string>() };
+    known.backends.add(result.backend);
+    models.set(key, known);
+  }
+  return models;
+}
+
+/** Reads what the report of visit `visitId` shows: the patient, both eyes with their pictures, the models' figures. */
+export async function visitReport(
+  ctx: ReportContext,
+  visitId: number,
+  now: Date = new Date(),
+): Promise<VisitReport> {
+  const visitRow = getVisit(ctx.db, visitId);
+  const patient = getPatient(ctx.db, visitRow.patientId);
+  const visit = visitDetailsOf(ctx.db, [patient.id])
+    .get(patient.id)
+    ?.find((v) => v.id === visitId);
+  if (!visit) throw new Error(`visit ${visitId} vanished while its report was read`);
+  const clinic = storedClinic(ctx);
+  const eyes: ReportEye[] = [];
+  for (const eye of ['OD', 'OS'] as const) {
+    const photographs: ReportPhotograph[] = [];
+    for (const image of visit.images.filter((i) => i.eye === eye)) {
+      const files = resultFilesForImage(ctx.db, image.id);
+      const stored = getStoredImage(ctx.db, image.id);
+      photographs.push({
+        image,
+        photo: await maybe(ctx, stored.thumbnailSha256),
+        preview: await maybe(ctx, files.preview),
+        heatmap: await maybe(ctx, files.heatmap),
+      });
+    }
+    eyes.push({ eye, outcome: visit.outcome.eyes[eye], photographs });
+  }
+  const models: ReportModel[] = [];
+  for (const model of modelsOf(visit.images).values())
+    models.push({
+      ...model,
+      backends: [...model.backends],
+      figures: await modelFigures(ctx.modelDir, model.name, model.version),
+    });
+  return {
+    clinic: { ...clinic, logo: await maybe(ctx, clinic.logoSha256) },
+    patient,
+    visit,
+    due: dueDate(visit.date, visit.outcome.rule),
+    eyes,
+    models,
+    provisional: visit.images.some((i) => i.result && !i.review) || !visit.outcome.final,
+    generatedAt: now,
+  };
+}
