@@ -12,6 +12,7 @@ import type { ReportsApi } from './reports.ts';
 import type { ReviewsApi } from './reviews.ts';
 import type { SettingsApi } from './settings.ts';
 import type { VisitsApi } from './visits.ts';
+import type { WatchApi } from './watch.ts';
 import type { WorklistsApi } from './worklists.ts';
 
 export type { Eye } from '../domain/eye.ts';
@@ -29,6 +30,7 @@ export * from './reports.ts';
 export * from './reviews.ts';
 export * from './settings.ts';
 export * from './visits.ts';
+export * from './watch.ts';
 export * from './worklists.ts';
 
 /** Every channel: its input and output. Adding a channel here forces a handler and a test update. */
@@ -43,7 +45,8 @@ export interface ApiSchema
     ReviewsApi,
     RecordsApi,
     ReportsApi,
-    WorklistsApi {}
+    WorklistsApi,
+    WatchApi {}
 
 export type Channel = keyof ApiSchema;
 
@@ -69,6 +72,8 @@ export const CHANNELS = [
   'settings:update',
   'settings:policyImpact',
   'imports:plan',
+  'imports:dicomPlan',
+  'imports:dicom',
   'images:import',
   'images:file',
   'images:move',
@@ -83,6 +88,9 @@ export const CHANNELS = [
   'reports:open',
   'exports:csv',
   'exports:fhir',
+  'watch:status',
+  'watch:assign',
+  'watch:dismiss',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

@@ -8,4 +8,10 @@ export { IMAGE_EXTENSIONS, hasImageExtension, listImageFiles } from './image/lis
 export { GradingPool, defaultPoolSize, type GradingPoolOptions } from './worker/grading-pool.ts';
 export { renderPhotoView, type PhotoView } from './image/views.ts';
 export { modelFigures, type ModelFigures } from './inference/model-figures.ts';
-export { isDicom, readDicom, readDicomHeader, type DicomHeader, type DicomPhotograph } from './image/dicom.ts';
+export {
+  isDicom,
+  readDicom,
+  readDicomHeader,
+  type DicomHeader,
+  type DicomPhotograph,
+} from './image/dicom.ts';

@@ -18,6 +18,8 @@ describe('API channels', () => {
         'settings:get',
         'settings:update',
         'imports:plan',
+        'imports:dicomPlan',
+        'imports:dicom',
         'reviews:queue',
         'reviews:count',
         'reviews:submit',
@@ -32,6 +34,9 @@ describe('API channels', () => {
         'reports:open',
         'exports:csv',
         'exports:fhir',
+        'watch:status',
+        'watch:assign',
+        'watch:dismiss',
       ].sort(),
     );
   });

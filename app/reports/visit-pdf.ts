@@ -190,6 +190,8 @@ class ReportWriter {
 
   eyes(): void {
     for (const { eye, outcome, photographs } of this.report.eyes) {
+      // The eye's heading never sits alone at the foot of a page: its first photograph comes with it.
+      if (photographs.length) this.room(PICTURE + 70);
       this.heading(`${eyeName(eye)} eye (${eye}): ${CATEGORY_LABELS[outcome.category]}`);
       if (photographs.length === 0) this.doc.text('Not photographed at this visit.');
       for (const photograph of photographs) this.photograph(photograph);
@@ -209,7 +211,11 @@ class ReportWriter {
       x += PICTURE + 8;
     };
     if (photo) {
-      this.doc.image(Buffer.from(photo), x, top, { fit: [PICTURE, PICTURE], align: 'center' });
+      this.doc.image(Buffer.from(photo), x, top, {
+        fit: [PICTURE, PICTURE],
+        align: 'center',
+        valign: 'center',
+      });
       caption('Photograph');
     }
     if (preview) {

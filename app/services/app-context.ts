@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../db/database.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
-import type { WatchFolderService } from '../watch/watch-folder.ts';
+import { WatchFolder, type WatchFolderOptions, type WatchFolderService } from '../watch/watch-folder.ts';
 
 /** Everything a handler may use. Built once per process by the entry point (Electron main or `serve`). */
 export interface AppContext {
@@ -26,6 +26,10 @@ export interface AppContextOptions {
   appVersion: string;
   /** Bundled worker entry for packaged builds; defaults to the TypeScript source. */
   workerScript?: string;
+  /** How the camera-export folder is watched (the folder itself is a site setting). */
+  watch?: WatchFolderOptions;
+  /** Opens a file with the system's viewer (Electron passes shell.openPath). */
+  openFile?: (file: string) => Promise<void>;
 }
 
 export function createAppContext(options: AppContextOptions): AppContext & { close(): Promise<void> } {
@@ -38,14 +42,22 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     size: 1,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });
-  return {
+  const base = {
     db,
     store,
     grading,
     dataDir: options.dataDir,
     appVersion: options.appVersion,
     modelDir: options.modelDir,
+    ...(options.openFile ? { openFile: options.openFile } : {}),
+  };
+  const watcher = new WatchFolder(base, options.watch);
+  watcher.start();
+  return {
+    ...base,
+    watcher,
     async close() {
+      await watcher.close();
       await grading.close();
       db.close();
     },

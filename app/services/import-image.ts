@@ -1,6 +1,7 @@
 import { EYE_NAMES } from '../../domain/eye.ts';
 import { eyeFromFileName } from '../../domain/eye.ts';
-import type { Eye, ImportImageInput, ImportImageOutput } from '../../contract/index.ts';
+import type { DicomIdentity, Eye, ImportImageInput, ImportImageOutput } from '../../contract/index.ts';
+import { hasDicomMarker } from '../../domain/dicom-marker.ts';
 import { AppError } from '../../domain/errors.ts';
 import { findImage, getImage, insertImage } from '../db/images-repo.ts';
 import { insertResult } from '../db/results-repo.ts';
@@ -23,7 +24,12 @@ function eyeWarning(chosen: Eye, fileName: string): string | null {
  * asked for by patient and date is opened in the same transaction as the photograph, so a photograph that
  * cannot be read leaves no empty visit behind.
  */
-export async function importImage(ctx: AppContext, input: ImportImageInput): Promise<ImportImageOutput> {
+export async function importImage(
+  ctx: AppContext,
+  input: ImportImageInput,
+  /** A frame decoded from a DICOM file: its identity, and the stored DICOM file it came from. */
+  dicom?: DicomIdentity & { sha256: string },
+): Promise<ImportImageOutput> {
   // The visit it goes into, if it exists yet (a visit asked for by patient and date may not).
   let known: { id: number } | null;
   if ('visitId' in input) known = getVisit(ctx.db, input.visitId);
@@ -36,6 +42,11 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
     throw new AppError(
       'INVALID_INPUT',
       `Choose the eye for ${input.fileName}: its name does not say left or right.`,
+    );
+  if (hasDicomMarker(input.bytes))
+    throw new AppError(
+      'INVALID_INPUT',
+      `${input.fileName} is a DICOM file: import it as DICOM, so its header is read.`,
     );
   const warning = eyeWarning(eye, input.fileName);
   // Asked before anything is stored: a photograph filed under the wrong eye misleads every later reading.
@@ -65,6 +76,7 @@ export async function importImage(ctx: AppContext, input: ImportImageInput): Pro
       width: graded.width,
       height: graded.height,
       thumbnailSha256: thumbnail.sha256,
+      ...(dicom ? { dicom } : {}),
     });
     insertResult(ctx.db, id, {
       quality: graded.quality,

@@ -1,6 +1,7 @@
 import dcmjs from 'dcmjs';
 import { Decoder } from 'jpeg-lossless-decoder-js';
 import sharp from 'sharp';
+import { hasDicomMarker } from '../../domain/dicom-marker.ts';
 import type { Eye } from '../../domain/eye.ts';
 import { AppError } from '../../domain/errors.ts';
 import { MAX_INPUT_PIXELS } from './decode.ts';
@@ -68,15 +69,7 @@ const transferSyntaxName = (uid: string) =>
   `transfer syntax ${uid}`;
 
 /** A DICOM Part 10 file: a 128-byte preamble, then "DICM". */
-export function isDicom(bytes: Uint8Array): boolean {
-  return (
-    bytes.byteLength >= 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
-}
+export const isDicom = hasDicomMarker;
 
 const unreadable = (message: string) => new AppError('IMAGE_UNREADABLE', message);
 
@@ -94,7 +87,8 @@ type Dataset = Record<string, unknown>;
 function pixelDataTruncated(bytes: Uint8Array): boolean {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 132; i + 8 <= bytes.byteLength; i++) {
-    if (bytes[i] !== 0xe0 || bytes[i + 1] !== 0x7f || bytes[i + 2] !== 0x10 || bytes[i + 3] !== 0x00) continue;
+    if (bytes[i] !== 0xe0 || bytes[i + 1] !== 0x7f || bytes[i + 2] !== 0x10 || bytes[i + 3] !== 0x00)
+      continue;
     const vr = String.fromCharCode(bytes[i + 4]!, bytes[i + 5]!);
     const explicit = vr === 'OB' || vr === 'OW';
     const at = explicit ? i + 8 : i + 4;
@@ -333,7 +327,9 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
         'JPEG baseline and JPEG lossless DICOM; set the camera to export one of those, or as JPEG.',
     );
   if (pixelDataTruncated(bytes))
-    throw unreadable('The DICOM file is truncated: it ends before its pixel data does. Export it from the camera again.');
+    throw unreadable(
+      'The DICOM file is truncated: it ends before its pixel data does. Export it from the camera again.',
+    );
   const layout = layoutOf(ds, header);
   const encapsulated = !UNCOMPRESSED[ts];
   const frames = encapsulated ? encapsulatedFrames(pixelData, header.frames) : null;

@@ -48,7 +48,9 @@ export async function modelFigures(modelDir: string, name: string, version: stri
     return [];
   }
   for (const folder of folders.sort()) {
-    const meta = await readJson<{ name?: string; version?: string }>(path.join(root, folder, 'metadata.json'));
+    const meta = await readJson<{ name?: string; version?: string }>(
+      path.join(root, folder, 'metadata.json'),
+    );
     if (meta?.name !== name || meta.version !== version) continue;
     const evaluationDir = path.join(root, folder, 'evaluation');
     const files = (await readdir(evaluationDir).catch(() => [] as string[])).filter((f) =>

@@ -28,7 +28,7 @@ export interface DicomFileOptions {
   transferSyntax?: string;
   /** Overrides and additions to the dataset (PatientID, ImageLaterality, ...); undefined removes a tag. */
   tags?: Record<string, unknown>;
-  /** Frames of the same picture (a multi-frame file). */
+  /** Frames of the same picture, each a little brighter than the one before (a multi-frame file). */
   frames?: number;
   /** Grey (MONOCHROME2) instead of RGB. */
   grey?: boolean;
@@ -69,20 +69,24 @@ export async function dicomFile(
       .toBuffer();
     samples = new Uint8Array(g.buffer, g.byteOffset, g.byteLength);
   }
+  const frame = (f: number, of: Uint8Array) => of.map((v) => Math.min(255, v + 4 * f));
   let pixelData: ArrayBuffer[];
   if (ts === TRANSFER_SYNTAX.jpegBaseline) {
-    const jpeg = await sharp(picture.rgb, {
-      raw: { width: picture.width, height: picture.height, channels: 3 },
-    })
-      .jpeg({ quality: 92 })
-      .toBuffer();
-    pixelData = Array.from({ length: frames }, () => ab(new Uint8Array(jpeg)));
+    pixelData = [];
+    for (let f = 0; f < frames; f++) {
+      const jpeg = await sharp(frame(f, picture.rgb), {
+        raw: { width: picture.width, height: picture.height, channels: 3 },
+      })
+        .jpeg({ quality: 92 })
+        .toBuffer();
+      pixelData.push(ab(new Uint8Array(jpeg)));
+    }
   } else if (ts === TRANSFER_SYNTAX.jpeg2000) {
     // Not a real JPEG 2000 stream: EyeNet must refuse the transfer syntax before reading any of it.
     pixelData = [new Uint8Array([0xff, 0x4f, 0xff, 0x51, 0, 0]).buffer];
   } else {
     const all = new Uint8Array(samples.byteLength * frames);
-    for (let f = 0; f < frames; f++) all.set(samples, f * samples.byteLength);
+    for (let f = 0; f < frames; f++) all.set(frame(f, samples), f * samples.byteLength);
     pixelData = [ab(all)];
   }
   const sop = DicomMetaDictionary.uid();

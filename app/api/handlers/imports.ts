@@ -1,7 +1,15 @@
 import { z } from 'zod';
+import type { DicomImportInput } from '../../../contract/index.ts';
+import { importDicom, planDicom } from '../../services/import-dicom.ts';
 import { planImport } from '../../services/import-plan.ts';
 import type { HandlerGroup } from '../handler.ts';
-import { id } from '../schemas.ts';
+import { eye, id } from '../schemas.ts';
+import { MAX_IMAGE_BYTES } from './images.ts';
+
+/** A DICOM header is a few kilobytes; a megabyte covers any camera's private tags. */
+export const MAX_DICOM_HEAD_BYTES = 1024 * 1024;
+
+const fileName = z.string().trim().min(1).max(260);
 
 /** A day's camera export is hundreds of files, not tens of thousands. */
 export const MAX_BATCH_FILES = 5000;
@@ -26,5 +34,52 @@ export const importHandlers: HandlerGroup<'imports'> = {
     run(ctx, input) {
       return planImport(ctx.db, input.fileNames, input.target);
     },
+  },
+  'imports:dicomPlan': {
+    contract:
+      "Reads DICOM headers from the files' first bytes (never a path) to plan an import; changes nothing.",
+    input: z
+      .object({
+        files: z
+          .array(
+            z
+              .object({
+                fileName,
+                head: z
+                  .instanceof(Uint8Array, { message: 'head must be the first bytes of the file.' })
+                  .refine(
+                    (b) => b.byteLength <= MAX_DICOM_HEAD_BYTES,
+                    'Send at most the first megabyte of each file.',
+                  ),
+              })
+              .strict(),
+          )
+          .min(1, 'Choose at least one file.')
+          .max(MAX_BATCH_FILES),
+      })
+      .strict(),
+    run: (ctx, input) => planDicom(ctx.db, input.files),
+  },
+  'imports:dicom': {
+    contract:
+      "Stores the given DICOM bytes' frames as photographs of the header's patient (registered only when asked) and study date, or of a given visit; reads no path.",
+    input: z
+      .object({
+        fileName,
+        bytes: z
+          .instanceof(Uint8Array, { message: 'bytes must be the file content.' })
+          .refine((b) => b.byteLength > 0, 'The file is empty.')
+          .refine(
+            (b) => b.byteLength <= MAX_IMAGE_BYTES,
+            `The file is larger than ${MAX_IMAGE_BYTES >> 20} MB.`,
+          ),
+        registerPatient: z.boolean().optional(),
+        visitId: id.optional(),
+        eye: eye.optional(),
+        confirmEye: z.boolean().optional(),
+        operator: z.string().trim().max(200).optional(),
+      })
+      .strict() as unknown as z.ZodType<DicomImportInput>,
+    run: (ctx, input) => importDicom(ctx, input),
   },
 };

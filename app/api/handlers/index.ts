@@ -8,6 +8,7 @@ import { exportHandlers, reportHandlers } from './reports.ts';
 import { reviewHandlers } from './reviews.ts';
 import { settingsHandlers } from './settings.ts';
 import { visitHandlers } from './visits.ts';
+import { watchHandlers } from './watch.ts';
 import { worklistHandlers } from './worklists.ts';
 
 /** Every channel the renderer can call, keyed `area:action`. Both transports serve exactly this map. */
@@ -23,4 +24,5 @@ export const handlers: HandlerMap = {
   ...worklistHandlers,
   ...reportHandlers,
   ...exportHandlers,
+  ...watchHandlers,
 };

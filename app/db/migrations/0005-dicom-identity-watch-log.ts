@@ -27,6 +27,8 @@ export const migration0005: Migration = {
         status TEXT NOT NULL,
         message TEXT NOT NULL DEFAULT '',
         image_ids TEXT NOT NULL DEFAULT '[]',
+        -- For an unmatched DICOM file of an unregistered patient: { clinicId, name } from its header (JSON).
+        registrable TEXT,
         seen_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       );
