@@ -1,5 +1,5 @@
 // Electron entry: wiring only. Everything it calls is plain Node code tested without Electron.
-import { BrowserWindow, app, ipcMain } from 'electron';
+import { BrowserWindow, app, ipcMain, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDispatch } from '../app/api/dispatch.ts';
@@ -28,6 +28,11 @@ app.whenReady().then(
       appVersion: app.getVersion(),
       // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
       workerScript: path.join(bundleDir, 'grading-worker.mjs'),
+      // Reports are written by the app under its data folder; only those paths are ever opened.
+      async openFile(file) {
+        const failure = await shell.openPath(file);
+        if (failure) throw new Error(`The system could not open the report: ${failure}`);
+      },
     });
     const dispatch = createDispatch(handlers, ctx);
     ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {

@@ -4,6 +4,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { WatchAssign, WatchState, WatchStatus } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { MAX_IMAGE_BYTES } from '../api/handlers/images.ts';
+import { createVisit } from '../db/visits-repo.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting } from '../db/settings-repo.ts';
 import {
@@ -224,11 +225,17 @@ export class WatchFolder implements WatchFolderService {
     const name = path.basename(record.path);
     let outcome: WatchOutcome;
     if (hasDicomMarker(bytes)) {
+      // Into the header's patient and date, or where staff say (a header without a date or an eye).
+      const visitId =
+        input.patientId && input.date
+          ? createVisit(this.ctx.db, { patientId: input.patientId, date: input.date }).id
+          : undefined;
       const out = await importDicom(this.ctx, {
         fileName: name,
         bytes,
         registerPatient: input.registerPatient ?? false,
-        ...(input.eye ? { eye: input.eye } : {}),
+        ...(visitId ? { visitId } : {}),
+        ...(input.eye ? { eye: input.eye, confirmEye: true } : {}),
       });
       outcome = {
         status: 'assigned',

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activeModelName, projectRoot } from '../inference/model-paths.ts';
+import { dicomFile } from '../testing/dicom-files.ts';
 import { ORIGINALS_DIR } from '../testing/test-images.ts';
 
 const run = promisify(execFile);
@@ -82,5 +83,26 @@ describe('npm run grade', () => {
     expect(none.code).toBe(1);
     expect(none.stdout).toBe('');
     expect(none.stderr).toMatch(/No photographs found in .*empty or its sub-folders/);
+  });
+
+  it('grades DICOM files, each frame, with the eye from the header', async () => {
+    const root = path.join(dir, 'dicom');
+    mkdirSync(root);
+    const photo = new Uint8Array(readFileSync(path.join(ORIGINALS_DIR, '16_right.jpeg')));
+    writeFileSync(
+      path.join(root, 'camera-0001.dcm'),
+      await dicomFile(photo, 1024, { frames: 2, tags: { ImageLaterality: 'R' } }),
+    );
+    const { code, stdout } = await grade([root, '--json']);
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; eye: string; gradable: boolean });
+    expect(lines.map((l) => [path.basename(l.file), l.eye])).toEqual([
+      ['camera-0001.dcm [frame 1 of 2]', 'OD'],
+      ['camera-0001.dcm [frame 2 of 2]', 'OD'],
+    ]);
+    expect(lines[0]!.gradable).toBe(true);
   });
 });

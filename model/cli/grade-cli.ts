@@ -1,11 +1,12 @@
 // `npm run grade -- <files or folders> [--json] [--model DIR] [--workers N]`
-// Grades photographs headlessly with the same preprocessing, quality gate, model and worker pool as the app.
+// Grades photographs (and DICOM files, each frame, with the eye from the header) headlessly with the same preprocessing, quality gate, model and worker pool as the app.
 import { isReferable } from '../../domain/referable.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eyeFromFileName } from '../../domain/eye.ts';
-import { IMAGE_EXTENSIONS, listImageFiles } from '../image/list-images.ts';
+import { isDicom, readDicom } from '../image/dicom.ts';
+import { DICOM_EXTENSIONS, IMAGE_EXTENSIONS, listImageFiles } from '../image/list-images.ts';
 import type { GradedImage } from '../inference/types.ts';
 import { GradingPool, defaultPoolSize } from '../worker/grading-pool.ts';
 import { activeModelDir } from '../inference/model-paths.ts';
@@ -29,10 +30,14 @@ export interface GradeLine {
   error?: { code: string; message: string };
 }
 
-function toLine(file: string, graded: GradedImage): GradeLine {
+function toLine(
+  file: string,
+  graded: GradedImage,
+  eye: 'OD' | 'OS' | null = eyeFromFileName(file),
+): GradeLine {
   return {
     file,
-    eye: eyeFromFileName(file),
+    eye,
     gradable: graded.quality.gradable,
     quality: graded.quality,
     grade: graded.grade,
@@ -86,7 +91,7 @@ async function main(): Promise<number> {
   if (files.length === 0 && missing.length === 0) {
     console.error(
       `No photographs found in ${positionals.join(', ')} or its sub-folders ` +
-        `(looked for ${[...IMAGE_EXTENSIONS].join(' ')}).`,
+        `(looked for ${[...IMAGE_EXTENSIONS, ...DICOM_EXTENSIONS].join(' ')}).`,
     );
     return 1;
   }
@@ -110,28 +115,40 @@ async function main(): Promise<number> {
   // make each line's time include the waiting for all the others (a 10 s batch of 20 printed ~9 s per photograph),
   // and hold every file in memory together.
   const lines = files.map(() => {
-    let resolve: (line: GradeLine) => void = () => undefined;
-    const promise = new Promise<GradeLine>((r) => (resolve = r));
+    let resolve: (lines: GradeLine[]) => void = () => undefined;
+    const promise = new Promise<GradeLine[]>((r) => (resolve = r));
     return { promise, resolve };
   });
+  /** A photograph is one line; a DICOM file one per frame, with the eye from its header. */
+  const gradeFile = async (file: string): Promise<GradeLine[]> => {
+    const bytes = new Uint8Array(await readFile(file));
+    if (!isDicom(bytes)) return [toLine(file, await pool.grade(bytes))];
+    const dicom = readDicom(bytes);
+    const out: GradeLine[] = [];
+    for (let frame = 0; frame < dicom.header.frames; frame++) {
+      const name = dicom.header.frames > 1 ? `${file} [frame ${frame + 1} of ${dicom.header.frames}]` : file;
+      out.push(toLine(name, await pool.grade(await dicom.framePng(frame)), dicom.header.eye));
+    }
+    return out;
+  };
   let next = 0;
   const run = async () => {
     while (next < files.length) {
       const index = next++;
       const file = files[index]!;
       try {
-        lines[index]!.resolve(toLine(file, await pool.grade(new Uint8Array(await readFile(file)))));
+        lines[index]!.resolve(await gradeFile(file));
       } catch (error) {
-        lines[index]!.resolve(errorLine(file, error));
+        lines[index]!.resolve([errorLine(file, error)]);
       }
     }
   };
   const runners = Array.from({ length: workers }, run);
-  for (const { promise } of lines) {
-    const line = await promise;
-    if (line.error) failed++;
-    emit(line);
-  }
+  for (const { promise } of lines)
+    for (const line of await promise) {
+      if (line.error) failed++;
+      emit(line);
+    }
   await Promise.all(runners);
   await pool.close();
   if (failed > 0 && !values.json) console.error(`${failed} file(s) failed.`);

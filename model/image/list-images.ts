@@ -3,6 +3,9 @@ import path from 'node:path';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.bmp']);
 
+/** DICOM files as fundus cameras name them (the grade CLI reads them; the app routes them by content). */
+export const DICOM_EXTENSIONS = new Set(['.dcm', '.dicom']);
+
 /** Named like a photograph EyeNet can decode (by extension only; decoding decides the rest). */
 export function hasImageExtension(fileName: string): boolean {
   return IMAGE_EXTENSIONS.has(path.extname(fileName).toLowerCase());
@@ -15,7 +18,11 @@ async function imagesUnder(folder: string): Promise<string[]> {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) found.push(...(await imagesUnder(full)));
-    else if (entry.isFile() && hasImageExtension(entry.name)) found.push(full);
+    else if (
+      entry.isFile() &&
+      (hasImageExtension(entry.name) || DICOM_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+    )
+      found.push(full);
   }
   return found.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }

@@ -1,4 +1,14 @@
-import type { Eye, ImportPlanItem, Patient, PatientRef } from '$contract/index.ts';
+import type {
+  DicomPlanItem,
+  DicomSummary,
+  Eye,
+  GradeResult,
+  ImportPlanItem,
+  NewPatient,
+  Patient,
+  PatientRef,
+} from '$contract/index.ts';
+import { hasDicomMarker } from '$domain/dicom-marker.ts';
 import { call, messageOf } from '../lib/api.ts';
 import { todayIso } from '../lib/format.ts';
 import { GRADE_NAMES } from '$domain/grades.ts';
@@ -18,6 +28,19 @@ export interface BatchRow {
   /** Once imported: the quality verdict and the model's grade, in words. */
   quality: string | null;
   grade: string | null;
+  /** A DICOM file: what its header says (patient, study date, camera, frames). */
+  dicom: DicomSummary | null;
+  /** The patient a DICOM file's header names, registered by the import (no one has its Patient ID yet). */
+  registers: NewPatient | null;
+  /** A DICOM file goes into the visit of its study date, not the page's date. */
+  visitDate: string | null;
+}
+
+/** A DICOM header is a few kilobytes: the plan reads only the start of each file. */
+const DICOM_HEAD_BYTES = 256 * 1024;
+
+async function isDicomFile(file: File): Promise<boolean> {
+  return hasDicomMarker(new Uint8Array(await file.slice(0, 132).arrayBuffer()));
 }
 
 /**
@@ -106,8 +129,26 @@ export class BatchImportState {
         this.mode === 'patient' && this.patientId !== null
           ? ({ kind: 'patient', patientId: this.patientId } as const)
           : ({ kind: 'pattern' } as const);
-      const plan = await call('imports:plan', { fileNames: this.files.map((f) => f.name), target });
-      this.rows = plan.map(toRow);
+      // DICOM files are placed by their header (whatever their name), the rest by name.
+      const dicom = await Promise.all(this.files.map(isDicomFile));
+      const named = this.files.filter((_, i) => !dicom[i]);
+      const headed = this.files.filter((_, i) => dicom[i]);
+      const [byName, byHeader] = await Promise.all([
+        named.length ? call('imports:plan', { fileNames: named.map((f) => f.name), target }) : [],
+        headed.length
+          ? call('imports:dicomPlan', {
+              files: await Promise.all(
+                headed.map(async (f) => ({
+                  fileName: f.name,
+                  head: new Uint8Array(await f.slice(0, DICOM_HEAD_BYTES).arrayBuffer()),
+                })),
+              ),
+            })
+          : [],
+      ]);
+      let n = 0;
+      let d = 0;
+      this.rows = this.files.map((_, i) => (dicom[i] ? dicomRow(byHeader[d++]!) : toRow(byName[n++]!)));
       this.phase = 'planned';
     } catch (error) {
       this.error = messageOf(error);
@@ -161,6 +202,7 @@ export class BatchImportState {
   private async importOne(index: number): Promise<void> {
     const row = this.rows[index]!;
     const file = this.files[index]!;
+    if (row.dicom) return this.importDicom(row, file);
     if (!row.patient || !row.eye) {
       row.status = 'failed';
       row.message = 'No patient or eye to import into.';
@@ -178,21 +220,72 @@ export class BatchImportState {
       const out = await call('images:import', { visit, eye: row.eye, fileName: file.name, bytes });
       row.status = out.duplicate ? 'duplicate' : 'imported';
       row.message = out.duplicate ? 'Already imported for this eye and visit.' : out.eyeWarning;
-      const result = out.image.result;
-      if (result) {
-        row.quality = result.quality.gradable
-          ? 'Gradable'
-          : `Ungradable: ${result.quality.reasons.map((r) => QUALITY_REASONS[r]).join(', ')}`;
-        row.grade =
-          result.grade === null
-            ? '—'
-            : `${result.grade} ${GRADE_NAMES[result.grade]}${isReferable(result) ? ' · referable' : ''}`;
-      }
+      showResult(row, out.image.result);
     } catch (error) {
       row.status = 'failed';
       row.message = messageOf(error);
     }
   }
+
+  /** A DICOM file: into its header's patient (registered when the plan said so) and study date, every frame. */
+  private async importDicom(row: BatchRow, file: File): Promise<void> {
+    row.status = 'importing';
+    try {
+      const out = await call('imports:dicom', {
+        fileName: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        registerPatient: row.registers !== null,
+        operator: this.operator.trim(),
+      });
+      row.patient = out.patient;
+      const fresh = out.images.filter((i) => !i.duplicate);
+      row.status = fresh.length ? 'imported' : 'duplicate';
+      row.message =
+        [
+          out.registered
+            ? `Registered ${out.patient.name} (${out.patient.clinicId}) from the DICOM header.`
+            : '',
+          out.images.length > 1 ? `${out.images.length} frames.` : '',
+          fresh.length ? '' : 'Already imported (the same DICOM instance).',
+        ]
+          .filter(Boolean)
+          .join(' ') || null;
+      showResult(row, out.images[0]?.image.result ?? null);
+    } catch (error) {
+      row.status = 'failed';
+      row.message = messageOf(error);
+    }
+  }
+}
+
+function showResult(row: BatchRow, result: GradeResult | null): void {
+  if (!result) return;
+  row.quality = result.quality.gradable
+    ? 'Gradable'
+    : `Ungradable: ${result.quality.reasons.map((r) => QUALITY_REASONS[r]).join(', ')}`;
+  row.grade =
+    result.grade === null
+      ? '—'
+      : `${result.grade} ${GRADE_NAMES[result.grade]}${isReferable(result) ? ' · referable' : ''}`;
+}
+
+function dicomRow(item: DicomPlanItem): BatchRow {
+  return {
+    fileName: item.fileName,
+    patient: item.patient,
+    eye: item.eye,
+    status: item.problem ? 'skipped' : 'ready',
+    message:
+      item.problem ??
+      (item.newPatient
+        ? `New patient: ${item.newPatient.name} (${item.newPatient.clinicId}) will be registered from the DICOM header.`
+        : null),
+    quality: null,
+    grade: null,
+    dicom: item.dicom,
+    registers: item.newPatient,
+    visitDate: item.visitDate,
+  };
 }
 
 function toRow(item: ImportPlanItem): BatchRow {
@@ -204,5 +297,8 @@ function toRow(item: ImportPlanItem): BatchRow {
     message: item.problem,
     quality: null,
     grade: null,
+    dicom: null,
+    registers: null,
+    visitDate: null,
   };
 }

@@ -14,6 +14,33 @@ vi.mock('../lib/api.ts', () => ({
       );
     if (channel === 'images:import') return importImpl(input as ApiInput<'images:import'>);
     if (channel === 'reviews:queue') return [];
+    if (channel === 'imports:dicomPlan')
+      return (input as { files: { fileName: string }[] }).files.map(({ fileName }) => ({
+        fileName,
+        dicom: {
+          patientName: 'Jane Doe',
+          patientId: 'D-100',
+          birthDate: null,
+          sex: null,
+          studyDate: '2026-11-30',
+          eye: 'OS',
+          camera: 'Topcon',
+          frames: 2,
+          transferSyntax: 'JPEG Baseline',
+        },
+        patient: null,
+        newPatient: { clinicId: 'D-100', name: 'Jane Doe' },
+        eye: 'OS',
+        visitDate: '2026-11-30',
+        problem: null,
+      }));
+    if (channel === 'imports:dicom')
+      return {
+        patient: { id: 9, clinicId: 'D-100', name: 'Jane Doe' },
+        registered: true,
+        visitId: 5,
+        images: [0, 1].map(() => ({ duplicate: false, eyeWarning: null, image: { id: 1, result: null } })),
+      };
     throw new Error(`unexpected ${channel}`);
   }),
 }));
@@ -26,6 +53,13 @@ let plan: ImportPlanItem[];
 
 function file(name: string): File {
   return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/jpeg' });
+}
+
+/** A file with DICOM's marker after the 128-byte preamble, whatever its name. */
+function dicom(name: string): File {
+  const bytes = new Uint8Array(200);
+  bytes.set([0x44, 0x49, 0x43, 0x4d], 128);
+  return new File([bytes], name);
 }
 
 beforeEach(() => {
@@ -117,5 +151,30 @@ describe('batch import', () => {
     await batch.choose([file('a_left.jpeg')]);
     expect(batch.error).toMatch(/Choose the patient/);
     expect(calls.some((c) => c.channel === 'imports:plan')).toBe(false);
+  });
+
+  it('sends DICOM files (known by their marker, not their name) to the header plan and the DICOM import', async () => {
+    const batch = new BatchImportState({ onResultsChanged: () => {} });
+    await batch.choose([file('10_left.jpeg'), dicom('IMG0001')]);
+    expect(calls.find((c) => c.channel === 'imports:plan')?.input).toMatchObject({
+      fileNames: ['10_left.jpeg'],
+    });
+    const head = calls.find((c) => c.channel === 'imports:dicomPlan')!.input as {
+      files: { fileName: string; head: Uint8Array }[];
+    };
+    expect(head.files.map((f) => [f.fileName, f.head.byteLength])).toEqual([['IMG0001', 200]]);
+    expect(batch.rows[1]).toMatchObject({
+      registers: { clinicId: 'D-100' },
+      visitDate: '2026-11-30',
+      status: 'ready',
+    });
+    expect(batch.rows[1]!.message).toMatch(/will be registered from the DICOM header/);
+    await batch.run();
+    expect(calls.find((c) => c.channel === 'imports:dicom')?.input).toMatchObject({
+      fileName: 'IMG0001',
+      registerPatient: true,
+    });
+    expect(batch.rows[1]).toMatchObject({ status: 'imported', patient: { clinicId: 'D-100' } });
+    expect(batch.rows[1]!.message).toBe('Registered Jane Doe (D-100) from the DICOM header. 2 frames.');
   });
 });

@@ -1,3 +1,4 @@
+import { hasDicomMarker } from '$domain/dicom-marker.ts';
 import type { Eye, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
 import { ApiFailure, call, messageOf } from '../lib/api.ts';
 import type { StateDeps } from './deps.ts';
@@ -104,9 +105,17 @@ export class PatientPageState {
     for (const file of files) {
       try {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const out = await call('images:import', { visitId, eye, confirmEye, fileName: file.name, bytes });
-        if (out.duplicate) notices.push(`${file.name}: already imported for this eye.`);
-        if (out.eyeWarning) notices.push(`${file.name}: imported as the eye you chose. ${out.eyeWarning}`);
+        if (hasDicomMarker(bytes)) {
+          // DICOM: its header's laterality is checked against the eye it was dropped on (and its patient ID
+          // against this patient) before anything is stored.
+          const out = await call('imports:dicom', { visitId, eye, confirmEye, fileName: file.name, bytes });
+          if (out.images.every((i) => i.duplicate)) notices.push(`${file.name}: already imported.`);
+          if (out.images.length > 1) notices.push(`${file.name}: ${out.images.length} frames imported.`);
+        } else {
+          const out = await call('images:import', { visitId, eye, confirmEye, fileName: file.name, bytes });
+          if (out.duplicate) notices.push(`${file.name}: already imported for this eye.`);
+          if (out.eyeWarning) notices.push(`${file.name}: imported as the eye you chose. ${out.eyeWarning}`);
+        }
         await this.load();
       } catch (error) {
         if (error instanceof ApiFailure && error.code === 'NEEDS_CONFIRMATION')

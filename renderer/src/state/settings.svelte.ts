@@ -1,7 +1,7 @@
 import type { PolicyImpact, ReferralPolicy, SettingsUpdate, SiteSettings } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
-export type SettingsForm = 'threshold' | 'policy' | 'pattern';
+export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch';
 
 /** The Settings page: the site's operating point, referral policy and import pattern, each saved on its own. */
 export class SettingsState {
@@ -12,6 +12,12 @@ export class SettingsState {
   pendingPolicy = $state.raw<{ policy: ReferralPolicy | null; impact: PolicyImpact } | null>(null);
   /** The file-name pattern field as typed. */
   pattern = $state('');
+  /** The clinic on every report, as typed. */
+  clinicName = $state('');
+  clinicAddress = $state('');
+  paperSize = $state<'A4' | 'Letter'>('A4');
+  /** The camera-export folder field as typed. */
+  watchFolder = $state('');
   error = $state<string | null>(null);
   /** Which form last saved, so its confirmation shows beside it. */
   saved = $state<SettingsForm | null>(null);
@@ -22,6 +28,27 @@ export class SettingsState {
     this.threshold =
       next.referableThreshold === null ? '' : String(Number((next.referableThreshold * 100).toFixed(2)));
     this.pattern = next.importPattern;
+    this.clinicName = next.clinic.name;
+    this.clinicAddress = next.clinic.address;
+    this.paperSize = next.clinic.paperSize;
+    this.watchFolder = next.watchFolder ?? '';
+  }
+
+  /** Saves the clinic's name, address and paper size; `logo` a new logo's bytes, null to remove it, absent to keep. */
+  saveClinic(logo?: Uint8Array | null): Promise<void> {
+    return this.update('clinic', {
+      clinic: {
+        name: this.clinicName,
+        address: this.clinicAddress,
+        paperSize: this.paperSize,
+        ...(logo !== undefined ? { logo } : {}),
+      },
+    });
+  }
+
+  saveWatchFolder(folder: string | null): Promise<void> {
+    const trimmed = folder?.trim() ?? '';
+    return this.update('watch', { watchFolder: trimmed === '' ? null : trimmed });
   }
 
   async load(): Promise<void> {

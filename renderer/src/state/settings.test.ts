@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Channel, SiteSettings } from '$contract/index.ts';
 
-let stored: Partial<SiteSettings> = { referableThreshold: null, importPattern: '{clinicId}_{eye}' };
+let stored: Partial<SiteSettings> = {
+  referableThreshold: null,
+  importPattern: '{clinicId}_{eye}',
+  clinic: { name: 'North Eye Clinic', address: '1 High Street', paperSize: 'A4', hasLogo: false },
+  watchFolder: null,
+};
 const calls: [Channel, unknown][] = [];
 vi.mock('../lib/api.ts', () => ({
   messageOf: (e: unknown) => (e instanceof Error ? e.message : String(e)),
@@ -35,5 +40,22 @@ describe('settings page state', () => {
     expect(page.saved).toBe('threshold');
     expect(page.savedError).toBeNull();
     expect(page.threshold).toBe('25');
+  });
+
+  it('saves the clinic with a new logo, keeps the logo when none is chosen, and stops watching on an empty folder', async () => {
+    const page = new SettingsState();
+    await page.load();
+    expect([page.clinicName, page.paperSize, page.watchFolder]).toEqual(['North Eye Clinic', 'A4', '']);
+    page.paperSize = 'Letter';
+    await page.saveClinic();
+    expect(calls.at(-1)).toEqual([
+      'settings:update',
+      { clinic: { name: 'North Eye Clinic', address: '1 High Street', paperSize: 'Letter' } },
+    ]);
+    const logo = new Uint8Array([1, 2]);
+    await page.saveClinic(logo);
+    expect((calls.at(-1)![1] as { clinic: { logo: Uint8Array } }).clinic.logo).toBe(logo);
+    await page.saveWatchFolder('  ');
+    expect(calls.at(-1)).toEqual(['settings:update', { watchFolder: null }]);
   });
 });

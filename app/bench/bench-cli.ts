@@ -1,0 +1,20 @@
+// `npm run bench -- [model bench options] [--json FILE]`: the model's bench (model/cli/bench-cli.ts), then the
+// exchange bench (DICOM folder import, visit PDF). Each runs in its own process, so one's memory never skews the
+// other's timings. With --json FILE the model's figures go to FILE and the exchange's to FILE's name + .exchange.json.
+import { spawnSync } from 'node:child_process';
+import { projectRoot } from '../services/paths.ts';
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--json');
+const json = at >= 0 ? args[at + 1] : undefined;
+
+function run(script: string, scriptArgs: string[]): void {
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', script, ...scriptArgs], {
+    cwd: projectRoot(),
+    stdio: 'inherit',
+  });
+  if (status !== 0) process.exit(status ?? 1);
+}
+
+run('model/cli/bench-cli.ts', args);
+run('app/bench/exchange-bench.ts', json ? ['--json', json.replace(/\.json$/, '') + '.exchange.json'] : []);
