@@ -26,15 +26,19 @@ export interface ImportPlanItem {
 
 /** What a DICOM file's header says, as the import plan shows it. */
 export interface DicomSummary {
+  /** As written: "Jane Doe" from Doe^Jane. */
   patientName: string;
   patientId: string;
+  /** ISO dates; null when absent or not a valid date. */
   birthDate: string | null;
   sex: 'female' | 'male' | 'other' | null;
   studyDate: string | null;
+  /** From Image Laterality (0020,0062), else Laterality (0020,0060); null when neither names one eye. */
   eye: Eye | null;
   /** Manufacturer and model, as the visit's camera. */
   camera: string;
   frames: number;
+  /** The transfer syntax in words, for messages. */
   transferSyntax: string;
 }
 

@@ -68,7 +68,7 @@ test('a screening day: register, batch import, results, review, restart', async 
     await page.getByRole('button', { name: 'Import photos' }).click();
     await expect(page.getByTestId('import-pattern')).toHaveText('{clinicId}_{eye}');
     await page.getByLabel('Operator').fill('Sam Operator');
-    await page.getByLabel('Camera').fill('Canon CR-2');
+    await page.getByLabel('Camera', { exact: true }).fill('Canon CR-2');
     await page.getByTestId('batch-folder').setInputFiles(exportDir);
     await expect(page.getByText('4 of 7 files can be imported')).toBeVisible();
     await expect(page.getByTestId('batch-row').filter({ hasText: 'export-log.txt' })).toContainText(

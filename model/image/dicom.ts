@@ -2,22 +2,18 @@ import dcmjs from 'dcmjs';
 import { Decoder } from 'jpeg-lossless-decoder-js';
 import sharp from 'sharp';
 import { hasDicomMarker } from '../../domain/dicom-marker.ts';
+import type { DicomSummary } from '../../contract/imports.ts';
 import type { Eye } from '../../domain/eye.ts';
 import { AppError } from '../../domain/errors.ts';
 import { MAX_INPUT_PIXELS } from './decode.ts';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
 
-/** What a DICOM header says of the photograph, its patient and its camera. */
-export interface DicomHeader {
-  patientName: string;
-  patientId: string;
-  /** ISO dates; null when absent or not a valid date. */
-  birthDate: string | null;
-  sex: 'female' | 'male' | 'other' | null;
-  studyDate: string | null;
-  /** From Image Laterality (0020,0062), else Laterality (0020,0060); null when neither names one eye. */
-  eye: Eye | null;
+/**
+ * What a DICOM header says of the photograph, its patient and its camera: what the import plan shows
+ * (DicomSummary, with the camera as make and model apart), and the UIDs and layout the import needs.
+ */
+export interface DicomHeader extends Omit<DicomSummary, 'camera'> {
   manufacturer: string;
   model: string;
   modality: string;
@@ -26,9 +22,6 @@ export interface DicomHeader {
   seriesInstanceUid: string;
   studyInstanceUid: string;
   transferSyntaxUid: string;
-  /** The transfer syntax in words, for messages. */
-  transferSyntax: string;
-  frames: number;
   rows: number;
   columns: number;
 }
