@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openMemoryDatabase, schemaVersion } from './database.ts';
-import { getImage } from './images-repo.ts';
+import { findDicomImage, getImage } from './images-repo.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import { getPatient, listPatients } from './patients-repo.ts';
 import { getVisit } from './visits-repo.ts';
@@ -127,5 +127,17 @@ describe('migration 4: tombstones, the record of changes, decided policies', () 
     expect(review.referralPolicy?.['2']).toEqual({ action: 'refer', months: 6 });
     expect(review.referralPolicy?.['3']).toEqual({ action: 'refer_urgent', months: null });
     expect(db.prepare('SELECT count(*) AS n FROM record_changes').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('migration 5: DICOM identity, the watch-folder log', () => {
+  it('keeps earlier photographs as non-DICOM ones and starts an empty watch log', () => {
+    const db = databaseAt(4);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(getImage(db, 1)).toMatchObject({ fileName: 'A-17_right.jpeg', dicom: null });
+    expect(findDicomImage(db, '1.2.3', 0)).toBeNull();
+    expect(db.prepare('SELECT count(*) AS n FROM watch_files').get()).toEqual({ n: 0 });
   });
 });
