@@ -6,6 +6,7 @@ import type { AppApi } from './app.ts';
 import type { Envelope } from './envelope.ts';
 import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
+import type { LearningApi } from './learning.ts';
 import type { PatientsApi } from './patients.ts';
 import type { RecordsApi } from './records.ts';
 import type { ReportsApi } from './reports.ts';
@@ -22,6 +23,7 @@ export * from './app.ts';
 export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
+export * from './learning.ts';
 export * from './patients.ts';
 export * from './records.ts';
 export * from './referral.ts';
@@ -46,7 +48,8 @@ export interface ApiSchema
     RecordsApi,
     ReportsApi,
     WorklistsApi,
-    WatchApi {}
+    WatchApi,
+    LearningApi {}
 
 export type Channel = keyof ApiSchema;
 
@@ -91,6 +94,7 @@ export const CHANNELS = [
   'watch:status',
   'watch:assign',
   'watch:dismiss',
+  'learning:status',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

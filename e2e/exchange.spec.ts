@@ -181,6 +181,16 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
       .first()
       .click();
     await expect(page.getByText('D-100_left.jpeg').first()).toBeVisible();
+
+    // The Models screen counts the two reviewed photographs as validated, and the watched one as not yet reviewed.
+    await page.getByRole('button', { name: 'Models' }).click();
+    const validated = page.getByRole('region', { name: 'Validated set' });
+    await expect(validated.getByTestId('validated-set')).toContainText('2 of 1 patient');
+    await expect(validated).toContainText('1 not yet reviewed');
+    await expect(validated.getByTestId('readiness-gaps')).toContainText(
+      'Held-out patients with referable DR',
+    );
+    await expectAccessible(page, 'models');
     expect(consoleErrors).toEqual([]);
   } finally {
     await server.stop();

@@ -37,6 +37,7 @@ describe('API channels', () => {
         'watch:status',
         'watch:assign',
         'watch:dismiss',
+        'learning:status',
       ].sort(),
     );
   });

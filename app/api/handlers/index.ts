@@ -2,6 +2,7 @@ import type { HandlerMap } from '../handler.ts';
 import { appHandlers } from './app.ts';
 import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
+import { learningHandlers } from './learning.ts';
 import { patientHandlers } from './patients.ts';
 import { recordHandlers } from './records.ts';
 import { exportHandlers, reportHandlers } from './reports.ts';
@@ -25,4 +26,5 @@ export const handlers: HandlerMap = {
   ...reportHandlers,
   ...exportHandlers,
   ...watchHandlers,
+  ...learningHandlers,
 };

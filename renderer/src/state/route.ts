@@ -6,9 +6,19 @@ export type Route =
   | { name: 'review' }
   | { name: 'settings' }
   | { name: 'exports' }
+  | { name: 'models' }
   | { name: 'deleted' };
 
-const SIMPLE = ['patients', 'worklists', 'import', 'review', 'settings', 'exports', 'deleted'] as const;
+const SIMPLE = [
+  'patients',
+  'worklists',
+  'import',
+  'review',
+  'settings',
+  'exports',
+  'models',
+  'deleted',
+] as const;
 
 /** The route as the address bar's fragment (`#/patient/12`), so a reload keeps the page the user was on. */
 export function routeToHash(route: Route): string {
