@@ -95,6 +95,9 @@ export const CHANNELS = [
   'watch:assign',
   'watch:dismiss',
   'learning:status',
+  'learning:models',
+  'learning:promote',
+  'learning:rollback',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

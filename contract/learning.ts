@@ -44,7 +44,62 @@ export interface LearningStatus {
   disagreements: Disagreement[];
 }
 
+/** A model's figures on the held-out local patients (the same patients for every model compared). */
+export interface HeldOutFigures {
+  photographs: number;
+  patients: number;
+  referablePatients: number;
+  referableAuc: number;
+  auc95: { low: number; high: number };
+  /** At the site's operating point. */
+  threshold: number;
+  sensitivity: number;
+  specificity: number;
+}
+
+export interface PromotionVerdict {
+  allowed: boolean;
+  rule: string;
+  /** Why it is refused, each in a sentence; empty when allowed. */
+  reasons: string[];
+}
+
+/** One model this workstation can grade with: shipped with the app, or fine-tuned here. */
+export interface ModelVersion {
+  /** Its folder's name. */
+  id: string;
+  source: 'bundled' | 'local';
+  name: string;
+  version: string;
+  validated: boolean;
+  active: boolean;
+  fineTunedFrom: { name: string; version: string } | null;
+  /** For a local candidate: base and candidate on the same held-out patients, and the gate's verdict. */
+  localValidation: { base: HeldOutFigures; candidate: HeldOutFigures; derivedThreshold: number } | null;
+  verdict: PromotionVerdict | null;
+}
+
+export interface ModelHistoryEntry {
+  id: string;
+  source: 'bundled' | 'local';
+  version: string;
+  action: 'promote' | 'rollback';
+  by: string;
+  at: string;
+}
+
+export interface ModelsOverview {
+  versions: ModelVersion[];
+  /** Every promotion and rollback, newest last. */
+  history: ModelHistoryEntry[];
+}
+
 /** Channels of the learning area. */
 export interface LearningApi {
   'learning:status': { input: Record<string, never>; output: LearningStatus };
+  'learning:models': { input: Record<string, never>; output: ModelsOverview };
+  /** Grades with a local candidate from now on, if the gate allows; records who promoted it. */
+  'learning:promote': { input: { id: string; by: string }; output: ModelsOverview };
+  /** Back to the model that was active before the latest promotion. */
+  'learning:rollback': { input: { by: string }; output: ModelsOverview };
 }

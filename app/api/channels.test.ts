@@ -38,6 +38,9 @@ describe('API channels', () => {
         'watch:assign',
         'watch:dismiss',
         'learning:status',
+        'learning:models',
+        'learning:promote',
+        'learning:rollback',
       ].sort(),
     );
   });

@@ -10,6 +10,8 @@ export const SETTING_KEYS = {
   clinic: 'clinic',
   /** The watched camera-export folder (absolute path). */
   watchFolder: 'watchFolder',
+  /** Every model promotion and rollback (ModelHistoryEntry[]); the last names the model grading now. */
+  modelHistory: 'modelHistory',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Disagreement, ValidatedSetSummary } from '../../contract/index.ts';
 import type { Eye } from '../../domain/eye.ts';
 import { isReferableGrade } from '../../domain/grades.ts';
 import { isReferable } from '../../domain/referable.ts';
 import { prepared, type Database } from '../db/database.ts';
+
+export { HELD_OUT_FRACTION, isHeldOut } from '../../training/local/split.ts';
 
 /** A photograph of the validated set: it passed the quality gate, and a clinician confirmed or set its grade. */
 export interface ValidatedPhotograph {
@@ -141,16 +142,4 @@ export function validatedSet(db: Database): ValidatedSet {
       (a, b) => Math.abs(b.modelGrade - b.clinicianGrade) - Math.abs(a.modelGrade - a.clinicianGrade),
     ),
   };
-}
-
-/** The share of patients held out of a fine-tune, to judge it on. */
-export const HELD_OUT_FRACTION = 0.3;
-
-/**
- * Whether a patient is held out: decided by a hash of their clinic ID, so a patient never changes sides as the
- * set grows (a model is never judged on a patient an earlier fine-tune trained on), and both eyes go together.
- */
-export function isHeldOut(clinicId: string): boolean {
-  const h = createHash('sha256').update(`eyenet-held-out:${clinicId}`).digest();
-  return h.readUInt32BE(0) / 2 ** 32 < HELD_OUT_FRACTION;
 }

@@ -52,6 +52,7 @@ try {
     {
       db,
       store: new ImageStore(path.join(dataDir, 'images')),
+      dataDir,
       modelDir: activeModelDir(path.join(projectRoot(), 'resources')),
     },
     visitId,

@@ -3,6 +3,7 @@ import { dueDate } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
 import type { ModelInfo } from '../../domain/results.ts';
 import { modelFigures, type ModelFigures } from '../../model/index.ts';
+import { localModelsDir } from '../learning/model-registry.ts';
 import { getStoredImage } from '../db/images-repo.ts';
 import { getPatient } from '../db/patients-repo.ts';
 import { resultFilesForImage } from '../db/results-repo.ts';
@@ -12,7 +13,7 @@ import { visitDetailsOf } from '../services/patient-record.ts';
 import { storedClinic, type StoredClinic } from './clinic.ts';
 
 /** What reports read: the record, the stored pictures, the model folders (no grading, no window). */
-export type ReportContext = Pick<AppContext, 'db' | 'store' | 'modelDir'>;
+export type ReportContext = Pick<AppContext, 'db' | 'store' | 'modelDir'> & { dataDir?: string };
 
 export interface ReportPhotograph {
   image: FundusImage;
@@ -99,7 +100,12 @@ export async function visitReport(
     models.push({
       ...model,
       backends: [...model.backends],
-      figures: await modelFigures(ctx.modelDir, model.name, model.version),
+      figures: await modelFigures(
+        ctx.modelDir,
+        model.name,
+        model.version,
+        ctx.dataDir ? [localModelsDir(ctx.dataDir)] : [],
+      ),
     });
   return {
     clinic: { ...clinic, logo: await maybe(ctx, clinic.logoSha256) },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../db/database.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
+import { activeModelFolder } from '../learning/model-registry.ts';
 import { WatchFolder, type WatchFolderOptions, type WatchFolderService } from '../watch/watch-folder.ts';
 
 /** Everything a handler may use. Built once per process by the entry point (Electron main or `serve`). */
@@ -12,7 +13,10 @@ export interface AppContext {
   readonly grading: GradingService;
   readonly dataDir: string;
   readonly appVersion: string;
-  /** The active model's folder: reports find the figures of the model that graded beside it. */
+  /**
+   * The model shipped with the app (resources/models/<name>): the default, and where bundled models and their
+   * figures are found. A model promoted on this workstation grades instead (model-registry.ts).
+   */
   readonly modelDir: string;
   /** The camera-export folder watcher, when this process runs one (Electron main and `serve`). */
   readonly watcher?: WatchFolderService;
@@ -37,7 +41,8 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   const db = openDatabase(path.join(options.dataDir, 'eyenet.sqlite'));
   const store = new ImageStore(path.join(options.dataDir, 'images'));
   const grading = new GradingService({
-    modelDir: options.modelDir,
+    // The latest promoted model, when one was (and its folder is still there); else the one shipped.
+    modelDir: activeModelFolder(db, { bundledModelDir: options.modelDir, dataDir: options.dataDir }),
     // One grading worker: a clinic grades a photograph at a time, and each worker holds a model in memory.
     size: 1,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),

@@ -9,9 +9,11 @@ import { AppError } from '../../domain/errors.ts';
 export class GradingService {
   private pool: GradingPool | null = null;
   private failure: string | null = null;
+  /** Grades each pool is working on: a pool replaced by switchModel closes only once its own are done. */
+  private readonly working = new Map<GradingPool, Set<Promise<unknown>>>();
   readonly ready: Promise<void>;
 
-  constructor(options: GradingPoolOptions) {
+  constructor(private readonly options: GradingPoolOptions) {
     this.ready = GradingPool.start(options).then(
       (pool) => {
         this.pool = pool;
@@ -41,9 +43,34 @@ export class GradingService {
 
   async grade(bytes: Uint8Array): Promise<GradedImage> {
     await this.ready;
-    if (!this.pool)
+    const pool = this.pool;
+    if (!pool)
       throw new AppError('MODEL_UNAVAILABLE', `Grading is unavailable: ${this.failure ?? 'unknown error'}`);
-    return this.pool.grade(bytes);
+    const jobs = this.working.get(pool) ?? new Set<Promise<unknown>>();
+    this.working.set(pool, jobs);
+    const job = pool.grade(bytes);
+    jobs.add(job);
+    try {
+      return await job;
+    } finally {
+      jobs.delete(job);
+    }
+  }
+
+  /**
+   * Grades with the model in `modelDir` from now on. The new model loads first, while the old one keeps grading;
+   * a model that cannot load throws and changes nothing. Photographs already being graded finish on the old one.
+   */
+  async switchModel(modelDir: string): Promise<void> {
+    await this.ready;
+    const next = await GradingPool.start({ ...this.options, modelDir });
+    const old = this.pool;
+    this.pool = next;
+    this.failure = null;
+    if (!old) return;
+    await Promise.allSettled([...(this.working.get(old) ?? [])]);
+    this.working.delete(old);
+    await old.close();
   }
 
   async close(): Promise<void> {

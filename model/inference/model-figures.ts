@@ -39,19 +39,58 @@ async function readJson<T>(file: string): Promise<T | null> {
  * (a result may come from an earlier model than the active one). Empty when that model is no longer installed or
  * was never evaluated: a report then says so rather than quoting another model's figures.
  */
-export async function modelFigures(modelDir: string, name: string, version: string): Promise<ModelFigures[]> {
-  const root = path.dirname(modelDir);
+export async function modelFigures(
+  modelDir: string,
+  name: string,
+  version: string,
+  /** More folders of models to look in (models fine-tuned on this workstation). */
+  otherRoots: readonly string[] = [],
+): Promise<ModelFigures[]> {
+  for (const root of [path.dirname(modelDir), ...otherRoots]) {
+    const found = await figuresIn(root, name, version);
+    if (found) return found;
+  }
+  return [];
+}
+
+/** What a fine-tune on this workstation wrote: the candidate judged on the clinic's own held-out patients. */
+interface LocalValidation {
+  candidate: {
+    photographs: number;
+    referableAuc: number;
+    auc95: { low: number; high: number };
+    sensitivity: number;
+    specificity: number;
+    threshold: number;
+  };
+}
+
+async function figuresIn(root: string, name: string, version: string): Promise<ModelFigures[] | null> {
   let folders: string[];
   try {
     folders = await readdir(root);
   } catch {
-    return [];
+    return null;
   }
   for (const folder of folders.sort()) {
-    const meta = await readJson<{ name?: string; version?: string }>(
+    const meta = await readJson<{ name?: string; version?: string; localValidation?: LocalValidation }>(
       path.join(root, folder, 'metadata.json'),
     );
     if (meta?.name !== name || meta.version !== version) continue;
+    const local = meta.localValidation?.candidate;
+    if (local)
+      return [
+        {
+          set: "this clinic's held-out patients",
+          images: local.photographs,
+          gradable: local.photographs,
+          referableAuc: local.referableAuc,
+          auc95: local.auc95,
+          sensitivity: local.sensitivity,
+          specificity: local.specificity,
+          threshold: local.threshold,
+        },
+      ];
     const evaluationDir = path.join(root, folder, 'evaluation');
     const files = (await readdir(evaluationDir).catch(() => [] as string[])).filter((f) =>
       f.endsWith('-evaluation.json'),
@@ -74,5 +113,5 @@ export async function modelFigures(modelDir: string, name: string, version: stri
     }
     return figures;
   }
-  return [];
+  return null;
 }

@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../model/inference/load-model.ts';
+import { activeModelDir, sharedDataDir } from '../../model/inference/model-paths.ts';
+import { preprocess } from '../../model/preprocess/preprocess.ts';
+import { readKaggleLabels } from '../data/dataset.ts';
+import { fineTuneLocal, type LocalPhotograph } from './fine-tune-local.ts';
+import { isHeldOut } from './split.ts';
+
+// A small real local set: srahim-dev (another clinic, another camera, ophthalmologists' grades), a few patients
+// from each side of the split, so the test stays short. The base model never trained on it.
+const SET = path.join(sharedDataDir(), 'srahim-dev');
+const all = readKaggleLabels(path.join(SET, 'trainLabels.csv'), path.join(SET, 'images')).images;
+const pick = (held: boolean, n: number) => {
+  const patients = [...new Set(all.filter((i) => isHeldOut(i.patient) === held).map((i) => i.patient))];
+  // Referable and non-referable patients alike, whatever the order of the file.
+  const referable = patients.filter((p) => all.some((i) => i.patient === p && i.level >= 2));
+  const not = patients.filter((p) => !referable.includes(p));
+  const chosen = new Set([...referable.slice(0, n / 2), ...not.slice(0, n / 2)]);
+  return all.filter((i) => chosen.has(i.patient));
+};
+const photographs: LocalPhotograph[] = [...pick(false, 12), ...pick(true, 8)].map((i) => ({
+  key: i.name,
+  patient: i.patient,
+  grade: i.level,
+  read: async () => new Uint8Array(readFileSync(i.file)),
+}));
+const out = mkdtempSync(path.join(os.tmpdir(), 'eyenet-local-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('the local fine-tune', () => {
+  it('starts from the active model and writes a candidate with its held-out figures beside the base model’s', async () => {
+    const stages = new Set<string>();
+    const dir = path.join(out, 'candidate');
+    const result = await fineTuneLocal(photographs, {
+      initModelDir: activeModelDir(),
+      outDir: dir,
+      version: '2.0.0-local.test',
+      operatingPoint: 0.1,
+      onProgress: (stage) => stages.add(stage),
+    });
+    expect([...stages]).toEqual(['features', 'training', 'saving']);
+    expect(result.training.patients).toBe(12);
+    expect(result.base.patients).toBe(8);
+    expect(result.base.photographs).toBe(result.candidate.photographs);
+    for (const f of [result.base, result.candidate]) {
+      expect(f.referableAuc).toBeGreaterThanOrEqual(0);
+      expect(f.referableAuc).toBeLessThanOrEqual(1);
+      expect(f.auc95.low).toBeLessThanOrEqual(f.auc95.high);
+      expect(f.threshold).toBe(0.1);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['metadata.json', 'model.json', 'training.json', 'weights.bin']);
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    expect(metadata).toMatchObject({
+      version: '2.0.0-local.test',
+      validated: false,
+      fineTunedFrom: { version: '2.0.0' },
+    });
+    // The app's own loader reads the candidate and grades with it.
+    const model = await loadModel(dir);
+    const pre = await preprocess(await photographs[0]!.read(), model.metadata.inputSize);
+    const { probabilities } = model.predict(pre.pixels);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    model.dispose();
+  });
+
+  it('leaves nothing behind when cancelled, and never touches the base model', async () => {
+    const dir = path.join(out, 'cancelled');
+    const controller = new AbortController();
+    const before = readFileSync(path.join(activeModelDir(), 'weights.bin'));
+    await expect(
+      fineTuneLocal(photographs, {
+        initModelDir: activeModelDir(),
+        outDir: dir,
+        version: 'x',
+        operatingPoint: null,
+        signal: controller.signal,
+        onProgress: (_stage, done) => {
+          if (done === 3) controller.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(existsSync(dir)).toBe(false);
+    expect(existsSync(`${dir}.partial`)).toBe(false);
+    expect(readFileSync(path.join(activeModelDir(), 'weights.bin')).equals(before)).toBe(true);
+  });
+});

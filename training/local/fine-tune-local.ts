@@ -1,0 +1,311 @@
+import * as tf from '@tensorflow/tfjs';
+import type { HeldOutFigures } from '../../contract/learning.ts';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isReferableGrade, referableProbability } from '../../domain/grades.ts';
+import { initBackend } from '../../model/inference/backend.ts';
+import { preprocess } from '../../model/preprocess/preprocess.ts';
+import {
+  bootstrapAuc,
+  binaryCounts,
+  binaryMetrics,
+  rocAuc,
+  thresholdForSensitivity,
+} from '../evaluate/metrics.ts';
+import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
+import { isHeldOut, isInnerValidation } from './split.ts';
+
+/** One confirmed photograph of the clinic: its label is the clinician's grade. */
+export interface LocalPhotograph {
+  /** Unique per photograph (its SHA-256, or its file name). */
+  key: string;
+  /** The patient (clinic ID): the split is by patient. */
+  patient: string;
+  grade: number;
+  read(): Promise<Uint8Array>;
+}
+
+export type { HeldOutFigures };
+
+export interface LocalFineTuneResult {
+  outDir: string;
+  version: string;
+  base: HeldOutFigures;
+  candidate: HeldOutFigures;
+  /** The candidate's operating point for 90% sensitivity on the held-out patients (shown, not applied). */
+  derivedThreshold: number;
+  training: { photographs: number; patients: number; byGrade: number[]; lambda: number; epochs: number };
+  seconds: { features: number; training: number };
+}
+
+export type LocalStage = 'features' | 'training' | 'saving';
+
+export interface LocalFineTuneOptions {
+  /** The model to start from (the active one). */
+  initModelDir: string;
+  /** The candidate's folder: written whole, or not at all. */
+  outDir: string;
+  version: string;
+  /** The site's operating point; the base model's own when null. */
+  operatingPoint: number | null;
+  onProgress?: (stage: LocalStage, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Regularisation strengths tried on the inner validation patients; the one with the lowest loss is kept. */
+const LAMBDAS = [0.01, 0.1, 1];
+const EPOCHS = 300;
+const LEARNING_RATE = 0.001;
+/** The head and its input: the active model's pooled features feed a 5-way softmax (see the model's metadata). */
+const POOL_LAYER = 'dr_pool';
+const HEAD_LAYER = 'dr_head';
+
+async function loadLayers(dir: string): Promise<tf.LayersModel> {
+  const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const buffers: Buffer[] = [];
+  for (const group of modelJson.weightsManifest)
+    for (const p of group.paths) buffers.push(await readFile(path.join(dir, path.basename(p))));
+  const data = Buffer.concat(buffers);
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+    }),
+  );
+}
+
+function aborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw Object.assign(new Error('The fine-tune was cancelled.'), { name: 'AbortError' });
+}
+
+function referableScores(features: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor): number[] {
+  return tf
+    .tidy(() => tf.softmax(tf.matMul(features, kernel).add(bias)).arraySync() as number[][])
+    .map((p) => referableProbability(p));
+}
+
+function figures(
+  labels: readonly boolean[],
+  patients: readonly string[],
+  scores: readonly number[],
+  threshold: number,
+): HeldOutFigures {
+  const m = binaryMetrics(binaryCounts(labels, scores, threshold));
+  return {
+    photographs: labels.length,
+    patients: new Set(patients).size,
+    referablePatients: new Set(patients.filter((_, i) => labels[i])).size,
+    referableAuc: rocAuc(labels, scores),
+    auc95: bootstrapAuc(labels, scores),
+    threshold,
+    sensitivity: m.sensitivity,
+    specificity: m.specificity,
+  };
+}
+
+/**
+ * Class-weighted softmax regression on the pooled features, starting from the model's own head and pulled back
+ * towards it (L2, strength `lambda`): with a few hundred photographs the head moves only as far as the local
+ * data clearly asks.
+ */
+function trainHead(
+  x: tf.Tensor2D,
+  grades: readonly number[],
+  init: { kernel: tf.Tensor; bias: tf.Tensor },
+  lambda: number,
+): { kernel: tf.Tensor; bias: tf.Tensor } {
+  const counts = [0, 1, 2, 3, 4].map((g) => grades.filter((v) => v === g).length);
+  const weights = tf.tensor1d(grades.map((g) => grades.length / (5 * counts[g]!)));
+  const y = tf.oneHot(tf.tensor1d(grades as number[], 'int32'), 5);
+  const kernel = tf.variable(init.kernel.clone());
+  const bias = tf.variable(init.bias.clone());
+  const optimiser = tf.train.adam(LEARNING_RATE);
+  for (let e = 0; e < EPOCHS; e++)
+    optimiser.minimize(() => {
+      const loss = tf.losses.softmaxCrossEntropy(y, tf.matMul(x, kernel).add(bias), weights);
+      return loss.add(kernel.sub(init.kernel).square().sum().mul(lambda)) as tf.Scalar;
+    });
+  optimiser.dispose();
+  tf.dispose([weights, y]);
+  return { kernel, bias };
+}
+
+function weightedLoss(
+  x: tf.Tensor2D,
+  grades: readonly number[],
+  head: { kernel: tf.Tensor; bias: tf.Tensor },
+): number {
+  return tf.tidy(() => {
+    const y = tf.oneHot(tf.tensor1d(grades as number[], 'int32'), 5);
+    return tf.losses.softmaxCrossEntropy(y, tf.matMul(x, head.kernel).add(head.bias)).dataSync()[0]!;
+  });
+}
+
+/**
+ * Fine-tunes the head of `initModelDir` on a clinic's confirmed photographs: patients split by a stable hash
+ * (isHeldOut), the regularisation chosen on a fifth of the training patients, then the head trained on all of
+ * them. Base and candidate are judged on the same held-out patients. The candidate folder appears whole (written
+ * beside it and renamed), so a cancel or a crash leaves nothing half-written, and the base model is never touched.
+ */
+export async function fineTuneLocal(
+  photographs: readonly LocalPhotograph[],
+  options: LocalFineTuneOptions,
+): Promise<LocalFineTuneResult> {
+  await initBackend();
+  const net = await loadLayers(options.initModelDir);
+  const metadata = JSON.parse(
+    await readFile(path.join(options.initModelDir, 'metadata.json'), 'utf8'),
+  ) as Record<string, unknown> & {
+    inputSize: number;
+    name: string;
+    version: string;
+    operatingPoint?: { threshold: number };
+  };
+  const extractor = tf.model({
+    inputs: net.inputs,
+    outputs: net.getLayer(POOL_LAYER).output as tf.SymbolicTensor,
+  });
+  const [kernel0, bias0] = net.getLayer(HEAD_LAYER).getWeights();
+  if (!kernel0 || !bias0) throw new Error(`${HEAD_LAYER} has no weights.`);
+  const size = metadata.inputSize;
+
+  const t0 = performance.now();
+  const features: Float32Array[] = [];
+  for (const [i, photo] of photographs.entries()) {
+    aborted(options.signal);
+    const pre = await preprocess(await photo.read(), size);
+    const f = tf.tidy(() => extractor.predict(tf.tensor4d(pre.pixels, [1, size, size, 3])) as tf.Tensor);
+    features.push(new Float32Array(await f.data()));
+    f.dispose();
+    options.onProgress?.('features', i + 1, photographs.length);
+  }
+  const featureSeconds = (performance.now() - t0) / 1000;
+
+  const side = (held: boolean, inner?: boolean) =>
+    photographs
+      .map((p, i) => ({ p, i }))
+      .filter(
+        ({ p }) =>
+          isHeldOut(p.patient) === held && (inner === undefined || isInnerValidation(p.patient) === inner),
+      );
+  const matrix = (rows: { i: number }[]) =>
+    tf.tensor2d(
+      rows.map((r) => Array.from(features[r.i]!)),
+      [rows.length, features[0]!.length],
+    );
+  const train = side(false);
+  const held = side(true);
+  const t1 = performance.now();
+  aborted(options.signal);
+  // The regularisation is chosen on training patients only: the held-out ones judge, never choose.
+  const innerTrain = side(false, false);
+  const innerVal = side(false, true);
+  let lambda = LAMBDAS[1]!;
+  if (innerVal.length > 0 && innerTrain.length > 0) {
+    const [xi, xv] = [matrix(innerTrain), matrix(innerVal)];
+    let best = Infinity;
+    for (const [n, candidate] of LAMBDAS.entries()) {
+      aborted(options.signal);
+      const head = trainHead(
+        xi,
+        innerTrain.map((r) => r.p.grade),
+        { kernel: kernel0, bias: bias0 },
+        candidate,
+      );
+      const loss = weightedLoss(
+        xv,
+        innerVal.map((r) => r.p.grade),
+        head,
+      );
+      tf.dispose([head.kernel, head.bias]);
+      if (loss < best) [best, lambda] = [loss, candidate];
+      options.onProgress?.('training', n + 1, LAMBDAS.length + 1);
+    }
+    tf.dispose([xi, xv]);
+  }
+  const xTrain = matrix(train);
+  const head = trainHead(
+    xTrain,
+    train.map((r) => r.p.grade),
+    { kernel: kernel0, bias: bias0 },
+    lambda,
+  );
+  options.onProgress?.('training', LAMBDAS.length + 1, LAMBDAS.length + 1);
+  const trainingSeconds = (performance.now() - t1) / 1000;
+
+  const threshold = options.operatingPoint ?? metadata.operatingPoint?.threshold ?? 0.5;
+  const xHeld = matrix(held);
+  const heldLabels = held.map((r) => isReferableGrade(r.p.grade));
+  const heldPatients = held.map((r) => r.p.patient);
+  const base = figures(heldLabels, heldPatients, referableScores(xHeld, kernel0, bias0), threshold);
+  const candidate = figures(
+    heldLabels,
+    heldPatients,
+    referableScores(xHeld, head.kernel, head.bias),
+    threshold,
+  );
+  // Shown, never applied by itself: on the training patients the head has seen the labels, so a point derived
+  // there would flatter it; on the held-out ones it reaches 90% sensitivity by construction, and says so.
+  const derivedThreshold = thresholdForSensitivity(
+    heldLabels,
+    referableScores(xHeld, head.kernel, head.bias),
+    0.9,
+  );
+  tf.dispose([xTrain, xHeld]);
+
+  aborted(options.signal);
+  options.onProgress?.('saving', 0, 1);
+  const byGrade = [0, 1, 2, 3, 4].map((g) => train.filter((r) => r.p.grade === g).length);
+  const result: LocalFineTuneResult = {
+    outDir: options.outDir,
+    version: options.version,
+    base,
+    candidate,
+    derivedThreshold,
+    training: {
+      photographs: train.length,
+      patients: new Set(train.map((r) => r.p.patient)).size,
+      byGrade,
+      lambda,
+      epochs: EPOCHS,
+    },
+    seconds: { features: featureSeconds, training: trainingSeconds },
+  };
+  net.getLayer(HEAD_LAYER).setWeights([head.kernel, head.bias]);
+  const partial = `${options.outDir}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  try {
+    await mkdir(path.dirname(options.outDir), { recursive: true });
+    await saveLayersModel(net, partial);
+    await writeFile(
+      path.join(partial, 'metadata.json'),
+      `${JSON.stringify(
+        {
+          ...metadata,
+          version: options.version,
+          validated: false,
+          description: `${metadata.name} ${metadata.version} with its head fine-tuned on this clinic's confirmed photographs.`,
+          fineTunedFrom: { name: metadata.name, version: metadata.version },
+          localValidation: { base, candidate, derivedThreshold },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    await writeFile(path.join(partial, 'training.json'), `${JSON.stringify(result, null, 2)}\n`);
+    aborted(options.signal);
+    await rename(partial, options.outDir);
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  } finally {
+    tf.dispose([head.kernel, head.bias]);
+    net.dispose();
+  }
+  options.onProgress?.('saving', 1, 1);
+  return result;
+}
