@@ -98,6 +98,9 @@ export const CHANNELS = [
   'learning:models',
   'learning:promote',
   'learning:rollback',
+  'learning:fineTune',
+  'learning:job',
+  'learning:cancel',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

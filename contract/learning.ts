@@ -102,4 +102,25 @@ export interface LearningApi {
   'learning:promote': { input: { id: string; by: string }; output: ModelsOverview };
   /** Back to the model that was active before the latest promotion. */
   'learning:rollback': { input: { by: string }; output: ModelsOverview };
+  /** Starts a fine-tune of the grading model on the validated set, in the background; refused while not ready. */
+  'learning:fineTune': { input: { by: string }; output: FineTuneJob };
+  'learning:job': { input: Record<string, never>; output: FineTuneJob };
+  /** Stops the running fine-tune; the grading model is untouched and no candidate is left. */
+  'learning:cancel': { input: Record<string, never>; output: FineTuneJob };
+}
+
+/** The fine-tune running in the background (one at a time). */
+export interface FineTuneJob {
+  state: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+  stage: 'features' | 'training' | 'saving' | null;
+  done: number;
+  total: number;
+  startedAt: string | null;
+  /** Seconds left in the current stage, estimated from its pace so far; null before there is a pace. */
+  etaSeconds: number | null;
+  /** Who started it. */
+  by: string | null;
+  /** The candidate made (its folder name), once done. */
+  candidateId: string | null;
+  message: string | null;
 }

@@ -19,6 +19,12 @@ await Promise.all([
     format: 'esm',
     outfile: 'dist-electron/grading-worker.mjs',
   }),
+  build({
+    ...common,
+    entryPoints: ['app/learning/fine-tune-worker.ts'],
+    format: 'esm',
+    outfile: 'dist-electron/fine-tune-worker.mjs',
+  }),
   // Sandboxed preloads cannot be ES modules and can only require 'electron': bundle everything else in.
   build({
     ...common,
@@ -30,4 +36,4 @@ await Promise.all([
     outfile: 'dist-electron/preload.cjs',
   }),
 ]);
-console.log('built dist-electron/{main.mjs,preload.cjs,grading-worker.mjs}');
+console.log('built dist-electron/{main.mjs,preload.cjs,grading-worker.mjs,fine-tune-worker.mjs}');

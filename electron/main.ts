@@ -28,6 +28,7 @@ app.whenReady().then(
       appVersion: app.getVersion(),
       // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
       workerScript: path.join(bundleDir, 'grading-worker.mjs'),
+      fineTuneWorkerScript: path.join(bundleDir, 'fine-tune-worker.mjs'),
       // Reports are written by the app under its data folder; only those paths are ever opened.
       async openFile(file) {
         const failure = await shell.openPath(file);

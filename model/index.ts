@@ -3,7 +3,7 @@
 // (the gate) → inference/ (load a model, grade, heatmap) → worker/ (grading off the main thread); cli/ holds
 // the command-line tools and testing/ the test support.
 export type { GradedImage, ModelInfo } from './inference/types.ts';
-export { activeModelDir, projectRoot } from './inference/model-paths.ts';
+export { activeModelDir, projectRoot, sharedDataDir } from './inference/model-paths.ts';
 export { IMAGE_EXTENSIONS, hasImageExtension, listImageFiles } from './image/list-images.ts';
 export { GradingPool, defaultPoolSize, type GradingPoolOptions } from './worker/grading-pool.ts';
 export { renderPhotoView, type PhotoView } from './image/views.ts';

@@ -41,6 +41,9 @@ describe('API channels', () => {
         'learning:models',
         'learning:promote',
         'learning:rollback',
+        'learning:fineTune',
+        'learning:job',
+        'learning:cancel',
       ].sort(),
     );
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '../db/database.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
+import { FineTuneJobs } from '../learning/fine-tune-job.ts';
 import { activeModelFolder } from '../learning/model-registry.ts';
 import { WatchFolder, type WatchFolderOptions, type WatchFolderService } from '../watch/watch-folder.ts';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   readonly watcher?: WatchFolderService;
   /** Opens a file with the system's viewer (Electron only). */
   readonly openFile?: (file: string) => Promise<void>;
+  /** The background fine-tune (one at a time). */
+  readonly jobs?: FineTuneJobs;
 }
 
 export interface AppContextOptions {
@@ -30,6 +33,8 @@ export interface AppContextOptions {
   appVersion: string;
   /** Bundled worker entry for packaged builds; defaults to the TypeScript source. */
   workerScript?: string;
+  /** Bundled fine-tune worker entry for packaged builds; defaults to the TypeScript source. */
+  fineTuneWorkerScript?: string;
   /** How the camera-export folder is watched (the folder itself is a site setting). */
   watch?: WatchFolderOptions;
   /** Opens a file with the system's viewer (Electron passes shell.openPath). */
@@ -58,10 +63,13 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   };
   const watcher = new WatchFolder(base, options.watch);
   watcher.start();
+  const jobs = new FineTuneJobs(options.fineTuneWorkerScript);
   return {
     ...base,
     watcher,
+    jobs,
     async close() {
+      await jobs.close();
       await watcher.close();
       await grading.close();
       db.close();

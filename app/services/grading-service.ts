@@ -11,6 +11,7 @@ export class GradingService {
   private failure: string | null = null;
   /** Grades each pool is working on: a pool replaced by switchModel closes only once its own are done. */
   private readonly working = new Map<GradingPool, Set<Promise<unknown>>>();
+  private currentDir: string | null = null;
   readonly ready: Promise<void>;
 
   constructor(private readonly options: GradingPoolOptions) {
@@ -26,6 +27,11 @@ export class GradingService {
 
   get model(): ModelInfo | null {
     return this.pool?.model ?? null;
+  }
+
+  /** The folder of the model grading now (it changes when a model is promoted or rolled back). */
+  get modelDir(): string {
+    return this.currentDir ?? this.options.modelDir;
   }
 
   get backend(): string | null {
@@ -66,6 +72,7 @@ export class GradingService {
     const next = await GradingPool.start({ ...this.options, modelDir });
     const old = this.pool;
     this.pool = next;
+    this.currentDir = modelDir;
     this.failure = null;
     if (!old) return;
     await Promise.allSettled([...(this.working.get(old) ?? [])]);

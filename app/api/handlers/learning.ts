@@ -1,10 +1,25 @@
 import { z } from 'zod';
 import { modelsOverview, promoteModel, rollbackModel } from '../../learning/model-registry.ts';
 import { readinessGaps } from '../../learning/readiness.ts';
+import { startFineTune } from '../../learning/start-fine-tune.ts';
+import { AppError } from '../../../domain/errors.ts';
+import type { FineTuneJob } from '../../../contract/index.ts';
 import { validatedSet } from '../../learning/validated-set.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { changedBy, empty } from '../schemas.ts';
 import type { AppContext } from '../../services/app-context.ts';
+
+const IDLE_JOB: FineTuneJob = {
+  state: 'idle',
+  stage: null,
+  done: 0,
+  total: 0,
+  startedAt: null,
+  etaSeconds: null,
+  by: null,
+  candidateId: null,
+  message: null,
+};
 
 const places = (ctx: AppContext) => ({ ...ctx, bundledModelDir: ctx.modelDir });
 
@@ -38,5 +53,25 @@ export const learningHandlers: HandlerGroup<'learning'> = {
     contract: 'Makes the model active before the latest promotion the grading model again; records who.',
     input: z.object({ by: changedBy }).strict(),
     run: (ctx, input) => rollbackModel(places(ctx), input.by),
+  },
+  'learning:fineTune': {
+    contract:
+      'Starts one background fine-tune of the grading model on the validated set (refused until it is ready); writes only a new candidate folder.',
+    input: z.object({ by: changedBy }).strict(),
+    run: (ctx, input) => startFineTune(ctx, input.by),
+  },
+  'learning:job': {
+    contract: 'Reads the background fine-tune’s progress; changes nothing.',
+    input: empty,
+    run: (ctx) => ctx.jobs?.status() ?? IDLE_JOB,
+  },
+  'learning:cancel': {
+    contract:
+      'Stops the running fine-tune and removes its unfinished candidate; the grading model is untouched.',
+    input: empty,
+    run: (ctx) => {
+      if (!ctx.jobs) throw new AppError('CONFLICT', 'No fine-tune is running.');
+      return ctx.jobs.cancel();
+    },
   },
 };

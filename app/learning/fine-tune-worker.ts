@@ -1,0 +1,27 @@
+// The local fine-tune's worker thread: it trains away from the main process, so the app stays usable and
+// grading (its own worker) keeps working. Messages: progress, then done or failed.
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { fineTuneLocal, type LocalFineTuneOptions } from '../../training/local/fine-tune-local.ts';
+
+export interface FineTuneWorkerInput {
+  photographs: { key: string; patient: string; grade: number; file: string }[];
+  options: Omit<LocalFineTuneOptions, 'onProgress' | 'signal'>;
+}
+
+const input = workerData as FineTuneWorkerInput;
+try {
+  const result = await fineTuneLocal(
+    input.photographs.map((p) => ({ ...p, read: async () => new Uint8Array(await readFile(p.file)) })),
+    {
+      ...input.options,
+      onProgress: (stage, done, total) => parentPort?.postMessage({ type: 'progress', stage, done, total }),
+    },
+  );
+  parentPort?.postMessage({ type: 'done', result });
+} catch (error) {
+  parentPort?.postMessage({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+  });
+}

@@ -1,0 +1,97 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { activeModelDir } from '../model/inference/model-paths.ts';
+import { expectAccessible } from './a11y.ts';
+import {
+  SHARED_DATA,
+  activeModel,
+  expect,
+  registerPatientWithVisit,
+  startServer,
+  test,
+} from './serve-fixture.ts';
+
+// A clinician promotes a fine-tuned candidate that passed the gate (one constructed to be worse cannot be), new
+// photographs are graded by it, and one click rolls it back. The candidates are copies of the shipped model with
+// the held-out figures a fine-tune writes; the fine-tune itself is tested in training/local.
+const figures = (auc: number) => ({
+  photographs: 80,
+  patients: 40,
+  referablePatients: 20,
+  referableAuc: auc,
+  auc95: { low: auc - 0.07, high: auc + 0.05 },
+  threshold: 0.068,
+  sensitivity: 0.9,
+  specificity: 0.4,
+});
+
+function candidate(dataDir: string, id: string, version: string, auc: number): void {
+  const dir = path.join(dataDir, 'models', id);
+  cpSync(activeModelDir(), dir, { recursive: true });
+  const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+  writeFileSync(
+    path.join(dir, 'metadata.json'),
+    JSON.stringify({
+      ...metadata,
+      version,
+      fineTunedFrom: { name: metadata.name, version: metadata.version },
+      localValidation: { base: figures(0.85), candidate: figures(auc), derivedThreshold: 0.05 },
+    }),
+  );
+}
+
+test('a clinician promotes a fine-tuned model and rolls it back', async ({ page, dataDir }) => {
+  test.setTimeout(240_000);
+  const shipped = activeModel();
+  candidate(dataDir, 'local-better', `${shipped.version}-local.1`, 0.87);
+  candidate(dataDir, 'local-worse', `${shipped.version}-local.2`, 0.8);
+  const server = await startServer(dataDir);
+  try {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Models' }).click();
+    const versions = page.getByRole('region', { name: 'Model versions' });
+    const rows = versions.getByTestId('model-versions').locator('tbody tr');
+    // The shipped models and the two fine-tuned here.
+    await expect(rows.filter({ hasText: 'grading now' })).toContainText(`${shipped.name} ${shipped.version}`);
+    const worse = rows.filter({ hasText: `${shipped.version}-local.2` });
+    await expect(worse.getByTestId('verdict')).toContainText(
+      'Its referable-DR AUC is lower: 0.800 against 0.850.',
+    );
+    await expect(worse.getByRole('button', { name: 'Promote' })).toBeDisabled();
+    await expectAccessible(page, 'models');
+
+    await versions.getByLabel('Your name').fill('Dr Promote');
+    await rows
+      .filter({ hasText: `${shipped.version}-local.1` })
+      .getByRole('button', { name: 'Promote' })
+      .click();
+    await expect(page.getByRole('status').filter({ hasText: 'grades new photographs' })).toContainText(
+      `${shipped.name} ${shipped.version}-local.1`,
+    );
+    await expect(page.getByTestId('model-badge')).toContainText(`${shipped.version}-local.1`);
+    await expect(versions.getByTestId('model-history')).toContainText(
+      `promoted ${shipped.version}-local.1 by Dr Promote`,
+    );
+
+    // New photographs name the promoted model.
+    await page.getByRole('button', { name: 'Patients' }).click();
+    await registerPatientWithVisit(page, 'Ann Learning', 'L-1');
+    const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
+    await left
+      .getByTestId('file-OS')
+      .setInputFiles(path.join(SHARED_DATA, 'eyepacs-originals', 'images', '10_left.jpeg'));
+    await expect(left).toContainText(`${shipped.name} ${shipped.version}-local.1`, { timeout: 60_000 });
+
+    // One click back.
+    await page.getByRole('button', { name: 'Models' }).click();
+    await page.getByRole('button', { name: 'Roll back to the previous model' }).click();
+    await expect(page.getByTestId('model-badge')).toContainText(`${shipped.name} ${shipped.version}`);
+    await expect(page.getByTestId('model-badge')).not.toContainText('local');
+    await expect(versions.getByTestId('model-history')).toContainText(
+      `rolled back to ${shipped.version} by Dr Promote`,
+    );
+    await page.screenshot({ path: 'test-output/screens/learning-models.png', fullPage: true });
+  } finally {
+    await server.stop();
+  }
+});
