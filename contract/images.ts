@@ -27,6 +27,24 @@ export interface FundusImage {
   result: GradeResult | null;
   /** The latest clinician review of `result`, null while unreviewed. */
   review: Review | null;
+  /**
+   * The result before `result`, when the photograph was re-graded (with another model): its grade and the
+   * clinician's, kept beside the new one.
+   */
+  earlier: EarlierResult | null;
+}
+
+export interface EarlierResult {
+  resultId: number;
+  modelName: string;
+  modelVersion: string;
+  /** Null when that model found the photograph ungradable. */
+  grade: number | null;
+  referableProbability: number | null;
+  /** The clinician's grade on that result, when it was reviewed (null: unreviewed, or confirmed ungradable). */
+  clinicianGrade: number | null;
+  reviewed: boolean;
+  createdAt: string;
 }
 
 export interface DicomIdentity {
@@ -97,4 +115,9 @@ export interface ImagesApi {
   };
   /** Results and reviews follow the photograph. */
   'images:move': { input: ImageMove; output: FundusImage };
+  /**
+   * Grades the photograph again with the model grading now: a new result a clinician reviews again; the earlier
+   * result, its grade and its review are kept beside it.
+   */
+  'images:regrade': { input: { imageId: number }; output: FundusImage };
 }

@@ -80,6 +80,7 @@ export const CHANNELS = [
   'images:import',
   'images:file',
   'images:move',
+  'images:regrade',
   'reviews:queue',
   'reviews:count',
   'reviews:submit',

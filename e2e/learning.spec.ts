@@ -48,6 +48,14 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
   const server = await startServer(dataDir);
   try {
     await page.goto(server.url);
+    // A photograph graded by the shipped model first.
+    await registerPatientWithVisit(page, 'Ann Learning', 'L-1');
+    const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
+    await left
+      .getByTestId('file-OS')
+      .setInputFiles(path.join(SHARED_DATA, 'eyepacs-originals', 'images', '10_left.jpeg'));
+    await expect(left).toContainText(`${shipped.name} ${shipped.version} ·`, { timeout: 60_000 });
+
     await page.getByRole('button', { name: 'Models' }).click();
     const versions = page.getByRole('region', { name: 'Model versions' });
     const rows = versions.getByTestId('model-versions').locator('tbody tr');
@@ -73,14 +81,16 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
       `promoted ${shipped.version}-local.1 by Dr Promote`,
     );
 
-    // New photographs name the promoted model.
+    // Graded again on request: the promoted model's grade, with the shipped model's beside it.
     await page.getByRole('button', { name: 'Patients' }).click();
-    await registerPatientWithVisit(page, 'Ann Learning', 'L-1');
-    const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
-    await left
-      .getByTestId('file-OS')
-      .setInputFiles(path.join(SHARED_DATA, 'eyepacs-originals', 'images', '10_left.jpeg'));
+    await page.getByRole('button', { name: 'Ann Learning' }).click();
+    await left.getByText('Correct…').click();
+    await left.getByRole('button', { name: 'Grade again with the model grading now' }).click();
     await expect(left).toContainText(`${shipped.name} ${shipped.version}-local.1`, { timeout: 60_000 });
+    await expect(left.getByTestId('earlier-result')).toContainText(
+      `Graded before by ${shipped.name} ${shipped.version}: grade`,
+    );
+    await expectAccessible(page, 'patient page with a re-graded photograph');
 
     // One click back.
     await page.getByRole('button', { name: 'Models' }).click();

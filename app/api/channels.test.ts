@@ -26,6 +26,7 @@ describe('API channels', () => {
         'patients:merge',
         'settings:policyImpact',
         'images:move',
+        'images:regrade',
         'records:delete',
         'records:restore',
         'records:deleted',

@@ -59,10 +59,15 @@ export interface NewImage {
  */
 const SELECT_IMAGES = `SELECT i.*,
     ${RESULT_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(', ')},
-    ${REVIEW_COLUMNS.map((c) => `rv.${c} AS rv_${c}`).join(', ')}
+    ${REVIEW_COLUMNS.map((c) => `rv.${c} AS rv_${c}`).join(', ')},
+    pr.id AS pr_id, pr.model_name AS pr_model_name, pr.model_version AS pr_model_version, pr.grade AS pr_grade,
+    pr.referable_probability AS pr_referable_probability, pr.created_at AS pr_created_at,
+    prv.id AS prv_id, prv.clinician_grade AS prv_clinician_grade
   FROM images i
   LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
-  LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)`;
+  LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)
+  LEFT JOIN results pr ON pr.id = (SELECT MAX(id) FROM results WHERE image_id = i.id AND id < r.id)
+  LEFT JOIN reviews prv ON prv.id = (SELECT MAX(id) FROM reviews WHERE result_id = pr.id)`;
 
 /** Deleted photographs are tombstones: kept, never listed or served. */
 const LIVE = 'i.deleted_at IS NULL';
@@ -100,6 +105,19 @@ function toFundusImage(row: JoinedRow): FundusImage {
     dicom: dicomOf(row),
     result: result ? toResult(result) : null,
     review: review ? toReview(review) : null,
+    earlier:
+      row.pr_id === null || row.pr_id === undefined
+        ? null
+        : {
+            resultId: row.pr_id as number,
+            modelName: row.pr_model_name as string,
+            modelVersion: row.pr_model_version as string,
+            grade: row.pr_grade as number | null,
+            referableProbability: row.pr_referable_probability as number | null,
+            clinicianGrade: row.prv_clinician_grade as number | null,
+            reviewed: row.prv_id !== null,
+            createdAt: row.pr_created_at as string,
+          },
   };
 }
 

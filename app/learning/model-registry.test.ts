@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeldOutFigures, ModelsOverview } from '../../contract/index.ts';
+import type { FundusImage, HeldOutFigures, ModelsOverview } from '../../contract/index.ts';
 import { original } from '../../model/testing/test-images.ts';
 import { createDispatch, type Dispatch } from '../api/dispatch.ts';
 import { handlers } from '../api/handlers/index.ts';
@@ -97,6 +97,16 @@ describe('model versions', () => {
     ]);
     expect(ctx.grading.model?.version).toBe('2.0.0-local.1');
     expect(await gradedVersion()).toBe('2.0.0-local.1');
+    // A photograph graded by the shipped model, graded again on request: the earlier grade stays beside it.
+    const first = (ctx.db.prepare('SELECT MIN(id) AS id FROM images').get() as { id: number }).id;
+    const before = await value<FundusImage>(dispatch('images:regrade', { imageId: first }));
+    expect(before.result?.model.version).toBe('2.0.0-local.1');
+    expect(before.review).toBeNull();
+    expect(before.earlier).toMatchObject({
+      modelVersion: '2.0.0',
+      reviewed: false,
+      grade: expect.any(Number),
+    });
   });
 
   it('keeps the promoted model across a restart, and rolls back to the shipped one in one step', async () => {
@@ -113,6 +123,6 @@ describe('model versions', () => {
     const versions = ctx.db.prepare('SELECT model_version AS v FROM results ORDER BY id').all() as {
       v: string;
     }[];
-    expect(versions.map((r) => r.v)).toEqual(['2.0.0', '2.0.0-local.1', '2.0.0']);
+    expect(versions.map((r) => r.v)).toEqual(['2.0.0', '2.0.0-local.1', '2.0.0-local.1', '2.0.0']);
   });
 });

@@ -4,12 +4,34 @@ import type { DicomIdentity, Eye, ImportImageInput, ImportImageOutput } from '..
 import { hasDicomMarker } from '../../domain/dicom-marker.ts';
 import { AppError } from '../../domain/errors.ts';
 import { findImage, getImage, insertImage } from '../db/images-repo.ts';
-import { insertResult } from '../db/results-repo.ts';
+import { insertResult, type NewResult } from '../db/results-repo.ts';
+import type { GradedImage } from '../../model/index.ts';
 import { referableThresholdInForce } from '../db/settings-repo.ts';
 import { getPatient } from '../db/patients-repo.ts';
 import { createVisit, getVisit, visitOnDate } from '../db/visits-repo.ts';
 import type { AppContext } from './app-context.ts';
 import { sha256Hex } from './image-store.ts';
+
+/** A grading as the results table records it, judged at the site's operating point when it set one. */
+export function resultOf(
+  ctx: Pick<AppContext, 'db'>,
+  graded: GradedImage,
+  previewSha256: string,
+  heatmapSha256: string | null,
+): NewResult {
+  return {
+    quality: graded.quality,
+    grade: graded.grade,
+    probabilities: graded.probabilities,
+    referableProbability: graded.referableProbability,
+    referableThreshold: referableThresholdInForce(ctx.db, graded.referableThreshold),
+    model: graded.model,
+    backend: graded.backend,
+    timings: graded.timings,
+    previewSha256,
+    heatmapSha256,
+  };
+}
 
 function eyeWarning(chosen: Eye, fileName: string): string | null {
   const named = eyeFromFileName(fileName);
@@ -78,19 +100,7 @@ export async function importImage(
       thumbnailSha256: thumbnail.sha256,
       ...(dicom ? { dicom } : {}),
     });
-    insertResult(ctx.db, id, {
-      quality: graded.quality,
-      grade: graded.grade,
-      probabilities: graded.probabilities,
-      referableProbability: graded.referableProbability,
-      // The site's operating point, when it set one, is what this result is judged at (and recorded).
-      referableThreshold: referableThresholdInForce(ctx.db, graded.referableThreshold),
-      model: graded.model,
-      backend: graded.backend,
-      timings: graded.timings,
-      previewSha256: preview.sha256,
-      heatmapSha256: heatmap?.sha256 ?? null,
-    });
+    insertResult(ctx.db, id, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
     return { id, duplicate: false };
   })();
   return { image: getImage(ctx.db, stored.id), duplicate: stored.duplicate, eyeWarning: warning };

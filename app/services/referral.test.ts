@@ -46,6 +46,7 @@ function photo(
     dicom: null,
     result,
     review,
+    earlier: null,
   };
 }
 

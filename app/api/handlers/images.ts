@@ -5,6 +5,7 @@ import { getStoredImage } from '../../db/images-repo.ts';
 import { resultFilesForImage } from '../../db/results-repo.ts';
 import { moveImageTo } from '../../services/corrections.ts';
 import { importImage } from '../../services/import-image.ts';
+import { regradeImage } from '../../services/regrade-image.ts';
 import { AppError } from '../../../domain/errors.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { changedBy, eye, id, reason } from '../schemas.ts';
@@ -91,6 +92,12 @@ export const imageHandlers: HandlerGroup<'images'> = {
       if (!sha) throw new AppError('NOT_FOUND', `This image has no ${input.kind}.`);
       return { mimeType: 'image/png', bytes: await ctx.store.get(sha) };
     },
+  },
+  'images:regrade': {
+    contract:
+      'Grades one stored photograph (by id) again with the model grading now, adding a result; earlier results and reviews stay.',
+    input: z.object({ imageId: id }).strict(),
+    run: (ctx, input) => regradeImage(ctx, input.imageId),
   },
   'images:move': {
     contract:

@@ -1,5 +1,5 @@
 import { hasDicomMarker } from '$domain/dicom-marker.ts';
-import type { Eye, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
+import type { Eye, FundusImage, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
 import { ApiFailure, call, messageOf } from '../lib/api.ts';
 import type { StateDeps } from './deps.ts';
 
@@ -132,6 +132,24 @@ export class PatientPageState {
     }
     this.imports[key] = { busy: false, error: errors.join(' ') || null, notice: notices.join(' ') || null };
     this.deps.onResultsChanged();
+  }
+
+  /** Grades a photograph again with the model grading now; the earlier result is kept beside the new one. */
+  async regrade(visitId: number, image: FundusImage): Promise<void> {
+    const key = `${visitId}:${image.eye}`;
+    this.imports[key] = { busy: true, error: null, notice: null };
+    try {
+      const out = await call('images:regrade', { imageId: image.id });
+      await this.load();
+      this.imports[key] = {
+        busy: false,
+        error: null,
+        notice: `${image.fileName}: graded again by ${out.result?.model.name} ${out.result?.model.version}.`,
+      };
+      this.deps.onResultsChanged();
+    } catch (error) {
+      this.imports[key] = { busy: false, error: `${image.fileName}: ${messageOf(error)}`, notice: null };
+    }
   }
 
   /** Staff answered a wrong-eye question: import as `eye`, or (null) not at all. */
