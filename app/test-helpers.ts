@@ -1,12 +1,14 @@
 // Helpers for tests of the main-process code: a private data folder and an app context without Electron.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activeModelDir } from '../model/inference/model-paths.ts';
 import { openMemoryDatabase, type Database } from './db/database.ts';
+import { localModelsDir } from './learning/model-registry.ts';
 import { insertImage } from './db/images-repo.ts';
 import { insertResult } from './db/results-repo.ts';
+import type { HeldOutFigures } from '../contract/index.ts';
 import type { ModelInfo } from '../domain/results.ts';
 import type { AppContext } from './services/app-context.ts';
 import { createAppContext } from './services/app-context.ts';
@@ -103,4 +105,50 @@ export function pdfText(pdf: Uint8Array): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Held-out figures as a local fine-tune writes them, with the AUC given. */
+export function heldOutFigures(auc: number, sensitivity = 0.9): HeldOutFigures {
+  return {
+    photographs: 80,
+    patients: 40,
+    referablePatients: 20,
+    referableAuc: auc,
+    auc95: { low: auc - 0.07, high: auc + 0.05 },
+    threshold: 0.068,
+    sensitivity,
+    specificity: 0.4,
+  };
+}
+
+/**
+ * A fine-tuned candidate for promotion tests: a copy of the shipped model under `<dataDir>/models/<id>`, with
+ * the local figures a fine-tune writes (base AUC 0.85, the candidate's as given), so the gate has something to
+ * judge without a fine-tune being run.
+ */
+export function writeCandidateModel(
+  dataDir: string,
+  id: string,
+  version: string,
+  candidateAuc: number,
+): void {
+  const dir = path.join(localModelsDir(dataDir), id);
+  cpSync(activeModelDir(), dir, { recursive: true });
+  const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  writeFileSync(
+    path.join(dir, 'metadata.json'),
+    JSON.stringify({
+      ...metadata,
+      version,
+      fineTunedFrom: { name: metadata.name, version: metadata.version },
+      localValidation: {
+        base: heldOutFigures(0.85),
+        candidate: heldOutFigures(candidateAuc),
+        derivedThreshold: 0.05,
+      },
+    }),
+  );
 }

@@ -1,6 +1,5 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { activeModelDir } from '../model/inference/model-paths.ts';
+import { writeCandidateModel } from '../app/test-helpers.ts';
 import { expectAccessible } from './a11y.ts';
 import {
   SHARED_DATA,
@@ -14,31 +13,7 @@ import {
 // A clinician promotes a fine-tuned candidate that passed the gate (one constructed to be worse cannot be), new
 // photographs are graded by it, and one click rolls it back. The candidates are copies of the shipped model with
 // the held-out figures a fine-tune writes; the fine-tune itself is tested in training/local.
-const figures = (auc: number) => ({
-  photographs: 80,
-  patients: 40,
-  referablePatients: 20,
-  referableAuc: auc,
-  auc95: { low: auc - 0.07, high: auc + 0.05 },
-  threshold: 0.068,
-  sensitivity: 0.9,
-  specificity: 0.4,
-});
-
-function candidate(dataDir: string, id: string, version: string, auc: number): void {
-  const dir = path.join(dataDir, 'models', id);
-  cpSync(activeModelDir(), dir, { recursive: true });
-  const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
-  writeFileSync(
-    path.join(dir, 'metadata.json'),
-    JSON.stringify({
-      ...metadata,
-      version,
-      fineTunedFrom: { name: metadata.name, version: metadata.version },
-      localValidation: { base: figures(0.85), candidate: figures(auc), derivedThreshold: 0.05 },
-    }),
-  );
-}
+const candidate = writeCandidateModel;
 
 test('a clinician promotes a fine-tuned model and rolls it back', async ({ page, dataDir }) => {
   test.setTimeout(240_000);

@@ -7,7 +7,8 @@ import { AppError } from '../../domain/errors.ts';
 import type { LocalFineTuneOptions } from '../../training/local/fine-tune-local.ts';
 import type { FineTuneWorkerInput } from './fine-tune-worker.ts';
 
-const IDLE: FineTuneJob = {
+/** No fine-tune has run in this process. */
+export const IDLE_JOB: FineTuneJob = {
   state: 'idle',
   stage: null,
   done: 0,
@@ -38,7 +39,7 @@ function startWorker(input: FineTuneWorkerInput, bundled?: string): Worker {
  * Cancel, which stops the worker and removes the half-written candidate (the grading model is never touched).
  */
 export class FineTuneJobs {
-  private job: FineTuneJob = IDLE;
+  private job: FineTuneJob = IDLE_JOB;
   private worker: Worker | null = null;
   private outDir: string | null = null;
   private stageStarted = 0;
@@ -61,7 +62,13 @@ export class FineTuneJobs {
   ): FineTuneJob {
     if (this.job.state === 'running') throw new AppError('CONFLICT', 'A fine-tune is already running.');
     this.outDir = input.options.outDir;
-    this.job = { ...IDLE, state: 'running', startedAt: new Date().toISOString(), by, message: 'Starting…' };
+    this.job = {
+      ...IDLE_JOB,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      by,
+      message: 'Starting…',
+    };
     this.stageStarted = performance.now();
     const worker = startWorker(input, this.bundledWorker);
     this.worker = worker;

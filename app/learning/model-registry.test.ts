@@ -1,16 +1,12 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FundusImage, HeldOutFigures, ModelsOverview } from '../../contract/index.ts';
+import type { FundusImage, ModelsOverview } from '../../contract/index.ts';
 import { original } from '../../model/testing/test-images.ts';
 import { createDispatch, type Dispatch } from '../api/dispatch.ts';
 import { handlers } from '../api/handlers/index.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { importImage } from '../services/import-image.ts';
-import { activeModelDir } from '../services/paths.ts';
-import { tempDir, testContext, value } from '../test-helpers.ts';
-import { localModelsDir } from './model-registry.ts';
+import { tempDir, testContext, value, writeCandidateModel } from '../test-helpers.ts';
 
 // Promotion and rollback with real models: two candidates are copies of the shipped model, one with figures
 // that pass the gate and one constructed to be worse.
@@ -18,31 +14,8 @@ const data = tempDir('eyenet-models-');
 let ctx: ReturnType<typeof testContext>;
 let dispatch: Dispatch;
 
-const figures = (auc: number, sensitivity = 0.9): HeldOutFigures => ({
-  photographs: 80,
-  patients: 40,
-  referablePatients: 20,
-  referableAuc: auc,
-  auc95: { low: auc - 0.07, high: auc + 0.05 },
-  threshold: 0.07,
-  sensitivity,
-  specificity: 0.4,
-});
-
-function candidate(id: string, version: string, candidateAuc: number): void {
-  const dir = path.join(localModelsDir(data.dir), id);
-  cpSync(activeModelDir(), dir, { recursive: true });
-  const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
-  writeFileSync(
-    path.join(dir, 'metadata.json'),
-    JSON.stringify({
-      ...metadata,
-      version,
-      fineTunedFrom: { name: metadata.name, version: metadata.version },
-      localValidation: { base: figures(0.85), candidate: figures(candidateAuc), derivedThreshold: 0.1 },
-    }),
-  );
-}
+const candidate = (id: string, version: string, auc: number) =>
+  writeCandidateModel(data.dir, id, version, auc);
 
 async function gradedVersion(): Promise<string> {
   const patient = createPatient(ctx.db, { clinicId: `G-${Math.random()}`, name: 'Graded' });

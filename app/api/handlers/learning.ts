@@ -1,25 +1,13 @@
 import { z } from 'zod';
 import { modelsOverview, promoteModel, rollbackModel } from '../../learning/model-registry.ts';
+import { IDLE_JOB } from '../../learning/fine-tune-job.ts';
 import { readinessGaps } from '../../learning/readiness.ts';
 import { startFineTune } from '../../learning/start-fine-tune.ts';
 import { AppError } from '../../../domain/errors.ts';
-import type { FineTuneJob } from '../../../contract/index.ts';
 import { validatedSet } from '../../learning/validated-set.ts';
 import type { HandlerGroup } from '../handler.ts';
 import { changedBy, empty } from '../schemas.ts';
 import type { AppContext } from '../../services/app-context.ts';
-
-const IDLE_JOB: FineTuneJob = {
-  state: 'idle',
-  stage: null,
-  done: 0,
-  total: 0,
-  startedAt: null,
-  etaSeconds: null,
-  by: null,
-  candidateId: null,
-  message: null,
-};
 
 const places = (ctx: AppContext) => ({ ...ctx, bundledModelDir: ctx.modelDir });
 
