@@ -2,10 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DateRangeInput, ExportFile, PaperSize, ReportKind } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { getPatient } from '../db/patients-repo.ts';
-import { getVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { visitDetailsOf } from '../services/patient-record.ts';
+import { visitDetail } from '../services/patient-record.ts';
 import { storedClinic } from './clinic.ts';
 import { fhirBundle, type FhirVisit } from './fhir-bundle.ts';
 import { renderVisitPdf, reportFileName } from './visit-pdf.ts';
@@ -67,12 +65,8 @@ export async function fhirExport(
   let items: Omit<FhirVisit, 'report'>[];
   let name: string;
   if ('visitId' in input) {
-    const visit = getVisit(ctx.db, input.visitId);
-    const patient = getPatient(ctx.db, visit.patientId);
-    const detail = visitDetailsOf(ctx.db, [patient.id])
-      .get(patient.id)!
-      .find((v) => v.id === visit.id)!;
-    items = [{ patient, visit: detail }];
+    const { patient, visit } = visitDetail(ctx.db, input.visitId);
+    items = [{ patient, visit }];
     name = `${patient.clinicId.replace(/[^\w.-]+/g, '_')}_${visit.date}`;
   } else {
     items = visitsInRange(ctx.db, input);

@@ -21,6 +21,7 @@ import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
 import { QUALITY_REASONS } from '../../domain/quality.ts';
 import type { StoredClinic } from './clinic.ts';
+import { decidingPhotograph } from './deciding-photograph.ts';
 
 const SNOMED = 'http://snomed.info/sct';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -246,8 +247,7 @@ class VisitResources {
     const outcome = visit.outcome.eyes[eye];
     const images = visit.images.filter((i) => i.eye === eye && i.result);
     if (images.length === 0) return null;
-    const graded = (i: FundusImage) => (i.review ? i.review.clinicianGrade : (i.result?.grade ?? null));
-    const image = images.find((i) => outcome.grade !== null && graded(i) === outcome.grade) ?? images.at(-1)!;
+    const image = decidingPhotograph(images, outcome.grade)!;
     const result = image.result!;
     const device = this.b.add(`model:${result.model.name}@${result.model.version}`, (): Device => ({
       resourceType: 'Device',

@@ -5,11 +5,9 @@ import type { ModelInfo } from '../../domain/results.ts';
 import { modelFigures, type ModelFigures } from '../../model/index.ts';
 import { localModelsDir } from '../learning/model-registry.ts';
 import { getStoredImage } from '../db/images-repo.ts';
-import { getPatient } from '../db/patients-repo.ts';
 import { resultFilesForImage } from '../db/results-repo.ts';
-import { getVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { visitDetailsOf } from '../services/patient-record.ts';
+import { visitDetail } from '../services/patient-record.ts';
 import { storedClinic, type StoredClinic } from './clinic.ts';
 
 /** What reports read: the record, the stored pictures, the model folders (no grading, no window). */
@@ -73,12 +71,7 @@ export async function visitReport(
   visitId: number,
   now: Date = new Date(),
 ): Promise<VisitReport> {
-  const visitRow = getVisit(ctx.db, visitId);
-  const patient = getPatient(ctx.db, visitRow.patientId);
-  const visit = visitDetailsOf(ctx.db, [patient.id])
-    .get(patient.id)
-    ?.find((v) => v.id === visitId);
-  if (!visit) throw new Error(`visit ${visitId} vanished while its report was read`);
+  const { patient, visit } = visitDetail(ctx.db, visitId);
   const clinic = storedClinic(ctx);
   const eyes: ReportEye[] = [];
   for (const eye of ['OD', 'OS'] as const) {

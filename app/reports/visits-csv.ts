@@ -1,7 +1,8 @@
-import type { FundusImage, Patient, VisitDetail } from '../../contract/index.ts';
+import type { Patient, VisitDetail } from '../../contract/index.ts';
 import { CATEGORY_LABELS, describeRule, dueDate } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
 import { QUALITY_REASONS } from '../../domain/quality.ts';
+import { decidingPhotograph } from './deciding-photograph.ts';
 
 export const CSV_COLUMNS = [
   'clinic_id',
@@ -45,12 +46,6 @@ export function csvField(value: string | number | null): string {
   if (typeof value === 'number') return String(value);
   const text = neutraliseFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The photograph whose grade decides the eye (the worst, as the referral decision takes it), else the latest. */
-function decidingPhotograph(images: readonly FundusImage[], grade: number | null): FundusImage | null {
-  const graded = (i: FundusImage) => (i.review ? i.review.clinicianGrade : (i.result?.grade ?? null));
-  return images.find((i) => grade !== null && graded(i) === grade) ?? images.at(-1) ?? null;
 }
 
 function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {

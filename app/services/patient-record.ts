@@ -1,7 +1,8 @@
-import type { Visit, VisitDetail, VisitOutcome } from '../../contract/index.ts';
+import type { Patient, Visit, VisitDetail, VisitOutcome } from '../../contract/index.ts';
 import type { Database } from '../db/database.ts';
 import { listImagesForVisits, listOutcomeImagesForVisits } from '../db/images-repo.ts';
-import { visitsOfPatients } from '../db/visits-repo.ts';
+import { getVisit, visitsOfPatients } from '../db/visits-repo.ts';
+import { getPatient } from '../db/patients-repo.ts';
 import { referralPolicyInForce, visitOutcome } from './referral.ts';
 
 /**
@@ -55,4 +56,14 @@ export function visitOutcomesOf(
       }),
     ]),
   );
+}
+
+/** One live visit with its photographs and outcome, and its patient (reports and exports of a visit). */
+export function visitDetail(db: Database, visitId: number): { patient: Patient; visit: VisitDetail } {
+  const patient = getPatient(db, getVisit(db, visitId).patientId);
+  const visit = visitDetailsOf(db, [patient.id])
+    .get(patient.id)
+    ?.find((v) => v.id === visitId);
+  if (!visit) throw new Error(`visit ${visitId} vanished while it was read`);
+  return { patient, visit };
 }

@@ -53,7 +53,7 @@ interface ModelJson {
 }
 
 /** Reads a tfjs model folder from disk; tfjs has no file:// loader without tfjs-node. */
-async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];

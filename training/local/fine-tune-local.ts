@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isReferableGrade, referableProbability } from '../../domain/grades.ts';
 import { initBackend } from '../../model/inference/backend.ts';
+import { readModelArtifacts } from '../../model/inference/load-model.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import {
   bootstrapAuc,
@@ -60,22 +61,9 @@ const LEARNING_RATE = 0.001;
 const POOL_LAYER = 'dr_pool';
 const HEAD_LAYER = 'dr_head';
 
+/** The model as a LayersModel (its head is retrained), read from disk as the app's loader reads it. */
 async function loadLayers(dir: string): Promise<tf.LayersModel> {
-  const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
-  const buffers: Buffer[] = [];
-  for (const group of modelJson.weightsManifest)
-    for (const p of group.paths) buffers.push(await readFile(path.join(dir, path.basename(p))));
-  const data = Buffer.concat(buffers);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
-    }),
-  );
+  return tf.loadLayersModel(tf.io.fromMemory(await readModelArtifacts(dir)));
 }
 
 function aborted(signal?: AbortSignal): void {
