@@ -14,6 +14,11 @@ import type { AppContext } from './services/app-context.ts';
 import { createAppContext } from './services/app-context.ts';
 import type { GradingService } from './services/grading-service.ts';
 import { ImageStore } from './services/image-store.ts';
+import { Sessions } from './auth/sessions.ts';
+import { createDispatch, type Dispatch } from './api/dispatch.ts';
+import { handlers } from './api/handlers/index.ts';
+import { findLogin, insertUser } from './db/users-repo.ts';
+import { ROLES, type Role } from '../domain/roles.ts';
 
 export function tempDir(prefix = 'eyenet-test-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -41,6 +46,8 @@ export function memoryContext(grading: Partial<Record<keyof GradingService, unkn
     } as unknown as GradingService,
     dataDir: '/x',
     appVersion: 't',
+    sessions: new Sessions(),
+    readOnly: null,
     modelDir: activeModelDir(),
   };
 }
@@ -151,4 +158,45 @@ export function writeCandidateModel(
       },
     }),
   );
+}
+
+/** The people a test acts as: one signed-in account per role (display names as reviews and changes record them). */
+export const TEST_STAFF = {
+  administrator: { username: 'ada', displayName: 'Ada Admin' },
+  clinician: { username: 'drtest', displayName: 'Dr Test' },
+  technician: { username: 'tom', displayName: 'Tom Tech' },
+} as const satisfies Record<Role, { username: string; displayName: string }>;
+
+/** Signs one account per role in on windows named `test:<role>` (accounts are made on first use). */
+export function signInTestStaff(ctx: AppContext): Record<Role, string> {
+  const windows = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    const { username, displayName } = TEST_STAFF[role];
+    const user =
+      findLogin(ctx.db, username)?.user ?? insertUser(ctx.db, { username, displayName, role }, 'x');
+    windows[role] = `test:${role}`;
+    ctx.sessions.signIn(windows[role], user.id);
+  }
+  return windows;
+}
+
+/**
+ * A dispatch for tests of what handlers do: each call comes from a window signed in with a role the channel
+ * allows (a clinician where it may, else a technician, else an administrator). Who may call what is tested on
+ * its own, channel by channel (app/api/roles.test.ts); `as` pins one role.
+ */
+export function staffDispatch(
+  ctx: AppContext,
+  log: (message: string, error: unknown) => void = () => undefined,
+  as?: Role,
+): Dispatch {
+  const dispatch = createDispatch(handlers, ctx, log);
+  const windows = signInTestStaff(ctx);
+  return (channel, input) => {
+    const roles = (handlers as Record<string, { roles: 'anyone' | readonly Role[] }>)[String(channel)]?.roles;
+    const allowed = roles === undefined || roles === 'anyone' ? ROLES : roles;
+    const role =
+      as ?? (['clinician', 'technician', 'administrator'] as const).find((r) => allowed.includes(r))!;
+    return dispatch(channel, input, { clientId: windows[role] });
+  };
 }

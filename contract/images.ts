@@ -97,7 +97,6 @@ export interface ImageMove {
   eye?: Eye;
   /** The visit it belongs to (of this or another patient); unchanged when absent. */
   visitId?: number;
-  changedBy: string;
   reason: string;
 }
 

@@ -3,6 +3,7 @@
 // channels, inputs and outputs. Dependency-free on purpose: the renderer imports it, so it must never pull in
 // Node, Electron or native code; it may import the shared vocabulary (domain/), which imports nothing.
 import type { AppApi } from './app.ts';
+import type { AuthApi } from './auth.ts';
 import type { Envelope } from './envelope.ts';
 import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
@@ -20,6 +21,7 @@ export type { Eye } from '../domain/eye.ts';
 export type { QualityVerdict, QualityReason } from '../domain/quality.ts';
 export type { ModelInfo, Timings, GradeOutcome } from '../domain/results.ts';
 export * from './app.ts';
+export * from './auth.ts';
 export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
@@ -39,6 +41,7 @@ export * from './worklists.ts';
 export interface ApiSchema
   extends
     AppApi,
+    AuthApi,
     PatientsApi,
     VisitsApi,
     SettingsApi,
@@ -64,6 +67,17 @@ export interface EyenetApi {
 
 export const CHANNELS = [
   'app:info',
+  'auth:status',
+  'auth:setup',
+  'auth:login',
+  'auth:logout',
+  'auth:lock',
+  'auth:changePassword',
+  'users:list',
+  'users:create',
+  'users:update',
+  'audit:list',
+  'audit:verify',
   'patients:list',
   'patients:create',
   'patients:get',

@@ -99,11 +99,11 @@ export interface LearningApi {
   'learning:status': { input: Record<string, never>; output: LearningStatus };
   'learning:models': { input: Record<string, never>; output: ModelsOverview };
   /** Grades with a local candidate from now on, if the gate allows; records who promoted it. */
-  'learning:promote': { input: { id: string; by: string }; output: ModelsOverview };
+  'learning:promote': { input: { id: string }; output: ModelsOverview };
   /** Back to the model that was active before the latest promotion. */
-  'learning:rollback': { input: { by: string }; output: ModelsOverview };
+  'learning:rollback': { input: Record<string, never>; output: ModelsOverview };
   /** Starts a fine-tune of the grading model on the validated set, in the background; refused while not ready. */
-  'learning:fineTune': { input: { by: string }; output: FineTuneJob };
+  'learning:fineTune': { input: Record<string, never>; output: FineTuneJob };
   'learning:job': { input: Record<string, never>; output: FineTuneJob };
   /** Stops the running fine-tune; the grading model is untouched and no candidate is left. */
   'learning:cancel': { input: Record<string, never>; output: FineTuneJob };

@@ -21,6 +21,8 @@ export interface Patient {
   createdAt: string;
   updatedAt: string | null;
   lastVisitDate: string | null;
+  /** Changes with every save; an update names the version it was made from. */
+  version: number;
 }
 
 /** A row of the patient list: the patient and the most urgent open decision of their visits. */
@@ -41,6 +43,8 @@ export interface NewPatient {
 
 export interface PatientUpdate extends NewPatient {
   id: number;
+  /** The patient's version when the form was opened: a save over someone else's is refused (STALE). */
+  version: number;
 }
 
 export interface PatientDetail {
@@ -57,7 +61,6 @@ export interface PatientMerge {
   keepId: number;
   /** The duplicate: its visits and photographs move to `keepId`, and it is kept as a merged tombstone. */
   mergeId: number;
-  changedBy: string;
   reason: string;
 }
 

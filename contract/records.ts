@@ -38,7 +38,7 @@ export interface RecordRef {
 
 /** Channels of the records area. */
 export interface RecordsApi {
-  'records:delete': { input: RecordRef & { changedBy: string; reason: string }; output: DeletedRecord };
-  'records:restore': { input: RecordRef & { changedBy: string }; output: { restored: true } };
+  'records:delete': { input: RecordRef & { reason: string }; output: DeletedRecord };
+  'records:restore': { input: RecordRef; output: { restored: true } };
   'records:deleted': { input: Record<string, never>; output: DeletedRecord[] };
 }

@@ -26,7 +26,11 @@ export interface ReviewInput {
   grade: number | null;
   /** Required when the grade differs from the model's. */
   reason?: string;
-  reviewer: string;
+  /**
+   * The newest review of this result the clinician saw (null: none). Someone else's review since then is
+   * not silently replaced: the save is refused (STALE) and the page shows it.
+   */
+  seenReviewId: number | null;
 }
 
 export interface ReviewQueueItem {

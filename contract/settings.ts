@@ -18,6 +18,8 @@ export interface SiteSettings {
   clinic: ClinicDetails;
   /** The camera-export folder watched for new photographs; null when none is watched. */
   watchFolder: string | null;
+  /** Minutes without use before a window locks itself. */
+  idleLockMinutes: number;
 }
 
 export type PaperSize = 'A4' | 'Letter';
@@ -48,6 +50,7 @@ export interface SettingsUpdate {
   clinic?: ClinicUpdate;
   /** An absolute folder path; null stops watching. */
   watchFolder?: string | null;
+  idleLockMinutes?: number;
 }
 
 /** A provisional visit whose next step a new policy would change (decided visits keep theirs). */

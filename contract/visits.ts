@@ -12,6 +12,8 @@ export interface Visit {
   /** Camera make and model. */
   camera: string;
   createdAt: string;
+  /** Changes with every save; an update names the version it was made from. */
+  version: number;
 }
 
 export interface NewVisit {
@@ -26,8 +28,8 @@ export interface VisitUpdate {
   date: string;
   operator: string;
   camera: string;
-  /** Who corrects the visit (kept in the record of changes). */
-  changedBy: string;
+  /** The visit's version when the form was opened: a save over someone else's is refused (STALE). */
+  version: number;
 }
 
 export interface VisitDetail extends Visit {

@@ -3,16 +3,25 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** Someone else saved the same record since you opened it: look again before saving. */
+  | 'STALE'
   /** The request needs the user's explicit confirmation first (e.g. an eye that contradicts the file name). */
   | 'NEEDS_CONFIRMATION'
   | 'UNKNOWN_CHANNEL'
+  /** Nobody is signed in on this window (or the sign-in ended). */
   | 'UNAUTHORIZED'
+  /** The window locked itself after the site's idle time: sign in again to go on where you were. */
+  | 'LOCKED'
   | 'FORBIDDEN'
   | 'PAYLOAD_TOO_LARGE'
   | 'IMAGE_UNREADABLE'
   | 'IMAGE_TOO_LARGE'
   | 'MODEL_UNAVAILABLE'
   | 'DB_TOO_NEW'
+  /** The disk is full: nothing was half-written; free space and try again. */
+  | 'STORAGE_FULL'
+  /** The database failed its integrity check at start: records can be read, not changed, until it is restored. */
+  | 'READ_ONLY'
   | 'INTERNAL';
 
 /** An error meant for the user (clinic staff): its code and message cross the process boundary as they are. */

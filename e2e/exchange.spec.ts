@@ -5,7 +5,16 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { dicomFile, jpegLosslessOf } from '../model/testing/dicom-files.ts';
 import { expectAccessible } from './a11y.ts';
-import { SHARED_DATA, activeModel, expect, startServer, test } from './serve-fixture.ts';
+import {
+  SHARED_DATA,
+  activeModel,
+  createStaff,
+  expect,
+  signIn,
+  startServer,
+  switchTo,
+  test,
+} from './serve-fixture.ts';
 
 // Reports and exchange as a clinic does them: DICOM files from the camera imported (registering the patient
 // their header names), graded, reviewed; the visit's PDF report saved and read back (pdftotext) and its first
@@ -32,15 +41,18 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
   const server = await startServer(dataDir);
   try {
     await page.setViewportSize({ width: 1024, height: 800 });
+    await createStaff(server, [{ username: 'drreport', displayName: 'Dr Report', role: 'clinician' }]);
     await page.goto(server.url);
 
-    // --- The clinic on the report.
+    // --- The clinic on the report (the administrator's).
+    await signIn(page, 'admin');
     await page.getByRole('button', { name: 'Settings' }).click();
     const clinic = page.getByRole('form', { name: 'Clinic on reports' });
     await clinic.getByLabel('Clinic name').fill('North Eye Clinic');
     await clinic.getByLabel('Address').fill('1 High Street\nNorthtown');
     await clinic.getByRole('button', { name: 'Save clinic' }).click();
     await expect(clinic.getByRole('status')).toHaveText('Saved.');
+    await switchTo(page, 'drreport');
 
     // --- DICOM files from the camera: JPEG lossless left eye, JPEG baseline right eye, for a new patient.
     const left = path.join(work, 'IMG0001.dcm');
@@ -72,7 +84,6 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
 
     // --- Review both results.
     await page.getByRole('button', { name: 'Review the results' }).click();
-    await page.getByPlaceholder('Your name').fill('Dr Report');
     for (let i = 0; i < 2; i++) {
       await expect(page.getByRole('list', { name: 'Review queue' })).toContainText('IMG000');
       await look(page);
@@ -157,12 +168,14 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
     await expectAccessible(page, 'exports');
 
     // --- The camera folder: a photograph named by the pattern appears graded; an unknown one waits.
+    await switchTo(page, 'admin');
     await page.getByRole('button', { name: 'Settings' }).click();
     const watch = page.getByRole('form', { name: 'Camera watch folder' });
     await watch.getByLabel('Folder (full path)').fill(camera);
     await watch.getByRole('button', { name: 'Watch this folder' }).click();
     await expect(watch.getByRole('status')).toHaveText(`Watching ${camera}.`);
     await expectAccessible(page, 'settings with clinic and watch folder');
+    await switchTo(page, 'drreport');
     copyFileSync(path.join(ORIGINALS, '13_left.jpeg'), path.join(camera, 'D-100_left.jpeg'));
     copyFileSync(path.join(ORIGINALS, '13_right.jpeg'), path.join(camera, 'nobody_right.jpeg'));
     await page.getByRole('button', { name: 'Import photos' }).click();

@@ -1,14 +1,16 @@
 import path from 'node:path';
-import { SHARED_DATA, activeModel, expect, startServer, test } from './serve-fixture.ts';
+import { SHARED_DATA, activeModel, createStaff, expect, signIn, startServer, test } from './serve-fixture.ts';
 
 const PHOTO = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '16_left.jpeg');
 
 test('a patient, one graded photograph, and both still there after a restart', async ({ page, dataDir }) => {
   const first = await startServer(dataDir);
   try {
+    await createStaff(first, [{ username: 'nia', displayName: 'Nia Nurse', role: 'technician' }]);
     await page.goto(first.url);
     await expect(page.getByRole('note')).toContainText('screening aid, not a diagnosis');
     await expect(page.getByTestId('backend')).toHaveText(/wasm|cpu|tensorflow/);
+    await signIn(page, 'nia');
     await expect(page.getByText('No patients yet')).toBeVisible();
 
     await page.getByRole('button', { name: 'New patient' }).click();
@@ -34,6 +36,8 @@ test('a patient, one graded photograph, and both still there after a restart', a
     const second = await startServer(dataDir);
     try {
       await page.goto(second.url);
+      // A restart signs everyone out; the account is still there.
+      await signIn(page, 'nia');
       await page.getByRole('button', { name: 'Ada Example' }).click();
       const leftAgain = page.getByRole('region', { name: 'Left eye (OS)' });
       await expect(leftAgain.getByTestId('grade')).toHaveText(grade ?? '');

@@ -6,6 +6,8 @@ import {
   activeModel,
   expect,
   registerPatientWithVisit,
+  createStaff,
+  signIn,
   startServer,
   test,
 } from './serve-fixture.ts';
@@ -22,7 +24,9 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
   candidate(dataDir, 'local-worse', `${shipped.version}-local.2`, 0.8);
   const server = await startServer(dataDir);
   try {
+    await createStaff(server, [{ username: 'drpromote', displayName: 'Dr Promote', role: 'clinician' }]);
     await page.goto(server.url);
+    await signIn(page, 'drpromote');
     // A photograph graded by the shipped model first.
     await registerPatientWithVisit(page, 'Ann Learning', 'L-1');
     const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
@@ -43,7 +47,6 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
     await expect(worse.getByRole('button', { name: 'Promote' })).toBeDisabled();
     await expectAccessible(page, 'models');
 
-    await versions.getByLabel('Your name').fill('Dr Promote');
     await rows
       .filter({ hasText: `${shipped.version}-local.1` })
       .getByRole('button', { name: 'Promote' })

@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { SHARED_DATA, expect, registerPatientWithVisit, startServer, test } from './serve-fixture.ts';
+import {
+  SHARED_DATA,
+  createStaff,
+  expect,
+  registerPatientWithVisit,
+  signIn,
+  startServer,
+  test,
+} from './serve-fixture.ts';
 
 const GOOD = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '13_right.jpeg');
 /** A held-out camera photograph, dim but with vessels, disc and macula plainly visible. */
@@ -15,7 +23,9 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
   writeFileSync(dark, await sharp(GOOD).linear(0.12, 0).jpeg().toBuffer());
   const server = await startServer(dataDir);
   try {
+    await createStaff(server, [{ username: 'tech', displayName: 'Tess Tech', role: 'technician' }]);
     await page.goto(server.url);
+    await signIn(page, 'tech');
     await registerPatientWithVisit(page, 'Quality Check', 'Q-1');
 
     const right = page.getByRole('region', { name: 'Right eye (OD)', exact: true });

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { SHARED_DATA, expect, startServer, test } from './serve-fixture.ts';
+import { SHARED_DATA, createStaff, expect, signIn, startServer, switchTo, test } from './serve-fixture.ts';
 
 // A whole screening day against `npm run serve` with a fresh data folder: register, batch-import a camera
 // export matched by file name, read every result, review them all (one override), restart, find it all again.
@@ -31,7 +31,10 @@ test('a screening day: register, batch import, results, review, restart', async 
   const first = await startServer(dataDir);
   let overridden: { patient: string; eye: string; grade: string };
   try {
+    await createStaff(first, [{ username: 'drreviewer', displayName: 'Dr Reviewer', role: 'clinician' }]);
     await page.goto(first.url);
+    await shot(page, '00-sign-in');
+    await signIn(page, 'drreviewer');
     await expect(page.getByText('No patients yet')).toBeVisible();
     await shot(page, '01-empty');
 
@@ -131,7 +134,6 @@ test('a screening day: register, batch import, results, review, restart', async 
       .click();
     await expect(page.getByTestId('review-count')).toHaveText('5');
     await expect(page.getByTestId('shortcuts')).toContainText('accept');
-    await page.getByPlaceholder('Your name').fill('Dr Reviewer');
     await page.getByRole('heading', { name: 'Review', exact: true }).click();
     await shot(page, '07-review');
     const heading = await page
@@ -163,6 +165,7 @@ test('a screening day: register, batch import, results, review, restart', async 
     await expect(page.getByTestId('review-count')).toHaveCount(0);
     await shot(page, '09-review-done');
 
+    await switchTo(page, 'admin');
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page.getByRole('form', { name: 'Referral and recall' })).toContainText('Moderate NPDR');
     await shot(page, '10-settings');
@@ -174,6 +177,7 @@ test('a screening day: register, batch import, results, review, restart', async 
   const second = await startServer(dataDir);
   try {
     await page.goto(second.url);
+    await signIn(page, 'drreviewer');
     await expect(page.locator('table.patients tbody tr')).toHaveCount(2);
     // Every photograph reviewed: each patient's next step is final, with its due date when it has one.
     for (const cell of await page.getByTestId('next-step').all()) {

@@ -78,3 +78,57 @@ export async function registerPatientWithVisit(page: Page, name: string, clinicI
   await page.getByRole('button', { name: 'Start a visit' }).click();
   await page.getByRole('button', { name: 'Start visit', exact: true }).click();
 }
+
+export interface StaffAccount {
+  username: string;
+  displayName: string;
+  role: 'administrator' | 'clinician' | 'technician';
+}
+
+/** The administrator every test's clinic starts with (made the way the first start makes it). */
+export const ADMIN: StaffAccount = { username: 'admin', displayName: 'Clinic Admin', role: 'administrator' };
+
+/** Each test account's password: long enough for the app's rule, and never a real one. */
+export const passwordOf = (username: string): string => `${username}-e2e-password`;
+
+/**
+ * Accounts for a test's clinic, made through the API as an administrator would (first start, then the Users
+ * screen): the administrator, then `people`. The e2e for accounts (accounts.spec.ts) goes through the screens.
+ */
+export async function createStaff(server: RunningServer, people: StaffAccount[]): Promise<void> {
+  const url = new URL(server.url);
+  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+  const client = `e2e-fixture-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const call = async (channel: string, input: unknown) => {
+    const response = await fetch(new URL(`/api/${channel}`, url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-eyenet-token': token, 'x-eyenet-client': client },
+      body: JSON.stringify(input),
+    });
+    const envelope = (await response.json()) as { ok: boolean; error?: { message: string } };
+    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
+  };
+  await call('auth:setup', {
+    username: ADMIN.username,
+    displayName: ADMIN.displayName,
+    password: passwordOf(ADMIN.username),
+  });
+  for (const person of people)
+    await call('users:create', { ...person, password: passwordOf(person.username) });
+  await call('auth:logout', {});
+}
+
+/** Signs in through the sign-in screen (the page must be showing it). */
+export async function signIn(page: Page, username: string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('User name').fill(username);
+  await form.getByLabel('Password', { exact: true }).fill(passwordOf(username));
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in')).toBeVisible();
+}
+
+/** Signs the person at the window out and another in (a clinic's shared workstation). */
+export async function switchTo(page: Page, username: string): Promise<void> {
+  await page.getByTestId('signed-in').getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, username);
+}

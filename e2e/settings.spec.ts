@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { SHARED_DATA, expect, registerPatientWithVisit, startServer, test } from './serve-fixture.ts';
+import {
+  SHARED_DATA,
+  createStaff,
+  expect,
+  registerPatientWithVisit,
+  signIn,
+  startServer,
+  switchTo,
+  test,
+} from './serve-fixture.ts';
 
 const PHOTO = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '15_right.jpeg');
 
@@ -9,7 +18,9 @@ test('a site sets its own referable operating point and new results are judged a
 }) => {
   const server = await startServer(dataDir);
   try {
+    await createStaff(server, [{ username: 'tech', displayName: 'Tess Tech', role: 'technician' }]);
     await page.goto(server.url);
+    await signIn(page, 'admin');
     await page.getByRole('button', { name: 'Settings' }).click();
     const form = page.getByRole('form', { name: 'Referable DR operating point' });
     await form.getByLabel('Site operating point (%)').fill('200');
@@ -30,7 +41,8 @@ test('a site sets its own referable operating point and new results are judged a
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
     await expect(policy.getByLabel('Months for Mild NPDR')).toHaveValue('6');
 
-    await page.getByRole('button', { name: '← All patients' }).click();
+    // A technician registers and photographs; the site's operating point applies.
+    await switchTo(page, 'tech');
     await registerPatientWithVisit(page, 'Site Threshold', 'S-1');
     const right = page.getByRole('region', { name: 'Right eye (OD)' });
     await right.getByTestId('file-OD').setInputFiles(PHOTO);

@@ -41,7 +41,8 @@ app.whenReady().then(
       if (event.senderFrame?.url !== indexUrl) {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Not the EyeNet window.' } };
       }
-      return dispatch(channel, input);
+      // The window is named by its web contents: the page can never claim to be another window's sign-in.
+      return dispatch(channel, input, { clientId: `ipc:${event.sender.id}` });
     });
     // The Content-Security-Policy of file:// pages comes from the <meta> tag in renderer/index.html.
     createMainWindow({ preload: path.join(bundleDir, 'preload.cjs'), indexHtml }, indexUrl);

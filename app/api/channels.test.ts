@@ -2,58 +2,81 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../contract/index.ts';
 import { handlers } from './handlers/index.ts';
 
+// Who may call what, channel by channel: A administrator, C clinician, T technician, * anyone (no sign-in).
+// Changing a line here is a reviewed change to the attack surface.
+const ACCESS: Record<string, string> = {
+  'app:info': '*',
+  'auth:status': '*',
+  'auth:setup': '*',
+  'auth:login': '*',
+  'auth:logout': '*',
+  'auth:lock': 'ACT',
+  'auth:changePassword': 'ACT',
+  'users:list': 'A',
+  'users:create': 'A',
+  'users:update': 'A',
+  'audit:list': 'A',
+  'audit:verify': 'A',
+  'patients:list': 'ACT',
+  'patients:create': 'CT',
+  'patients:get': 'ACT',
+  'patients:update': 'CT',
+  'patients:merge': 'CT',
+  'visits:create': 'CT',
+  'visits:update': 'CT',
+  'settings:get': 'ACT',
+  'settings:update': 'A',
+  'settings:policyImpact': 'A',
+  'imports:plan': 'CT',
+  'imports:dicomPlan': 'CT',
+  'imports:dicom': 'CT',
+  'images:import': 'CT',
+  'images:file': 'ACT',
+  'images:move': 'CT',
+  'images:regrade': 'C',
+  'reviews:queue': 'ACT',
+  'reviews:count': 'ACT',
+  'reviews:submit': 'C',
+  'records:delete': 'CT',
+  'records:restore': 'CT',
+  'records:deleted': 'ACT',
+  'worklists:get': 'ACT',
+  'reports:pdf': 'ACT',
+  'reports:open': 'ACT',
+  'exports:csv': 'ACT',
+  'exports:fhir': 'ACT',
+  'watch:status': 'ACT',
+  'watch:assign': 'CT',
+  'watch:dismiss': 'CT',
+  'learning:status': 'ACT',
+  'learning:models': 'ACT',
+  'learning:promote': 'C',
+  'learning:rollback': 'C',
+  'learning:fineTune': 'C',
+  'learning:job': 'ACT',
+  'learning:cancel': 'C',
+};
+
+const letters = { administrator: 'A', clinician: 'C', technician: 'T' } as const;
+
 describe('API channels', () => {
-  it('is exactly this list: a new channel is a reviewed change to the attack surface', () => {
-    expect([...CHANNELS].sort()).toEqual(
-      [
-        'app:info',
-        'images:file',
-        'images:import',
-        'patients:create',
-        'patients:get',
-        'patients:list',
-        'patients:update',
-        'visits:create',
-        'visits:update',
-        'settings:get',
-        'settings:update',
-        'imports:plan',
-        'imports:dicomPlan',
-        'imports:dicom',
-        'reviews:queue',
-        'reviews:count',
-        'reviews:submit',
-        'patients:merge',
-        'settings:policyImpact',
-        'images:move',
-        'images:regrade',
-        'records:delete',
-        'records:restore',
-        'records:deleted',
-        'worklists:get',
-        'reports:pdf',
-        'reports:open',
-        'exports:csv',
-        'exports:fhir',
-        'watch:status',
-        'watch:assign',
-        'watch:dismiss',
-        'learning:status',
-        'learning:models',
-        'learning:promote',
-        'learning:rollback',
-        'learning:fineTune',
-        'learning:job',
-        'learning:cancel',
-      ].sort(),
-    );
+  it('is exactly this list, each allowing exactly these roles', () => {
+    expect([...CHANNELS].sort()).toEqual(Object.keys(ACCESS).sort());
+    for (const [channel, handler] of Object.entries(handlers)) {
+      const allowed = handler.roles === 'anyone' ? '*' : handler.roles.map((r) => letters[r]).join('');
+      expect([channel, [...allowed].sort().join('')]).toEqual([
+        channel,
+        [...ACCESS[channel]!].sort().join(''),
+      ]);
+    }
   });
 
-  it('has one handler per channel, keyed area:action, each with a security contract', () => {
+  it('has one handler per channel, keyed area:action, each with a security contract and an audit rule', () => {
     expect(Object.keys(handlers).sort()).toEqual([...CHANNELS].sort());
     for (const [channel, handler] of Object.entries(handlers)) {
       expect(channel).toMatch(/^[a-z]+:[a-z][a-zA-Z]*$/);
       expect(handler.contract.length).toBeGreaterThan(10);
+      expect(['change', 'view', 'none']).toContain(handler.audit);
     }
   });
 });

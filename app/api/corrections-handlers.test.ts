@@ -4,9 +4,8 @@ import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
-import { insertGradedImage, memoryContext, value } from '../test-helpers.ts';
-import { createDispatch, type Dispatch } from './dispatch.ts';
-import { handlers } from './handlers/index.ts';
+import { insertGradedImage, memoryContext, staffDispatch, value } from '../test-helpers.ts';
+import type { Dispatch } from './dispatch.ts';
 
 // Clinical safety and correcting the record, through the same dispatch the UI calls.
 let ctx: AppContext;
@@ -18,7 +17,7 @@ beforeEach(() => {
     grade: () =>
       Promise.reject(new AppError('IMAGE_UNREADABLE', 'The file is not an image EyeNet can read.')),
   });
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
 });
 afterEach(() => ctx.db.close());
 
@@ -44,7 +43,7 @@ function screened(clinicId: string, date: string, grades: { OD: number | null; O
 }
 
 const review = (resultId: number, grade: number | null, reason?: string) =>
-  value(dispatch('reviews:submit', { resultId, grade, reviewer: 'Dr Rao', ...(reason ? { reason } : {}) }));
+  value(dispatch('reviews:submit', { resultId, grade, seenReviewId: null, ...(reason ? { reason } : {}) }));
 
 describe('dates', () => {
   it('refuses a birth date or visit date in the future, in a sentence', async () => {
@@ -170,14 +169,14 @@ describe('correcting the record', () => {
         date: '2026-10-31',
         operator: 'Kim',
         camera: 'Canon',
-        changedBy: 'Sam',
+        version: visit.version,
       }),
     );
     const d = await detail(patient.id);
     expect(d.visits[0]).toMatchObject({ date: '2026-10-31', operator: 'Kim' });
     expect(d.changes[0]).toMatchObject({
       action: 'edit',
-      changedBy: 'Sam',
+      changedBy: 'Dr Test',
       before: { date: '2026-11-01', operator: '', camera: '' },
       after: { date: '2026-10-31', operator: 'Kim', camera: 'Canon' },
     });
@@ -187,11 +186,11 @@ describe('correcting the record', () => {
         date: '2026-10-31',
         operator: '',
         camera: '',
-        changedBy: '',
+        version: visit.version,
       }),
     ).toMatchObject({
       ok: false,
-      error: { message: expect.stringMatching(/Enter your name/) },
+      error: { code: 'STALE', message: expect.stringMatching(/someone else saved first/) },
     });
   });
 
@@ -202,7 +201,7 @@ describe('correcting the record', () => {
       dispatch('images:move', {
         imageId: od.imageId,
         eye: 'OS',
-        changedBy: 'Sam',
+
         reason: 'Wrong eye at import',
       }),
     );
@@ -212,7 +211,7 @@ describe('correcting the record', () => {
       dispatch('images:move', {
         imageId: od.imageId,
         visitId: other.id,
-        changedBy: 'Sam',
+
         reason: 'Last month’s photo',
       }),
     );
@@ -220,9 +219,7 @@ describe('correcting the record', () => {
     expect(d.visits.find((v) => v.id === visit.id)!.images.map((i) => i.id)).not.toContain(od.imageId);
     expect(d.visits.find((v) => v.id === other.id)!.images[0]).toMatchObject({ id: od.imageId, eye: 'OS' });
     expect(d.changes.map((c) => c.action)).toEqual(['move', 'move']);
-    expect(
-      await dispatch('images:move', { imageId: od.imageId, eye: 'OS', changedBy: 'Sam', reason: 'x' }),
-    ).toMatchObject({
+    expect(await dispatch('images:move', { imageId: od.imageId, eye: 'OS', reason: 'x' })).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/already in that visit and eye/) },
     });
@@ -232,9 +229,7 @@ describe('correcting the record', () => {
     const { patient, visit, od } = screened('D-1', '2026-11-01', { OD: 1, OS: 0 });
     const queue = async () => (await value<unknown[]>(dispatch('reviews:queue', {}))).length;
     expect(await queue()).toBe(2);
-    expect(
-      await dispatch('records:delete', { kind: 'image', id: od.imageId, changedBy: 'Sam', reason: '' }),
-    ).toMatchObject({
+    expect(await dispatch('records:delete', { kind: 'image', id: od.imageId, reason: '' })).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/Give a reason/) },
     });
@@ -242,7 +237,7 @@ describe('correcting the record', () => {
       dispatch('records:delete', {
         kind: 'image',
         id: od.imageId,
-        changedBy: 'Sam',
+
         reason: 'Another patient’s photo',
       }),
     );
@@ -253,7 +248,7 @@ describe('correcting the record', () => {
       dispatch('records:delete', {
         kind: 'visit',
         id: visit.id,
-        changedBy: 'Sam',
+
         reason: 'Opened by mistake',
       }),
     );
@@ -264,7 +259,7 @@ describe('correcting the record', () => {
       dispatch('records:delete', {
         kind: 'patient',
         id: patient.id,
-        changedBy: 'Sam',
+
         reason: 'Test registration',
       }),
     );
@@ -282,29 +277,26 @@ describe('correcting the record', () => {
       dispatch('records:deleted', {}),
     );
     expect(deleted.map((d) => [d.kind, d.deletedBy, d.reason])).toEqual([
-      ['patient', 'Sam', 'Test registration'],
-      ['visit', 'Sam', 'Opened by mistake'],
-      ['image', 'Sam', 'Another patient’s photo'],
+      ['patient', 'Dr Test', 'Test registration'],
+      ['visit', 'Dr Test', 'Opened by mistake'],
+      ['image', 'Dr Test', 'Another patient’s photo'],
     ]);
     // A visit cannot come back before its patient.
-    expect(
-      await dispatch('records:restore', { kind: 'visit', id: visit.id, changedBy: 'Sam' }),
-    ).toMatchObject({ ok: false });
+    expect(await dispatch('records:restore', { kind: 'visit', id: visit.id })).toMatchObject({ ok: false });
     for (const kind of ['patient', 'visit', 'image'] as const)
       await value(
         dispatch('records:restore', {
           kind,
           id: kind === 'patient' ? patient.id : kind === 'visit' ? visit.id : od.imageId,
-          changedBy: 'Lee',
         }),
       );
     expect(await queue()).toBe(2);
     const d = await detail(patient.id);
     expect(d.visits[0]!.images).toHaveLength(2);
     expect(d.changes.filter((c) => c.action === 'restore').map((c) => c.changedBy)).toEqual([
-      'Lee',
-      'Lee',
-      'Lee',
+      'Dr Test',
+      'Dr Test',
+      'Dr Test',
     ]);
     expect(await value<unknown[]>(dispatch('records:deleted', {}))).toEqual([]);
   });
@@ -323,7 +315,7 @@ describe('correcting the record', () => {
       dispatch('patients:merge', {
         keepId: keep.patient.id,
         mergeId: dup.patient.id,
-        changedBy: 'Sam',
+
         reason: 'Registered twice',
       }),
     );
@@ -336,7 +328,7 @@ describe('correcting the record', () => {
     const [stone] = await value<{ mergedInto: { clinicId: string } }[]>(dispatch('records:deleted', {}));
     expect(stone!.mergedInto.clinicId).toBe('K-1');
 
-    await value(dispatch('records:restore', { kind: 'patient', id: dup.patient.id, changedBy: 'Sam' }));
+    await value(dispatch('records:restore', { kind: 'patient', id: dup.patient.id }));
     d = await detail(keep.patient.id);
     expect(d.visits.map((v) => v.date)).toEqual(['2026-11-01']);
     expect(d.visits[0]!.images.map((i) => i.id)).not.toContain(extra.imageId);

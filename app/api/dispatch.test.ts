@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../services/app-context.ts';
-import { memoryContext } from '../test-helpers.ts';
+import { memoryContext, signInTestStaff, staffDispatch } from '../test-helpers.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { handlers } from './handlers/index.ts';
 import type { HandlerMap } from './handler.ts';
@@ -13,7 +13,7 @@ const logged: string[] = [];
 beforeEach(() => {
   // Grading is not needed for these channels: no workers start.
   ctx = memoryContext();
-  dispatch = createDispatch(handlers, ctx, (message) => logged.push(message));
+  dispatch = staffDispatch(ctx, (message) => logged.push(message));
 });
 afterEach(() => ctx.db.close());
 
@@ -77,7 +77,14 @@ describe('dispatch', () => {
         run: () => Promise.reject(new Error('SQLITE secret path /x/y')),
       },
     } as HandlerMap;
-    const result = await createDispatch(failing, ctx, (m) => logged.push(m))('patients:list', {});
+    const windows = signInTestStaff(ctx);
+    const result = await createDispatch(failing, ctx, (m) => logged.push(m))(
+      'patients:list',
+      {},
+      {
+        clientId: windows.clinician,
+      },
+    );
     expect(result).toEqual({
       ok: false,
       error: { code: 'INTERNAL', message: expect.not.stringContaining('secret') },

@@ -1,47 +1,110 @@
 import type { AppContext } from '../services/app-context.ts';
-import { CHANNELS, type Channel, type Envelope } from '../../contract/index.ts';
-import { isAppError } from '../../domain/errors.ts';
-import type { Handler, HandlerMap } from './handler.ts';
+import { CHANNELS, type Channel, type Envelope, type SignedInUser } from '../../contract/index.ts';
+import { isAppError, type ErrorCode } from '../../domain/errors.ts';
+import { ROLE_LABELS } from '../../domain/roles.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { patientOfCall } from '../audit/audit-subject.ts';
+import type { Caller, Handler, HandlerMap } from './handler.ts';
 import { validationMessage } from './validation-message.ts';
 
 function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 }
 
-export type Dispatch = (channel: unknown, input: unknown) => Promise<Envelope<unknown>>;
+/** Where a call came from: the window (Electron web contents or HTTP tab), never what the page claims. */
+export interface CallOrigin {
+  clientId: string | null;
+}
+
+export type Dispatch = (channel: unknown, input: unknown, origin?: CallOrigin) => Promise<Envelope<unknown>>;
+
+const refuse = (code: ErrorCode, message: string): Envelope<unknown> => ({
+  ok: false,
+  error: { code, message },
+});
+
+function roleList(roles: readonly string[]): string {
+  const names = roles.map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS].toLowerCase());
+  return names.length === 1 ? `a ${names[0]}` : `a ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
 
 /**
- * The single entry point both transports call. Unknown channels and invalid input are refused before any
- * handler runs; errors become envelopes, and only errors meant for users keep their message.
+ * The single entry point both transports call. In order: unknown channels are refused; the window's
+ * sign-in is resolved and the channel's roles checked; a database that failed its check at start takes no
+ * changes; the input is validated; the handler runs; a change or a view of a record is written to the audit
+ * log. Errors become envelopes, and only errors meant for users keep their message.
  */
 export function createDispatch(
   handlers: HandlerMap,
   ctx: AppContext,
   log: (message: string, error: unknown) => void = (m, e) => console.error(m, e),
 ): Dispatch {
-  return async (channel, rawInput) => {
-    if (!isChannel(channel)) {
-      return {
-        ok: false,
-        error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${JSON.stringify(channel)}.` },
-      };
-    }
+  const audit = (
+    user: SignedInUser | null,
+    action: string,
+    entry: Partial<Parameters<typeof appendAudit>[1]>,
+  ) =>
+    appendAudit(ctx.db, {
+      userId: user?.id ?? null,
+      username: user?.username ?? '(nobody signed in)',
+      role: user?.role ?? '',
+      action,
+      kind: 'security',
+      patientId: null,
+      request: {},
+      ...entry,
+    });
+
+  return async (channel, rawInput, origin = { clientId: null }) => {
+    if (!isChannel(channel)) return refuse('UNKNOWN_CHANNEL', `Unknown channel ${JSON.stringify(channel)}.`);
     const handler = handlers[channel] as Handler<Channel>;
-    const parsed = handler.input.safeParse(rawInput ?? {});
-    if (!parsed.success) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: validationMessage(parsed.error) } };
+    const session = ctx.sessions.resolve(ctx.db, origin.clientId, handler.passive === true);
+    const caller: Caller = { clientId: origin.clientId, user: session.user };
+    if (handler.roles !== 'anyone') {
+      if (!session.user)
+        return session.locked
+          ? refuse('LOCKED', 'EyeNet locked itself after a while without use. Sign in again to go on.')
+          : refuse('UNAUTHORIZED', 'Sign in first.');
+      if (!handler.roles.includes(session.user.role)) {
+        audit(session.user, 'access:refused', { request: { channel } });
+        return refuse(
+          'FORBIDDEN',
+          `This needs ${roleList(handler.roles)}'s account; you are signed in as ${ROLE_LABELS[session.user.role].toLowerCase()}.`,
+        );
+      }
     }
+    if (handler.audit === 'change' && ctx.readOnly)
+      return refuse(
+        'READ_ONLY',
+        `EyeNet is open read-only: ${ctx.readOnly} Nothing can be changed until then.`,
+      );
+    const parsed = handler.input.safeParse(rawInput ?? {});
+    if (!parsed.success) return refuse('INVALID_INPUT', validationMessage(parsed.error));
     try {
-      return { ok: true, value: await handler.run(ctx, parsed.data) };
+      const before = handler.audit === 'change' ? handler.before?.(ctx, parsed.data) : undefined;
+      const value = await handler.run(ctx, parsed.data, caller);
+      if (handler.audit !== 'none') {
+        // Signing in changes who is at the window: the entry names the person who signed in.
+        const user = caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user;
+        audit(user, channel, {
+          kind: handler.audit,
+          patientId: patientOfCall(channel, parsed.data, value),
+          request: parsed.data,
+          before,
+          after: handler.audit === 'change' ? value : undefined,
+        });
+      }
+      return { ok: true, value };
     } catch (error) {
       if (isAppError(error)) {
+        if (error.code === 'UNAUTHORIZED' && channel === 'auth:login')
+          audit(null, 'auth:failed', {
+            request: { username: (parsed.data as { username?: string }).username },
+          });
         return { ok: false, error: { code: error.code, message: error.message } };
       }
       log(`[${channel}] failed`, error);
-      return {
-        ok: false,
-        error: { code: 'INTERNAL', message: 'Something went wrong. The error was logged.' },
-      };
+      return refuse('INTERNAL', 'Something went wrong. The error was logged.');
     }
   };
 }

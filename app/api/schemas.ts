@@ -23,13 +23,6 @@ export const birthDate = pastDate.refine((s) => s >= '1900-01-01', {
   message: 'The date of birth is before 1900.',
 });
 
-/** Who makes a correction: kept in the record of changes. */
-export const changedBy = z
-  .string()
-  .trim()
-  .min(1, 'Enter your name: every correction records who made it.')
-  .max(120, 'A name is at most 120 characters.');
-
 /** Why a correction was made: kept in the record of changes. */
 export const reason = z
   .string()

@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { insertGradedImage, memoryContext, value } from '../test-helpers.ts';
-import { createDispatch, type Dispatch } from './dispatch.ts';
-import { handlers } from './handlers/index.ts';
+import { insertGradedImage, memoryContext, staffDispatch, value } from '../test-helpers.ts';
+import type { Dispatch } from './dispatch.ts';
 
 // The screening-day channels that need no grading: patients edit, import plans, settings, the review queue.
 let ctx: AppContext;
@@ -13,7 +12,7 @@ let dispatch: Dispatch;
 // A fresh in-memory database for every test: no test depends on another's rows.
 beforeEach(() => {
   ctx = memoryContext({ referableThreshold: 0.2 });
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
 });
 afterEach(() => ctx.db.close());
 
@@ -22,21 +21,36 @@ describe('patients:update', () => {
     const a = await value<{ id: number }>(dispatch('patients:create', { clinicId: '10', name: 'Ann' }));
     await value(dispatch('patients:create', { clinicId: '13', name: 'Ben' }));
     expect(
-      await dispatch('patients:update', { id: a.id, clinicId: '10', name: 'Ann', diagnosisYear: 1800 }),
+      await dispatch('patients:update', {
+        id: a.id,
+        version: 1,
+        clinicId: '10',
+        name: 'Ann',
+        diagnosisYear: 1800,
+      }),
     ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Year/) } });
     expect(
-      await dispatch('patients:update', { id: a.id, clinicId: '10', name: 'Ann', diabetesType: 'type9' }),
+      await dispatch('patients:update', {
+        id: a.id,
+        version: 1,
+        clinicId: '10',
+        name: 'Ann',
+        diabetesType: 'type9',
+      }),
     ).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
-    expect(await dispatch('patients:update', { id: a.id, clinicId: '13', name: 'Ann' })).toMatchObject({
+    expect(
+      await dispatch('patients:update', { id: a.id, version: 1, clinicId: '13', name: 'Ann' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', message: expect.stringMatching(/Ben/) },
     });
     expect(
       await dispatch('patients:update', {
         id: a.id,
+        version: 1,
         clinicId: '10',
         name: 'Ann',
         diabetesType: 'type1',

@@ -1,5 +1,6 @@
 import type { NewPatient, Patient, PatientRef, PatientUpdate } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
+import { assertCurrentVersion } from './versions.ts';
 import { prepared, type Database } from './database.ts';
 
 interface PatientRow {
@@ -14,6 +15,7 @@ interface PatientRow {
   created_at: string;
   updated_at: string | null;
   last_visit_date: string | null;
+  version: number;
 }
 
 // Deleted patients and visits are tombstones (records-repo.ts): kept, but never listed or found.
@@ -36,6 +38,7 @@ function toPatient(row: PatientRow): Patient {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastVisitDate: row.last_visit_date,
+    version: row.version,
   };
 }
 
@@ -137,14 +140,17 @@ export function createPatient(db: Database, input: NewPatient, now: Date = new D
 
 /** Replaces every editable field; the clinic ID may change but never to another patient's. */
 export function updatePatient(db: Database, input: PatientUpdate, now: Date = new Date()): Patient {
-  getPatient(db, input.id);
-  assertClinicIdFree(db, input.clinicId, input.id);
-  prepared(
-    db,
-    `UPDATE patients SET clinic_id = ?, name = ?, date_of_birth = ?, sex = ?, diabetes_type = ?,
-       diagnosis_year = ?, notes = ?, updated_at = ? WHERE id = ?`,
-  ).run(...fields(input), now.toISOString(), input.id);
-  return getPatient(db, input.id);
+  return db.transaction(() => {
+    const current = getPatient(db, input.id);
+    assertCurrentVersion(current.version, input.version, `${current.name}'s details`);
+    assertClinicIdFree(db, input.clinicId, input.id);
+    prepared(
+      db,
+      `UPDATE patients SET clinic_id = ?, name = ?, date_of_birth = ?, sex = ?, diabetes_type = ?,
+         diagnosis_year = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+    ).run(...fields(input), now.toISOString(), input.id);
+    return getPatient(db, input.id);
+  })();
 }
 
 /** The patient with this clinic ID (case-insensitive, as stored), or null. */

@@ -48,9 +48,18 @@ export function toReview(row: ReviewRow): Review {
  */
 export function insertReview(
   db: Database,
-  input: ReviewInput,
+  input: ReviewInput & { reviewer: string },
   policy: ReferralPolicy,
   now: Date = new Date(),
+): Review {
+  return db.transaction(() => insertReviewNow(db, input, policy, now))();
+}
+
+function insertReviewNow(
+  db: Database,
+  input: ReviewInput & { reviewer: string },
+  policy: ReferralPolicy,
+  now: Date,
 ): Review {
   const result = prepared<[number], { grade: number | null; quality_reasons: string }>(
     db,
@@ -64,6 +73,19 @@ export function insertReview(
       'INVALID_INPUT',
       'This is not a fundus photograph, so it cannot be given a grade. Confirm it as ungradable and re-image the eye.',
     );
+  // Two clinicians on one result: the later one is told, not allowed to replace the earlier without seeing it.
+  const latest = prepared<[number], ReviewRow>(
+    db,
+    'SELECT * FROM reviews WHERE result_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(input.resultId);
+  if ((latest?.id ?? null) !== input.seenReviewId && latest)
+    throw new AppError(
+      'STALE',
+      `${latest.reviewer} reviewed this result at ${latest.reviewed_at.slice(11, 16)} UTC while you had it open ` +
+        `(${latest.clinician_grade === null ? 'ungradable' : `grade ${latest.clinician_grade}`}). Your review was not saved: look at theirs, then review again if you disagree.`,
+    );
+  if (input.seenReviewId !== null && latest?.id !== input.seenReviewId)
+    throw new AppError('STALE', 'The review you saw is no longer there. Open the result again.');
   const action = input.grade === result.grade ? 'accept' : 'override';
   const reason = input.reason?.trim() ?? '';
   if (action === 'override' && reason.length === 0)

@@ -21,6 +21,7 @@ describe('patients: edit', () => {
     createPatient(db, { clinicId: 'B-2', name: 'Bea' });
     const updated = updatePatient(db, {
       id: ada.id,
+      version: ada.version,
       clinicId: 'A-10',
       name: 'Ada L',
       diabetesType: 'type2',
@@ -34,12 +35,27 @@ describe('patients: edit', () => {
       diagnosisYear: 2015,
     });
     expect(updated.updatedAt).not.toBeNull();
-    expect(() => updatePatient(db, { id: ada.id, clinicId: 'b-2', name: 'Ada' })).toThrowError(
-      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/Bea/) }),
-    );
+    expect(() =>
+      updatePatient(db, { id: ada.id, version: updated.version, clinicId: 'b-2', name: 'Ada' }),
+    ).toThrowError(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/Bea/) }));
     // Keeping one's own clinic ID is not a conflict.
-    expect(updatePatient(db, { id: ada.id, clinicId: 'A-10', name: 'Ada' }).name).toBe('Ada');
+    expect(
+      updatePatient(db, { id: ada.id, version: updated.version, clinicId: 'A-10', name: 'Ada' }).name,
+    ).toBe('Ada');
     expect(getPatient(db, ada.id).notes).toBe('');
+  });
+
+  it('refuses a save made from an older version: two people editing one patient, the second is told', () => {
+    const ada = createPatient(db, { clinicId: 'V-1', name: 'Ada' });
+    // Both open the form at version 1; the first saves.
+    const first = updatePatient(db, { id: ada.id, version: ada.version, clinicId: 'V-1', name: 'Ada Byron' });
+    expect(first.version).toBe(ada.version + 1);
+    expect(() =>
+      updatePatient(db, { id: ada.id, version: ada.version, clinicId: 'V-1', name: 'Ada Lovelace' }),
+    ).toThrowError(
+      expect.objectContaining({ code: 'STALE', message: expect.stringMatching(/someone else/) }),
+    );
+    expect(getPatient(db, ada.id).name).toBe('Ada Byron');
   });
 });
 
@@ -56,10 +72,12 @@ describe('visits: operator and camera', () => {
       camera: 'Topcon',
     });
     expect(createVisit(db, { patientId: p.id, date: '2026-11-27', operator: 'Kim' }).operator).toBe('Sam');
-    expect(updateVisit(db, v.id, { date: v.date, operator: 'Kim', camera: 'Canon CR-2' })).toMatchObject({
-      operator: 'Kim',
-      camera: 'Canon CR-2',
-    });
+    const edited = updateVisit(db, v.id, { date: v.date, operator: 'Kim', camera: 'Canon CR-2', version: 1 });
+    expect(edited).toMatchObject({ operator: 'Kim', camera: 'Canon CR-2', version: 2 });
+    // A second edit from the version before is refused, not silently applied over the first.
+    expect(() =>
+      updateVisit(db, v.id, { date: v.date, operator: 'Lee', camera: '', version: 1 }),
+    ).toThrowError(expect.objectContaining({ code: 'STALE' }));
   });
 });
 
@@ -69,18 +87,29 @@ describe('reviews', () => {
     const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
     const { imageId, resultId } = gradedImage(v.id, 2);
     expect(() =>
-      insertReview(db, { resultId, grade: 1, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY),
+      insertReview(db, { resultId, grade: 1, seenReviewId: null, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY),
     ).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    const accept = insertReview(db, { resultId, grade: 2, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY);
+    const accept = insertReview(
+      db,
+      { resultId, grade: 2, seenReviewId: null, reviewer: 'Dr K' },
+      DEFAULT_REFERRAL_POLICY,
+    );
     expect(accept).toMatchObject({ action: 'accept', modelGrade: 2, clinicianGrade: 2, reviewer: 'Dr K' });
+    // A second clinician who opened the result before the first saved is told, and nothing is replaced.
+    expect(() =>
+      insertReview(
+        db,
+        { resultId, grade: 1, reason: 'Artefact', seenReviewId: null, reviewer: 'Dr M' },
+        DEFAULT_REFERRAL_POLICY,
+      ),
+    ).toThrowError(
+      expect.objectContaining({ code: 'STALE', message: expect.stringMatching(/Dr K reviewed/) }),
+    );
+    expect(db.prepare('SELECT COUNT(*) AS n FROM reviews').get()).toEqual({ n: 1 });
+    // Having seen Dr K's review, Dr M may override it.
     const override = insertReview(
       db,
-      {
-        resultId,
-        grade: 1,
-        reason: 'Artefact, not haemorrhage',
-        reviewer: 'Dr M',
-      },
+      { resultId, grade: 1, reason: 'Artefact, not haemorrhage', seenReviewId: accept.id, reviewer: 'Dr M' },
       DEFAULT_REFERRAL_POLICY,
     );
     expect(override).toMatchObject({ action: 'override', modelGrade: 2, clinicianGrade: 1 });
@@ -89,7 +118,11 @@ describe('reviews', () => {
     expect(getImage(db, imageId).result?.grade).toBe(2);
     expect(db.prepare('SELECT COUNT(*) AS n FROM reviews').get()).toEqual({ n: 2 });
     expect(() =>
-      insertReview(db, { resultId: 999, grade: 0, reviewer: 'x' }, DEFAULT_REFERRAL_POLICY),
+      insertReview(
+        db,
+        { resultId: 999, grade: 0, seenReviewId: null, reviewer: 'x' },
+        DEFAULT_REFERRAL_POLICY,
+      ),
     ).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
@@ -100,7 +133,11 @@ describe('reviews', () => {
     const b = gradedImage(v.id, null);
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId, b.resultId]);
     expect(countUnreviewed(db)).toBe(2);
-    insertReview(db, { resultId: b.resultId, grade: null, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY);
+    insertReview(
+      db,
+      { resultId: b.resultId, grade: null, seenReviewId: null, reviewer: 'Dr K' },
+      DEFAULT_REFERRAL_POLICY,
+    );
     expect(unreviewedResults(db).map((r) => r.resultId)).toEqual([a.resultId]);
     expect(countUnreviewed(db)).toBe(1);
   });

@@ -12,6 +12,8 @@ export const SETTING_KEYS = {
   watchFolder: 'watchFolder',
   /** Every model promotion and rollback (ModelHistoryEntry[]); the last names the model grading now. */
   modelHistory: 'modelHistory',
+  /** Minutes without use before a window locks itself (number); absent: DEFAULT_IDLE_LOCK_MINUTES. */
+  idleLockMinutes: 'idleLockMinutes',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

@@ -1,6 +1,7 @@
 import type { NewVisit, Visit } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
+import { assertCurrentVersion } from './versions.ts';
 import { getPatient } from './patients-repo.ts';
 
 interface VisitRow {
@@ -10,6 +11,7 @@ interface VisitRow {
   operator: string;
   camera: string;
   created_at: string;
+  version: number;
 }
 
 function toVisit(row: VisitRow): Visit {
@@ -20,6 +22,7 @@ function toVisit(row: VisitRow): Visit {
     operator: row.operator,
     camera: row.camera,
     createdAt: row.created_at,
+    version: row.version,
   };
 }
 
@@ -113,9 +116,10 @@ export function visitOnDate(
 export function updateVisit(
   db: Database,
   id: number,
-  fields: { date: string; operator: string; camera: string },
+  fields: { date: string; operator: string; camera: string; version: number },
 ): Visit {
   const visit = getVisit(db, id);
+  assertCurrentVersion(visit.version, fields.version, `The visit of ${visit.date}`);
   const clash = visitOnDate(db, visit.patientId, fields.date, id);
   if (clash)
     throw new AppError(
@@ -123,11 +127,9 @@ export function updateVisit(
       `This patient already has a${clash.deleted ? ' deleted' : ''} visit on ${fields.date}. ` +
         'Move the photographs to that visit instead of changing the date.',
     );
-  prepared(db, 'UPDATE visits SET date = ?, operator = ?, camera = ? WHERE id = ?').run(
-    fields.date,
-    fields.operator,
-    fields.camera,
-    id,
-  );
+  prepared(
+    db,
+    'UPDATE visits SET date = ?, operator = ?, camera = ?, version = version + 1 WHERE id = ?',
+  ).run(fields.date, fields.operator, fields.camera, id);
   return getVisit(db, id);
 }

@@ -6,17 +6,30 @@ import type { Envelope } from '../../contract/index.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { MAX_IMAGE_BYTES } from '../api/handlers/images.ts';
 import { CONTENT_SECURITY_POLICY } from '../security.ts';
+import { WorkLimiter } from '../services/work-limiter.ts';
 import { readStaticFile } from './static-files.ts';
 
 export const TOKEN_HEADER = 'x-eyenet-token';
+/**
+ * Names the browser tab: a random id it keeps for its session, so a sign-in belongs to the tab that made it
+ * (the token only proves the caller is a page this server handed out).
+ */
+export const CLIENT_HEADER = 'x-eyenet-client';
+const CLIENT_ID = /^[\w-]{16,128}$/;
 /** Base64 grows the largest accepted photograph by a third; leave room for the JSON around it. */
 const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES * 1.34) + 64 * 1024;
+/** A request over this size is a photograph (or several): only a few of those are read and handled at once. */
+export const LARGE_REQUEST_BYTES = 1024 * 1024;
+/** Large requests handled at once; the rest wait unread, so TCP holds them back instead of memory. */
+export const LARGE_REQUESTS_AT_ONCE = 2;
 
 export interface ApiServerOptions {
   dispatch: Dispatch;
   token: string;
   /** The built renderer (dist/renderer); null serves the API only. */
   staticDir: string | null;
+  /** Bounds the large requests handled at once (a default of LARGE_REQUESTS_AT_ONCE; tests pass their own). */
+  largeRequests?: WorkLimiter;
 }
 
 const BASE_HEADERS = {
@@ -52,15 +65,28 @@ function sameLoopbackOrigin(req: IncomingMessage, port: number): boolean {
   return origin === undefined || allowedHosts.some((h) => origin === `http://${h}`);
 }
 
+/**
+ * The body as text, or null when it is over the limit. An oversized body is still read to its end (and thrown
+ * away): answering while the browser is still sending makes it drop the connection, and the page would then say
+ * the server is not running instead of that the file is too large.
+ */
 async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+function channelOf(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname.slice('/api/'.length));
+  } catch {
+    return null; // a malformed % escape
+  }
 }
 
 /**
@@ -69,6 +95,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
  * (they hold no data); every API call needs it.
  */
 export function createApiServer(options: ApiServerOptions): Server {
+  const largeRequests = options.largeRequests ?? new WorkLimiter(LARGE_REQUESTS_AT_ONCE);
   const server = createServer((req, res) => {
     const port = (server.address() as AddressInfo | null)?.port ?? 0;
     handle(req, res, port).catch((error: unknown) => {
@@ -109,26 +136,21 @@ export function createApiServer(options: ApiServerOptions): Server {
         });
         return;
       }
-      const body = await readBody(req);
-      if (body === null) {
-        sendEnvelope(res, 413, {
-          ok: false,
-          error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request is too large.' },
-        });
-        return;
-      }
-      let input: unknown;
-      try {
-        input = body.length ? decodeWire(body) : {};
-      } catch {
+      const channel = channelOf(url.pathname);
+      if (channel === null) {
         sendEnvelope(res, 400, {
           ok: false,
-          error: { code: 'INVALID_INPUT', message: 'The body is not valid JSON.' },
+          error: { code: 'UNKNOWN_CHANNEL', message: 'The channel name is not valid.' },
         });
         return;
       }
-      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
-      sendEnvelope(res, 200, await options.dispatch(channel, input));
+      const client = req.headers[CLIENT_HEADER];
+      const clientId = typeof client === 'string' && CLIENT_ID.test(client) ? `http:${client}` : null;
+      const length = Number(req.headers['content-length'] ?? NaN);
+      // A body of unknown length may be large too.
+      const large = !(length <= LARGE_REQUEST_BYTES);
+      const answer = () => answerApi(req, res, channel, clientId);
+      await (large ? largeRequests.run(answer) : answer());
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -141,6 +163,36 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
     send(res, 200, file.contentType, file.body);
+  }
+
+  async function answerApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    channel: string,
+    clientId: string | null,
+  ): Promise<void> {
+    const body = await readBody(req);
+    if (body === null) {
+      sendEnvelope(res, 413, {
+        ok: false,
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `The file is too large: EyeNet accepts photographs up to ${MAX_IMAGE_BYTES >> 20} MB.`,
+        },
+      });
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.length ? decodeWire(body) : {};
+    } catch {
+      sendEnvelope(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The body is not valid JSON.' },
+      });
+      return;
+    }
+    sendEnvelope(res, 200, await options.dispatch(channel, input, { clientId }));
   }
 
   return server;

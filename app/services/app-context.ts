@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Database } from '../db/database.ts';
+import { Sessions } from '../auth/sessions.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
 import { FineTuneJobs } from '../learning/fine-tune-job.ts';
@@ -14,6 +15,13 @@ export interface AppContext {
   readonly grading: GradingService;
   readonly dataDir: string;
   readonly appVersion: string;
+  /** Who is signed in on which window (in memory: a restart signs everyone out). */
+  readonly sessions: Sessions;
+  /**
+   * Why the database takes no changes, when it failed its integrity check at start (a sentence saying what to
+   * do); null when all is well.
+   */
+  readonly readOnly: string | null;
   /**
    * The model shipped with the app (resources/models/<name>): the default, and where bundled models and their
    * figures are found. A model promoted on this workstation grades instead (model-registry.ts).
@@ -58,6 +66,8 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     grading,
     dataDir: options.dataDir,
     appVersion: options.appVersion,
+    sessions: new Sessions(),
+    readOnly: null,
     modelDir: options.modelDir,
     ...(options.openFile ? { openFile: options.openFile } : {}),
   };

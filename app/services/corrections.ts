@@ -25,13 +25,16 @@ import {
 } from '../db/records-repo.ts';
 import { getVisit, updateVisit, visitOnDate, visitsOfPatients } from '../db/visits-repo.ts';
 
+/** A correction and the signed-in person who makes it (kept in the record of changes). */
+export type By<T> = T & { changedBy: string };
+
 function needReason(reason: string, what: string): string {
   const text = reason.trim();
   if (!text) throw new AppError('INVALID_INPUT', `Say why you ${what}: the reason is kept with the record.`);
   return text;
 }
 
-export function editVisit(db: Database, input: VisitUpdate): Visit {
+export function editVisit(db: Database, input: By<VisitUpdate>): Visit {
   return db.transaction(() => {
     const before = getVisit(db, input.id);
     const after = updateVisit(db, input.id, input);
@@ -51,7 +54,7 @@ export function editVisit(db: Database, input: VisitUpdate): Visit {
 }
 
 /** Moves a photograph to the other eye or another visit (of this or another patient). */
-export function moveImageTo(db: Database, input: ImageMove): FundusImage {
+export function moveImageTo(db: Database, input: By<ImageMove>): FundusImage {
   const reason = needReason(input.reason, 'move this photograph');
   return db.transaction(() => {
     const image = getStoredImage(db, input.imageId);
@@ -190,7 +193,7 @@ function undoMerge(db: Database, patientId: number, merge: MergeRecord): void {
  * visit on a date both have move into the kept visit), then the duplicate becomes a tombstone that says where it
  * went. The kept patient's fields stay as they are. Restoring the duplicate undoes the merge.
  */
-export function mergePatients(db: Database, input: PatientMerge): Patient {
+export function mergePatients(db: Database, input: By<PatientMerge>): Patient {
   const reason = needReason(input.reason, 'merge these patients');
   if (input.keepId === input.mergeId) throw new AppError('INVALID_INPUT', 'Choose two different patients.');
   return db.transaction(() => {

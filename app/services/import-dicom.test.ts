@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomImportOutput, DicomPlanItem, ExportFile } from '../../contract/index.ts';
 import { dicomFile, jpegLosslessOf, TRANSFER_SYNTAX } from '../../model/testing/dicom-files.ts';
 import { original } from '../../model/testing/test-images.ts';
-import { createDispatch, type Dispatch } from '../api/dispatch.ts';
-import { handlers } from '../api/handlers/index.ts';
+import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
-import { pdfText, tempDir, testContext, value } from '../test-helpers.ts';
+import { pdfText, staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
 
 // DICOM files as fundus cameras write them, made from real photographs, imported with real grading; the report
 // of the visit then shows their pictures.
@@ -16,7 +15,7 @@ const WIDTH = 640;
 
 beforeAll(async () => {
   ctx = testContext(tmp.dir);
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
   await ctx.grading.ready;
 });
 afterAll(async () => {

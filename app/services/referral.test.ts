@@ -136,7 +136,7 @@ describe('a decided visit keeps the policy it was decided under', () => {
 describe('next step: the most urgent open decision', () => {
   let visitId = 100;
   function visit(date: string, images: FundusImage[]): Visit & { outcome: ReturnType<typeof outcome> } {
-    const v = { id: visitId++, patientId: 1, date, operator: '', camera: '', createdAt: '' };
+    const v = { id: visitId++, patientId: 1, date, operator: '', camera: '', createdAt: '', version: 1 };
     return { ...v, outcome: outcome(images) };
   }
   const severeConfirmed = () =>

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchStatus } from '../../contract/index.ts';
 import { dicomFile } from '../../model/testing/dicom-files.ts';
 import { ORIGINALS_DIR, original } from '../../model/testing/test-images.ts';
-import { createDispatch, type Dispatch } from '../api/dispatch.ts';
-import { handlers } from '../api/handlers/index.ts';
+import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { createAppContext } from '../services/app-context.ts';
 import { activeModelDir } from '../services/paths.ts';
-import { tempDir, value } from '../test-helpers.ts';
+import { staffDispatch, tempDir, value } from '../test-helpers.ts';
 
 // The watch folder with real files, real grading and chokidar polling (so it does not depend on inotify limits).
 const data = tempDir('eyenet-watch-data-');
@@ -44,7 +43,7 @@ const byName = (s: WatchStatus, name: string) => s.recent.find((f) => f.name ===
 
 beforeAll(async () => {
   ctx = open();
-  dispatch = createDispatch(handlers, ctx, () => undefined);
+  dispatch = staffDispatch(ctx);
   await ctx.grading.ready;
   createPatient(ctx.db, { clinicId: '10', name: 'Ten' });
 });
@@ -131,7 +130,7 @@ describe('the camera watch folder', () => {
   it('imports nothing twice across a restart', async () => {
     await ctx.close();
     ctx = open();
-    dispatch = createDispatch(handlers, ctx, () => undefined);
+    dispatch = staffDispatch(ctx);
     await ctx.grading.ready;
     await until((s) => s.state === 'watching', 'watching after the restart');
     await new Promise((r) => setTimeout(r, 1500));

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { sharedDataDir } from '../inference/model-paths.ts';
 
 export const SHARED_DATA = sharedDataDir();
@@ -80,4 +81,39 @@ export function tiff16(
     else out.writeUInt32LE(value as number, o + 8);
   });
   return new Uint8Array(out);
+}
+
+/** The eyepacs-256 training photographs (256 px, the base model's own training data): for load, never to judge. */
+export const EYEPACS_256_DIR = path.join(SHARED_DATA, 'eyepacs-256', 'images');
+
+/**
+ * A real photograph as a camera's uncompressed 24-bit BMP of `width`×`height` (about 10 MB at the default): the
+ * largest kind of file a clinic's camera sends, for memory tests and the bench.
+ */
+export async function largeBmp(file: string, width = 2200, height = 1540): Promise<Uint8Array> {
+  const { data } = await sharp(file)
+    .resize(width, height, { fit: 'contain', background: '#000' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + row * height);
+  out.write('BM', 0, 'ascii');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(-height, 22); // top row first
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const s = (y * width + x) * 3;
+      const d = 54 + y * row + x * 3;
+      out[d] = data[s + 2]!;
+      out[d + 1] = data[s + 1]!;
+      out[d + 2] = data[s]!;
+    }
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }

@@ -4,6 +4,8 @@ import { empty } from '../schemas.ts';
 
 export const appHandlers: HandlerGroup<'app'> = {
   'app:info': {
+    roles: 'anyone',
+    audit: 'none',
     contract: 'Reads app, model and backend identity; no patient data.',
     input: empty,
     run(ctx) {

@@ -7,8 +7,8 @@ import { moveImageTo } from '../../services/corrections.ts';
 import { importImage } from '../../services/import-image.ts';
 import { regradeImage } from '../../services/regrade-image.ts';
 import { AppError } from '../../../domain/errors.ts';
-import type { HandlerGroup } from '../handler.ts';
-import { changedBy, eye, id, reason } from '../schemas.ts';
+import { CLINICIANS, RECORD_KEEPERS, STAFF, staff, type HandlerGroup } from '../handler.ts';
+import { eye, id, reason } from '../schemas.ts';
 import { newVisit } from './visits.ts';
 
 /** A camera original is rarely over 15 MB; 64 MB refuses accidents without refusing real photographs. */
@@ -50,6 +50,8 @@ const importInput = z
 
 export const imageHandlers: HandlerGroup<'images'> = {
   'images:import': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract:
       'Stores the given bytes as a photograph of a visit (opened in the same transaction when asked) after decoding them; reads no path.',
     input: importInput,
@@ -58,6 +60,8 @@ export const imageHandlers: HandlerGroup<'images'> = {
     },
   },
   'images:file': {
+    roles: STAFF,
+    audit: 'none',
     contract:
       'Reads one stored photograph, thumbnail, model preview, heatmap or viewer image by image id; never by path.',
     input: z
@@ -94,17 +98,21 @@ export const imageHandlers: HandlerGroup<'images'> = {
     },
   },
   'images:regrade': {
+    roles: CLINICIANS,
+    audit: 'change',
     contract:
       'Grades one stored photograph (by id) again with the model grading now, adding a result; earlier results and reviews stay.',
     input: z.object({ imageId: id }).strict(),
     run: (ctx, input) => regradeImage(ctx, input.imageId),
   },
   'images:move': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract:
       'Moves one photograph to the other eye or another visit, with its results and reviews; logs who, why, from and to.',
-    input: z.object({ imageId: id, eye: eye.optional(), visitId: id.optional(), changedBy, reason }).strict(),
-    run(ctx, input) {
-      return moveImageTo(ctx.db, input);
+    input: z.object({ imageId: id, eye: eye.optional(), visitId: id.optional(), reason }).strict(),
+    run(ctx, input, caller) {
+      return moveImageTo(ctx.db, { ...input, changedBy: staff(caller).displayName });
     },
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DicomImportInput } from '../../../contract/index.ts';
 import { importDicom, planDicom } from '../../services/import-dicom.ts';
 import { planImport } from '../../services/import-plan.ts';
-import type { HandlerGroup } from '../handler.ts';
+import { RECORD_KEEPERS, type HandlerGroup } from '../handler.ts';
 import { eye, id } from '../schemas.ts';
 import { MAX_IMAGE_BYTES } from './images.ts';
 
@@ -16,6 +16,8 @@ export const MAX_BATCH_FILES = 5000;
 
 export const importHandlers: HandlerGroup<'imports'> = {
   'imports:plan': {
+    roles: RECORD_KEEPERS,
+    audit: 'none',
     contract: 'Matches file names (never paths or contents) to patients and eyes; changes nothing.',
     input: z
       .object({
@@ -36,6 +38,8 @@ export const importHandlers: HandlerGroup<'imports'> = {
     },
   },
   'imports:dicomPlan': {
+    roles: RECORD_KEEPERS,
+    audit: 'none',
     contract:
       "Reads DICOM headers from the files' first bytes (never a path) to plan an import; changes nothing.",
     input: z
@@ -61,6 +65,8 @@ export const importHandlers: HandlerGroup<'imports'> = {
     run: (ctx, input) => planDicom(ctx.db, input.files),
   },
   'imports:dicom': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract:
       "Stores the given DICOM bytes' frames as photographs of the header's patient (registered only when asked) and study date, or of a given visit; reads no path.",
     input: z

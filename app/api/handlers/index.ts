@@ -1,5 +1,6 @@
 import type { HandlerMap } from '../handler.ts';
 import { appHandlers } from './app.ts';
+import { auditHandlers, authHandlers, userHandlers } from './auth.ts';
 import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
 import { learningHandlers } from './learning.ts';
@@ -15,6 +16,9 @@ import { worklistHandlers } from './worklists.ts';
 /** Every channel the renderer can call, keyed `area:action`. Both transports serve exactly this map. */
 export const handlers: HandlerMap = {
   ...appHandlers,
+  ...authHandlers,
+  ...userHandlers,
+  ...auditHandlers,
   ...patientHandlers,
   ...visitHandlers,
   ...settingsHandlers,

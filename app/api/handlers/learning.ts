@@ -5,14 +5,16 @@ import { readinessGaps } from '../../learning/readiness.ts';
 import { startFineTune } from '../../learning/start-fine-tune.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { validatedSet } from '../../learning/validated-set.ts';
-import type { HandlerGroup } from '../handler.ts';
-import { changedBy, empty } from '../schemas.ts';
+import { CLINICIANS, STAFF, staff, type HandlerGroup } from '../handler.ts';
+import { empty } from '../schemas.ts';
 import type { AppContext } from '../../services/app-context.ts';
 
 const places = (ctx: AppContext) => ({ ...ctx, bundledModelDir: ctx.modelDir });
 
 export const learningHandlers: HandlerGroup<'learning'> = {
   'learning:status': {
+    roles: STAFF,
+    audit: 'none',
     contract:
       "Reads the validated set's summary, what a fine-tune still needs and the disagreements; changes nothing.",
     input: empty,
@@ -26,34 +28,47 @@ export const learningHandlers: HandlerGroup<'learning'> = {
     },
   },
   'learning:models': {
+    roles: STAFF,
+    audit: 'none',
     contract:
       'Lists the models this workstation can grade with, their local figures and the promotion record; changes nothing.',
     input: empty,
     run: (ctx) => modelsOverview(ctx.db, places(ctx)),
   },
   'learning:promote': {
+    roles: CLINICIANS,
+    audit: 'change',
     contract:
       'Makes one local candidate (by folder name, never a path) the grading model, only if the promotion gate allows; records who.',
-    input: z.object({ id: z.string().regex(/^[\w.-]{1,120}$/, 'Not a model name.'), by: changedBy }).strict(),
-    run: (ctx, input) => promoteModel(places(ctx), input.id, input.by),
+    input: z.object({ id: z.string().regex(/^[\w.-]{1,120}$/, 'Not a model name.') }).strict(),
+    run: (ctx, input, caller) => promoteModel(places(ctx), input.id, staff(caller).displayName),
   },
   'learning:rollback': {
+    roles: CLINICIANS,
+    audit: 'change',
     contract: 'Makes the model active before the latest promotion the grading model again; records who.',
-    input: z.object({ by: changedBy }).strict(),
-    run: (ctx, input) => rollbackModel(places(ctx), input.by),
+    input: empty,
+    run: (ctx, _input, caller) => rollbackModel(places(ctx), staff(caller).displayName),
   },
   'learning:fineTune': {
+    roles: CLINICIANS,
+    audit: 'change',
     contract:
       'Starts one background fine-tune of the grading model on the validated set (refused until it is ready); writes only a new candidate folder.',
-    input: z.object({ by: changedBy }).strict(),
-    run: (ctx, input) => startFineTune(ctx, input.by),
+    input: empty,
+    run: (ctx, _input, caller) => startFineTune(ctx, staff(caller).displayName),
   },
   'learning:job': {
+    roles: STAFF,
+    audit: 'none',
+    passive: true,
     contract: 'Reads the background fine-tune’s progress; changes nothing.',
     input: empty,
     run: (ctx) => ctx.jobs?.status() ?? IDLE_JOB,
   },
   'learning:cancel': {
+    roles: CLINICIANS,
+    audit: 'change',
     contract:
       'Stops the running fine-tune and removes its unfinished candidate; the grading model is untouched.',
     input: empty,

@@ -4,8 +4,8 @@ import { listChanges } from '../../db/records-repo.ts';
 import { mergePatients } from '../../services/corrections.ts';
 import { visitDetailsOf, visitOutcomesOf } from '../../services/patient-record.ts';
 import { nextStep } from '../../services/referral.ts';
-import type { HandlerGroup } from '../handler.ts';
-import { birthDate, changedBy, id, reason } from '../schemas.ts';
+import { RECORD_KEEPERS, STAFF, staff, type HandlerGroup } from '../handler.ts';
+import { birthDate, id, reason } from '../schemas.ts';
 
 const patientFields = {
   clinicId: z
@@ -32,6 +32,8 @@ const newPatient = z.object(patientFields).strict();
 
 export const patientHandlers: HandlerGroup<'patients'> = {
   'patients:list': {
+    roles: STAFF,
+    audit: 'none',
     contract:
       'Reads the patients matching a search, each with the most urgent open decision of their visits; changes nothing.',
     input: z.object({ query: z.string().max(200).optional() }).strict(),
@@ -45,6 +47,8 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     },
   },
   'patients:create': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract: 'Adds one patient from validated fields; refuses a duplicate clinic ID.',
     input: newPatient,
     run(ctx, input) {
@@ -52,13 +56,18 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     },
   },
   'patients:update': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract: "Replaces one existing patient's fields; refuses another patient's clinic ID.",
-    input: z.object({ id, ...patientFields }).strict(),
+    input: z.object({ id, version: z.number().int().positive(), ...patientFields }).strict(),
+    before: (ctx, input) => getPatient(ctx.db, input.id),
     run(ctx, input) {
       return updatePatient(ctx.db, input);
     },
   },
   'patients:get': {
+    roles: STAFF,
+    audit: 'view',
     contract: "Reads one patient's record, visits, images and results; changes nothing.",
     input: z.object({ id }).strict(),
     run(ctx, input) {
@@ -68,11 +77,13 @@ export const patientHandlers: HandlerGroup<'patients'> = {
     },
   },
   'patients:merge': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract:
       'Moves every visit of a duplicate registration to the kept patient and keeps the duplicate as a restorable tombstone.',
-    input: z.object({ keepId: id, mergeId: id, changedBy, reason }).strict(),
-    run(ctx, input) {
-      return mergePatients(ctx.db, input);
+    input: z.object({ keepId: id, mergeId: id, reason }).strict(),
+    run(ctx, input, caller) {
+      return mergePatients(ctx.db, { ...input, changedBy: staff(caller).displayName });
     },
   },
 };

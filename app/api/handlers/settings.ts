@@ -15,7 +15,8 @@ import { visitOutcomesOf } from '../../services/patient-record.ts';
 import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, referralPolicyInForce } from '../../services/referral.ts';
 import { clinicDetails, MAX_LOGO_BYTES, saveClinic } from '../../reports/clinic.ts';
 import { assertWatchableFolder } from '../../watch/watch-folder.ts';
-import type { HandlerGroup } from '../handler.ts';
+import { idleLockMinutes } from '../../auth/sessions.ts';
+import { ADMINISTRATORS, STAFF, type HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
 function current(ctx: AppContext): SiteSettings {
@@ -27,6 +28,7 @@ function current(ctx: AppContext): SiteSettings {
     importPattern: importPatternInForce(ctx.db),
     clinic: clinicDetails(ctx),
     watchFolder: getSetting<string>(ctx.db, SETTING_KEYS.watchFolder),
+    idleLockMinutes: idleLockMinutes(ctx.db),
   };
 }
 
@@ -78,11 +80,15 @@ function policyImpact(ctx: AppContext, next: ReferralPolicy): PolicyImpact {
 
 export const settingsHandlers: HandlerGroup<'settings'> = {
   'settings:get': {
+    roles: STAFF,
+    audit: 'none',
     contract: 'Reads site settings; no patient data.',
     input: empty,
     run: (ctx) => current(ctx),
   },
   'settings:update': {
+    roles: ADMINISTRATORS,
+    audit: 'change',
     contract:
       "Changes the site's operating point, referral policy, import file-name pattern, clinic details or watch folder (an existing folder, never read by this call); applies to new work.",
     input: z
@@ -107,8 +113,15 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           .strict()
           .optional(),
         watchFolder: z.string().trim().min(1).max(1000).nullable().optional(),
+        idleLockMinutes: z
+          .number()
+          .int()
+          .min(1, 'Lock after at least 1 minute.')
+          .max(240, 'Lock after at most 240 minutes.')
+          .optional(),
       })
       .strict(),
+    before: (ctx) => current(ctx),
     async run(ctx, input) {
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
@@ -123,12 +136,16 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
         if (input.importPattern !== undefined)
           setSetting(ctx.db, SETTING_KEYS.importPattern, input.importPattern);
         if (input.watchFolder !== undefined) setSetting(ctx.db, SETTING_KEYS.watchFolder, input.watchFolder);
+        if (input.idleLockMinutes !== undefined)
+          setSetting(ctx.db, SETTING_KEYS.idleLockMinutes, input.idleLockMinutes);
       })();
       if (input.watchFolder !== undefined) ctx.watcher?.follow(input.watchFolder);
       return current(ctx);
     },
   },
   'settings:policyImpact': {
+    roles: ADMINISTRATORS,
+    audit: 'none',
     contract:
       'Reads which provisional visits a referral policy would change, before it is saved; changes nothing.',
     input: z.object({ referralPolicy: policy.nullable() }).strict(),

@@ -4,8 +4,8 @@ import { getPatient } from '../../db/patients-repo.ts';
 import { createVisit, getVisit } from '../../db/visits-repo.ts';
 import type { Database } from '../../db/database.ts';
 import { editVisit } from '../../services/corrections.ts';
-import type { HandlerGroup } from '../handler.ts';
-import { changedBy, id, pastDate } from '../schemas.ts';
+import { RECORD_KEEPERS, staff, type HandlerGroup } from '../handler.ts';
+import { id, pastDate } from '../schemas.ts';
 
 const person = z.string().trim().max(120, 'At most 120 characters.');
 
@@ -25,6 +25,8 @@ export function assertAfterBirth(db: Database, patientId: number, date: string):
 
 export const visitHandlers: HandlerGroup<'visits'> = {
   'visits:create': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract:
       "Adds a visit for an existing patient, or returns that date's visit; one per date, never in the future.",
     input: newVisit,
@@ -34,11 +36,16 @@ export const visitHandlers: HandlerGroup<'visits'> = {
     },
   },
   'visits:update': {
+    roles: RECORD_KEEPERS,
+    audit: 'change',
     contract: "Corrects an existing visit's date, operator and camera; logs before, after and who.",
-    input: z.object({ id, date: pastDate, operator: person, camera: person, changedBy }).strict(),
-    run(ctx, input) {
+    input: z
+      .object({ id, date: pastDate, operator: person, camera: person, version: z.number().int().positive() })
+      .strict(),
+    before: (ctx, input) => getVisit(ctx.db, input.id),
+    run(ctx, input, caller) {
       assertAfterBirth(ctx.db, getVisit(ctx.db, input.id).patientId, input.date);
-      return editVisit(ctx.db, input);
+      return editVisit(ctx.db, { ...input, changedBy: staff(caller).displayName });
     },
   },
 };

@@ -5,7 +5,7 @@ import { listPatients } from '../../db/patients-repo.ts';
 import { visitOutcomesOf, type VisitWithOutcome } from '../../services/patient-record.ts';
 import { nextStep } from '../../services/referral.ts';
 import { reviewQueue } from '../../services/review-queue.ts';
-import type { HandlerGroup } from '../handler.ts';
+import { STAFF, type HandlerGroup } from '../handler.ts';
 import { isoDate, localToday } from '../schemas.ts';
 
 const DAY_MS = 86_400_000;
@@ -16,6 +16,8 @@ function daysBetween(from: string, to: string): number {
 
 export const worklistHandlers: HandlerGroup<'worklists'> = {
   'worklists:get': {
+    roles: STAFF,
+    audit: 'none',
     contract:
       "Reads the clinic's worklists (visits, unreviewed, open referrals, overdue recalls) for a date range and search; changes nothing.",
     input: z

@@ -1,6 +1,5 @@
 import type { FineTuneJob, LearningStatus, ModelsOverview } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
-import { readStaffName, writeStaffName } from '../lib/staff-name.ts';
 
 /**
  * The Models screen: the clinic's validated set, what a fine-tune still needs, labels worth a second look, and
@@ -10,8 +9,6 @@ export class LearningState {
   status = $state.raw<LearningStatus | null>(null);
   models = $state.raw<ModelsOverview | null>(null);
   error = $state<string | null>(null);
-  /** Who promotes or rolls back: recorded with the change. */
-  by = $state(readStaffName());
   busy = $state(false);
   notice = $state<string | null>(null);
   job = $state.raw<FineTuneJob | null>(null);
@@ -62,12 +59,8 @@ export class LearningState {
   async fineTune(): Promise<void> {
     this.error = null;
     this.notice = null;
-    if (!this.by.trim()) {
-      this.error = 'Enter your name: it is recorded with the change.';
-      return;
-    }
     try {
-      this.job = await call('learning:fineTune', { by: this.by.trim() });
+      this.job = await call('learning:fineTune', {});
       this.follow();
     } catch (error) {
       this.error = messageOf(error);
@@ -83,11 +76,6 @@ export class LearningState {
     }
   }
 
-  setBy(name: string): void {
-    this.by = name;
-    writeStaffName(name);
-  }
-
   private async change(
     run: () => Promise<ModelsOverview>,
     done: (o: ModelsOverview) => string,
@@ -95,10 +83,6 @@ export class LearningState {
     if (this.busy) return;
     this.error = null;
     this.notice = null;
-    if (!this.by.trim()) {
-      this.error = 'Enter your name: it is recorded with the change.';
-      return;
-    }
     this.busy = true;
     try {
       this.models = await run();
@@ -113,14 +97,14 @@ export class LearningState {
 
   promote(id: string): Promise<void> {
     return this.change(
-      () => call('learning:promote', { id, by: this.by.trim() }),
+      () => call('learning:promote', { id }),
       (o) => `${active(o)} grades new photographs from now on.`,
     );
   }
 
   rollback(): Promise<void> {
     return this.change(
-      () => call('learning:rollback', { by: this.by.trim() }),
+      () => call('learning:rollback', {}),
       (o) => `Rolled back: ${active(o)} grades new photographs from now on.`,
     );
   }

@@ -51,7 +51,9 @@ export class PatientPageState {
 
   /** Throws so the form can show the message beside the fields. */
   async save(patient: NewPatient): Promise<void> {
-    await call('patients:update', { ...patient, id: this.patientId });
+    // The version on screen: a save over someone else's newer one is refused (STALE) with what to do.
+    const version = this.detail?.patient.version ?? 0;
+    await call('patients:update', { ...patient, id: this.patientId, version });
     await this.load();
   }
 
@@ -61,29 +63,25 @@ export class PatientPageState {
   }
 
   // Corrections throw, so the dialog that asked shows why one was refused.
-  async updateVisit(
-    id: number,
-    fields: { date: string; operator: string; camera: string },
-    changedBy: string,
-  ) {
-    await call('visits:update', { id, ...fields, changedBy });
+  async updateVisit(id: number, fields: { date: string; operator: string; camera: string; version: number }) {
+    await call('visits:update', { id, ...fields });
     await this.load();
   }
 
-  async moveImage(imageId: number, to: { eye?: Eye; visitId?: number }, changedBy: string, reason: string) {
-    await call('images:move', { imageId, ...to, changedBy, reason });
+  async moveImage(imageId: number, to: { eye?: Eye; visitId?: number }, reason: string) {
+    await call('images:move', { imageId, ...to, reason });
     await this.load();
     this.deps.onResultsChanged();
   }
 
-  async deleteRecord(kind: RecordKind, id: number, changedBy: string, reason: string) {
-    await call('records:delete', { kind, id, changedBy, reason });
+  async deleteRecord(kind: RecordKind, id: number, reason: string) {
+    await call('records:delete', { kind, id, reason });
     if (kind !== 'patient') await this.load();
     this.deps.onResultsChanged();
   }
 
-  async mergeDuplicate(mergeId: number, changedBy: string, reason: string) {
-    await call('patients:merge', { keepId: this.patientId, mergeId, changedBy, reason });
+  async mergeDuplicate(mergeId: number, reason: string) {
+    await call('patients:merge', { keepId: this.patientId, mergeId, reason });
     await this.load();
     this.deps.onResultsChanged();
   }

@@ -1,6 +1,5 @@
 import type { ReviewQueueItem } from '$contract/index.ts';
-import { call, messageOf } from '../lib/api.ts';
-import { readStaffName, writeStaffName } from '../lib/staff-name.ts';
+import { ApiFailure, call, messageOf } from '../lib/api.ts';
 import type { StateDeps } from './deps.ts';
 
 /**
@@ -33,7 +32,6 @@ export class ReviewState {
   grade = $state<number | null | undefined>(undefined);
   reason = $state('');
   saving = $state(false);
-  reviewer = $state(readStaffName());
   /** When the result now on screen appeared (clock of `now`). */
   private shownAt = 0;
 
@@ -62,11 +60,6 @@ export class ReviewState {
     } finally {
       this.loading = false;
     }
-  }
-
-  setReviewer(name: string): void {
-    this.reviewer = name;
-    writeStaffName(name);
   }
 
   setGrade(grade: number | null): void {
@@ -147,10 +140,6 @@ export class ReviewState {
     const item = this.current;
     const result = item?.image.result;
     if (!item || !result || this.saving) return;
-    if (!this.reviewer.trim()) {
-      this.error = 'Enter your name as reviewer first.';
-      return;
-    }
     if (grade !== this.modelGrade && !this.reason.trim()) {
       this.error = 'Give a reason for overriding the model’s grade.';
       return;
@@ -161,10 +150,10 @@ export class ReviewState {
       await call('reviews:submit', {
         resultId: result.id,
         grade,
-        reviewer: this.reviewer.trim(),
+        // The queue holds results nobody has reviewed: a review by someone else meanwhile is refused (STALE).
+        seenReviewId: null,
         ...(reason ? { reason } : {}),
       });
-      writeStaffName(this.reviewer);
       this.clearDecision();
       this.error = null;
       // The reviewed result leaves the queue; the one that took its place is shown next.
@@ -172,6 +161,8 @@ export class ReviewState {
       this.deps.onResultsChanged();
     } catch (error) {
       this.error = messageOf(error);
+      // Someone else reviewed it first: their review is on the record; the queue moves on without it.
+      if (error instanceof ApiFailure && error.code === 'STALE') await this.load();
     } finally {
       this.saving = false;
     }

@@ -43,15 +43,12 @@ beforeEach(() => {
 });
 
 describe('review queue', () => {
-  it('needs a reviewer, accepts the model grade, and needs a reason to override', async () => {
+  it('accepts the model grade as the signed-in clinician, and needs a reason to override', async () => {
     const review = new ReviewState({ onResultsChanged: () => {} });
-    review.reviewer = '';
     await review.load();
     await review.accept();
-    expect(review.error).toMatch(/reviewer/);
-    review.reviewer = 'Dr K';
-    await review.accept();
-    expect(submitted).toEqual([{ resultId: 1, grade: 2, reviewer: 'Dr K' }]);
+    // No name is sent: the main process records the signed-in clinician.
+    expect(submitted).toEqual([{ resultId: 1, grade: 2, seenReviewId: null }]);
     expect(review.items).toHaveLength(2);
 
     review.setGrade(3);
@@ -63,7 +60,7 @@ describe('review queue', () => {
     expect(submitted[1]).toEqual({
       resultId: 2,
       grade: 3,
-      reviewer: 'Dr K',
+      seenReviewId: null,
       reason: 'Neovascularisation at the disc missed',
     });
     // The decision is cleared for the next result.
@@ -73,7 +70,6 @@ describe('review queue', () => {
 
   it('skips with next (the result stays queued) and confirms an ungradable photo', async () => {
     const review = new ReviewState({ onResultsChanged: () => {} });
-    review.reviewer = 'Dr K';
     await review.load();
     review.next();
     expect(review.current?.image.result?.id).toBe(2);
@@ -81,7 +77,7 @@ describe('review queue', () => {
     review.setGrade(null);
     expect(review.isOverride).toBe(false);
     await review.save();
-    expect(submitted).toEqual([{ resultId: 3, grade: null, reviewer: 'Dr K' }]);
+    expect(submitted).toEqual([{ resultId: 3, grade: null, seenReviewId: null }]);
     expect(review.items.map((i) => i.image.result?.id)).toEqual([1, 2]);
   });
 
@@ -92,7 +88,6 @@ describe('review queue', () => {
     const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
     const make = async () => {
       const review = new ReviewState({ onResultsChanged: () => {} }, () => clock);
-      review.reviewer = 'Dr K';
       await review.load();
       settled();
       return review;

@@ -7,7 +7,9 @@ export type Route =
   | { name: 'settings' }
   | { name: 'exports' }
   | { name: 'models' }
-  | { name: 'deleted' };
+  | { name: 'deleted' }
+  | { name: 'users' }
+  | { name: 'audit' };
 
 const SIMPLE = [
   'patients',
@@ -18,6 +20,8 @@ const SIMPLE = [
   'exports',
   'models',
   'deleted',
+  'users',
+  'audit',
 ] as const;
 
 /** The route as the address bar's fragment (`#/patient/12`), so a reload keeps the page the user was on. */

@@ -1,0 +1,302 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHANNELS, type SignedInUser } from '../../contract/index.ts';
+import { ROLES } from '../../domain/roles.ts';
+import { verifyAuditChain } from '../audit/audit-log.ts';
+import { Sessions } from '../auth/sessions.ts';
+import { createPatient } from '../db/patients-repo.ts';
+import { createVisit } from '../db/visits-repo.ts';
+import type { AppContext } from '../services/app-context.ts';
+import { insertGradedImage, memoryContext, signInTestStaff, value } from '../test-helpers.ts';
+import { createDispatch, type Dispatch } from './dispatch.ts';
+import { handlers } from './handlers/index.ts';
+
+let ctx: AppContext;
+let dispatch: Dispatch;
+let clock: number;
+const W1 = { clientId: 'http:window-one-0123456789' };
+const W2 = { clientId: 'http:window-two-0123456789' };
+
+beforeEach(() => {
+  clock = Date.parse('2026-12-06T09:00:00Z');
+  ctx = { ...memoryContext(), sessions: new Sessions(() => clock) };
+  dispatch = createDispatch(handlers, ctx, () => undefined);
+});
+afterEach(() => ctx.db.close());
+
+const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
+
+async function setUp(): Promise<void> {
+  await value(dispatch('auth:setup', ADMIN, W1));
+}
+
+describe('first start and signing in', () => {
+  it('asks for the administrator first, then refuses a second setup', async () => {
+    expect(await value(dispatch('auth:status', {}, W1))).toMatchObject({ setupNeeded: true, user: null });
+    expect(await dispatch('patients:list', {}, W1)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    });
+    expect(await dispatch('auth:setup', { ...ADMIN, password: 'short' }, W1)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/at least 10 characters/) },
+    });
+    const admin = await value<SignedInUser>(dispatch('auth:setup', ADMIN, W1));
+    expect(admin).toMatchObject({ username: 'admin', role: 'administrator' });
+    expect(await value(dispatch('auth:status', {}, W1))).toMatchObject({ setupNeeded: false, user: admin });
+    // Another window is not signed in by this one's sign-in.
+    expect(await value(dispatch('auth:status', {}, W2))).toMatchObject({ user: null });
+    expect(await dispatch('auth:setup', { ...ADMIN, username: 'other' }, W2)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // The hash is stored, never the password.
+    const stored = ctx.db.prepare('SELECT password_hash FROM users').get() as { password_hash: string };
+    expect(stored.password_hash).toMatch(/^scrypt\$/);
+    expect(stored.password_hash).not.toContain(ADMIN.password);
+  });
+
+  it('signs in with the right password only, and an administrator makes accounts with roles', async () => {
+    await setUp();
+    await value(
+      dispatch(
+        'users:create',
+        { username: 'drlee', displayName: 'Dr Lee', role: 'clinician', password: 'lee-password-1' },
+        W1,
+      ),
+    );
+    expect(await dispatch('auth:login', { username: 'drlee', password: 'wrong-password' }, W2)).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'The user name or password is wrong.' },
+      },
+    );
+    expect(
+      await dispatch('auth:login', { username: 'nobody', password: 'wrong-password' }, W2),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'The user name or password is wrong.' },
+    });
+    expect(
+      await value(dispatch('auth:login', { username: 'DrLee', password: 'lee-password-1' }, W2)),
+    ).toMatchObject({ displayName: 'Dr Lee', role: 'clinician' });
+    // The clinician cannot manage accounts or settings.
+    expect(await dispatch('users:list', {}, W2)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/administrator's account/) },
+    });
+    expect(await dispatch('settings:update', { referableThreshold: 0.1 }, W2)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    await value(dispatch('auth:logout', {}, W2));
+    expect(await dispatch('patients:list', {}, W2)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  it('takes a disabled account or a changed role into effect at once, and keeps one administrator', async () => {
+    await setUp();
+    const tech = await value<{ id: number; version: number }>(
+      dispatch(
+        'users:create',
+        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tom-password-1' },
+        W1,
+      ),
+    );
+    await value(dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2));
+    expect(await dispatch('reviews:submit', { resultId: 1, grade: 1, seenReviewId: null }, W2)).toMatchObject(
+      {
+        error: { code: 'FORBIDDEN' },
+      },
+    );
+    const promoted = await value<{ version: number }>(
+      dispatch(
+        'users:update',
+        { id: tech.id, version: tech.version, displayName: 'Tom', role: 'clinician', disabled: false },
+        W1,
+      ),
+    );
+    expect(await dispatch('reviews:submit', { resultId: 1, grade: 1, seenReviewId: null }, W2)).toMatchObject(
+      {
+        error: { code: 'NOT_FOUND' },
+      },
+    );
+    // An edit from the version before is refused.
+    expect(
+      await dispatch(
+        'users:update',
+        { id: tech.id, version: tech.version, displayName: 'T', role: 'technician', disabled: false },
+        W1,
+      ),
+    ).toMatchObject({ error: { code: 'STALE' } });
+    await value(
+      dispatch(
+        'users:update',
+        { id: tech.id, version: promoted.version, displayName: 'Tom', role: 'clinician', disabled: true },
+        W1,
+      ),
+    );
+    expect(await dispatch('patients:list', {}, W2)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    expect(await dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2)).toMatchObject({
+      error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/disabled/) },
+    });
+    const me = await value<{ id: number; version: number }[]>(dispatch('users:list', {}, W1));
+    const admin = me.find((u) => u.id !== tech.id)!;
+    expect(
+      await dispatch(
+        'users:update',
+        { id: admin.id, version: admin.version, displayName: 'Ada', role: 'clinician', disabled: false },
+        W1,
+      ),
+    ).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/last one/) } });
+  });
+
+  it('locks a window after the idle time; the page’s polling does not keep it open', async () => {
+    await setUp();
+    await value(dispatch('settings:update', { idleLockMinutes: 5 }, W1));
+    clock += 4 * 60_000;
+    await value(dispatch('reviews:count', {}, W1)); // polling: passive
+    clock += 2 * 60_000;
+    expect(await dispatch('patients:list', {}, W1)).toMatchObject({ error: { code: 'LOCKED' } });
+    expect(await value(dispatch('auth:status', {}, W1))).toMatchObject({ user: null, locked: true });
+    await value(dispatch('auth:login', { username: 'admin', password: ADMIN.password }, W1));
+    expect(await dispatch('patients:list', {}, W1)).toMatchObject({ ok: true });
+    // The page locks itself too.
+    await value(dispatch('auth:lock', {}, W1));
+    expect(await dispatch('patients:list', {}, W1)).toMatchObject({ error: { code: 'LOCKED' } });
+  });
+
+  it('slows down guessing: five wrong passwords make the name wait', async () => {
+    await setUp();
+    for (let i = 0; i < 5; i++)
+      await dispatch('auth:login', { username: 'admin', password: `guess-${i}-xxxx` }, W2);
+    expect(await dispatch('auth:login', { username: 'admin', password: ADMIN.password }, W2)).toMatchObject({
+      error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/wait a minute/) },
+    });
+  });
+});
+
+describe('roles in every handler', () => {
+  it('refuses every channel but signing in to a window nobody signed in on, and each role what it may not do', async () => {
+    const windows = signInTestStaff(ctx);
+    for (const channel of CHANNELS) {
+      const handler = handlers[channel];
+      if (handler.roles === 'anyone') continue;
+      expect([channel, (await dispatch(channel, {}, { clientId: null })).ok]).toEqual([channel, false]);
+      expect(await dispatch(channel, {}, { clientId: 'http:never-signed-in-000000' })).toMatchObject({
+        error: { code: 'UNAUTHORIZED' },
+      });
+      for (const role of ROLES) {
+        // A key no channel accepts: an allowed role gets as far as input validation and no further.
+        const answer = await dispatch(channel, { notAField: 1 }, { clientId: windows[role] });
+        const code = answer.ok ? 'OK' : answer.error.code;
+        if (handler.roles.includes(role))
+          expect([channel, role, code]).not.toEqual([channel, role, 'FORBIDDEN']);
+        else expect([channel, role, code]).toEqual([channel, role, 'FORBIDDEN']);
+      }
+    }
+  });
+});
+
+describe('the reviewer is the signed-in clinician', () => {
+  it('records the account’s name and refuses a typed one', async () => {
+    const windows = signInTestStaff(ctx);
+    const patient = createPatient(ctx.db, { clinicId: 'R-1', name: 'Rhea' });
+    const visit = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-30' });
+    const { resultId } = insertGradedImage(ctx.db, visit.id, { grade: 2 });
+    expect(
+      await dispatch(
+        'reviews:submit',
+        { resultId, grade: 2, seenReviewId: null, reviewer: 'Someone Else' },
+        {
+          clientId: windows.clinician,
+        },
+      ),
+    ).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    const review = await value<{ reviewer: string }>(
+      dispatch('reviews:submit', { resultId, grade: 2, seenReviewId: null }, { clientId: windows.clinician }),
+    );
+    expect(review.reviewer).toBe('Dr Test');
+  });
+});
+
+describe('audit log', () => {
+  it('keeps who changed what (before and after) and who looked at which record, in an unbroken chain', async () => {
+    await setUp();
+    const p = await value<{ id: number; version: number }>(
+      dispatch(
+        'users:create',
+        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tom-password-1' },
+        W1,
+      ),
+    );
+    void p;
+    await value(dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2));
+    const patient = await value<{ id: number; version: number }>(
+      dispatch('patients:create', { clinicId: 'A-1', name: 'Ann' }, W2),
+    );
+    await value(
+      dispatch(
+        'patients:update',
+        { id: patient.id, version: patient.version, clinicId: 'A-1', name: 'Anna' },
+        W2,
+      ),
+    );
+    await value(dispatch('patients:get', { id: patient.id }, W2));
+    await dispatch('settings:update', { referableThreshold: 0.2 }, W2); // refused: not an administrator
+    const entries = await value<
+      {
+        username: string;
+        action: string;
+        kind: string;
+        patientId: number | null;
+        before: unknown;
+        after: unknown;
+        request: unknown;
+      }[]
+    >(dispatch('audit:list', { patientId: patient.id }, W1));
+    expect(entries.map((e) => [e.username, e.action, e.kind])).toEqual([
+      ['tom', 'patients:get', 'view'],
+      ['tom', 'patients:update', 'change'],
+      ['tom', 'patients:create', 'change'],
+    ]);
+    expect(entries[1]).toMatchObject({ before: { name: 'Ann' }, after: { name: 'Anna' } });
+    const security = await value<{ action: string; request: unknown }[]>(
+      dispatch('audit:list', { kind: 'security' }, W1),
+    );
+    expect(security.map((e) => e.action)).toContain('access:refused');
+    // Passwords never reach the log.
+    const all = JSON.stringify(await value(dispatch('audit:list', {}, W1)));
+    expect(all).not.toContain('tom-password-1');
+    expect(all).not.toContain(ADMIN.password);
+    expect(await value(dispatch('audit:verify', {}, W1))).toMatchObject({ ok: true, broken: null });
+  });
+
+  it('cannot be changed through SQLite, and an edit or a deletion made around the guard is found', async () => {
+    await setUp();
+    await value(dispatch('patients:list', {}, W1));
+    const windows = signInTestStaff(ctx);
+    for (const name of ['Ann', 'Ben', 'Cy'])
+      await value(dispatch('patients:create', { clinicId: name, name }, { clientId: windows.technician }));
+    expect(() => ctx.db.prepare("UPDATE audit_log SET username = 'x' WHERE id = 2").run()).toThrow(
+      /append-only/,
+    );
+    expect(() => ctx.db.prepare('DELETE FROM audit_log WHERE id = 2').run()).toThrow(/append-only/);
+    expect(verifyAuditChain(ctx.db)).toMatchObject({ ok: true, entries: 4 });
+    // Someone with the database file drops the guard and rewrites history.
+    ctx.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    ctx.db.prepare("UPDATE audit_log SET username = 'someone-else' WHERE id = 3").run();
+    expect(verifyAuditChain(ctx.db)).toMatchObject({
+      ok: false,
+      broken: { id: 3, reason: expect.stringMatching(/edited/) },
+    });
+    ctx.db.prepare("UPDATE audit_log SET username = 'tom' WHERE id = 3").run();
+    expect(verifyAuditChain(ctx.db)).toMatchObject({ ok: true });
+    ctx.db.prepare('DELETE FROM audit_log WHERE id = 2').run();
+    expect(verifyAuditChain(ctx.db)).toMatchObject({
+      ok: false,
+      broken: { id: 3, reason: expect.stringMatching(/missing/) },
+    });
+  });
+});

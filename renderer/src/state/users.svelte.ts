@@ -1,0 +1,62 @@
+import type { NewUser, Role, UserAccount } from '$contract/index.ts';
+import { call, messageOf } from '../lib/api.ts';
+
+/** The Users screen (administrators): staff accounts, their roles, and the idle lock. */
+export class UsersState {
+  users = $state.raw<UserAccount[]>([]);
+  idleLockMinutes = $state(15);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+
+  async load(): Promise<void> {
+    try {
+      const [users, settings] = await Promise.all([call('users:list', {}), call('settings:get', {})]);
+      this.users = users;
+      this.idleLockMinutes = settings.idleLockMinutes;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  /** Throws so the form can show why beside its fields. */
+  async create(user: NewUser): Promise<void> {
+    await call('users:create', user);
+    this.notice = `${user.displayName} can sign in as “${user.username}”.`;
+    await this.load();
+  }
+
+  async update(
+    user: UserAccount,
+    change: { role?: Role; disabled?: boolean; password?: string },
+  ): Promise<void> {
+    this.notice = null;
+    try {
+      await call('users:update', {
+        id: user.id,
+        version: user.version,
+        displayName: user.displayName,
+        role: change.role ?? user.role,
+        disabled: change.disabled ?? user.disabled,
+        ...(change.password ? { password: change.password } : {}),
+      });
+      this.notice = change.password
+        ? `${user.displayName}'s password was reset.`
+        : `${user.displayName} saved.`;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+    await this.load();
+  }
+
+  async saveIdleLock(minutes: number): Promise<void> {
+    try {
+      this.idleLockMinutes = (await call('settings:update', { idleLockMinutes: minutes })).idleLockMinutes;
+      this.notice = `Windows lock after ${this.idleLockMinutes} minutes without use.`;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}
