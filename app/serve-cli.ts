@@ -7,6 +7,7 @@ import { createDispatch } from './api/dispatch.ts';
 import { handlers } from './api/handlers/index.ts';
 import { createApiServer, listenOnLoopback } from './http/server.ts';
 import { createAppContext } from './services/app-context.ts';
+import { startupFailureMessage } from './services/startup-failure.ts';
 import { activeModelDir, defaultDataDir, packageVersion, projectRoot } from './services/paths.ts';
 
 const { values } = parseArgs({
@@ -37,11 +38,18 @@ if (!existsSync(path.join(staticDir, 'index.html'))) {
 }
 
 const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-const ctx = createAppContext({
-  dataDir,
-  modelDir: values.model ? path.resolve(values.model) : activeModelDir(path.join(root, 'resources')),
-  appVersion: packageVersion(root),
-});
+let ctx: ReturnType<typeof createAppContext>;
+try {
+  ctx = createAppContext({
+    dataDir,
+    modelDir: values.model ? path.resolve(values.model) : activeModelDir(path.join(root, 'resources')),
+    appVersion: packageVersion(root),
+  });
+} catch (error) {
+  // A damaged or foreign database, a newer app's record: a sentence that says what to do, never a stack trace.
+  console.error(startupFailureMessage(error, dataDir));
+  process.exit(2);
+}
 const token = randomBytes(24).toString('base64url');
 const server = createApiServer({ dispatch: createDispatch(handlers, ctx), token, staticDir });
 const actualPort = await listenOnLoopback(server, port);
@@ -49,6 +57,7 @@ const actualPort = await listenOnLoopback(server, port);
 await ctx.grading.ready;
 console.log(`EyeNet is serving on http://127.0.0.1:${actualPort}/#token=${token}`);
 console.log(`data folder: ${dataDir}`);
+if (ctx.readOnly) console.error(`READ-ONLY: ${ctx.readOnly}`);
 console.log(
   ctx.grading.model
     ? `model: ${ctx.grading.model.name} ${ctx.grading.model.version}${ctx.grading.model.validated ? '' : ' (NOT VALIDATED)'} · backend: ${ctx.grading.backend}`

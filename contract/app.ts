@@ -9,6 +9,8 @@ export interface AppInfo {
   modelError: string | null;
   dataDir: string;
   disclaimer: string;
+  /** Why the record takes no changes (its database failed the integrity check at start); null when all is well. */
+  readOnly: string | null;
 }
 
 export const SCREENING_DISCLAIMER =

@@ -91,6 +91,9 @@ export interface ImportImageOutput {
 export type ImageKind =
   'original' | 'thumbnail' | 'preview' | 'heatmap' | 'full' | 'redfree' | 'enhanced' | 'brightened';
 
+/** A camera original is rarely over 15 MB; 64 MB refuses accidents without refusing real photographs. */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
 export interface ImageMove {
   imageId: number;
   /** The eye it belongs to; unchanged when absent. */

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'MODEL_UNAVAILABLE'
   | 'DB_TOO_NEW'
+  /** The database file is not an EyeNet database or is damaged beyond opening: restore it from a backup. */
+  | 'DB_DAMAGED'
   /** The disk is full: nothing was half-written; free space and try again. */
   | 'STORAGE_FULL'
   /** The database failed its integrity check at start: records can be read, not changed, until it is restored. */

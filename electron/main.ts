@@ -1,10 +1,11 @@
 // Electron entry: wiring only. Everything it calls is plain Node code tested without Electron.
-import { BrowserWindow, app, ipcMain, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDispatch } from '../app/api/dispatch.ts';
 import { handlers } from '../app/api/handlers/index.ts';
 import { createAppContext } from '../app/services/app-context.ts';
+import { startupFailureMessage } from '../app/services/startup-failure.ts';
 import { activeModelDir } from '../app/services/paths.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 import { createMainWindow, hardenSession } from './window.ts';
@@ -22,19 +23,27 @@ if (!app.requestSingleInstanceLock()) app.quit();
 app.whenReady().then(
   () => {
     hardenSession();
-    const ctx = createAppContext({
-      dataDir: app.getPath('userData'),
-      modelDir: activeModelDir(resourcesDir),
-      appVersion: app.getVersion(),
-      // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
-      workerScript: path.join(bundleDir, 'grading-worker.mjs'),
-      fineTuneWorkerScript: path.join(bundleDir, 'fine-tune-worker.mjs'),
-      // Reports are written by the app under its data folder; only those paths are ever opened.
-      async openFile(file) {
-        const failure = await shell.openPath(file);
-        if (failure) throw new Error(`The system could not open the report: ${failure}`);
-      },
-    });
+    let ctx: ReturnType<typeof createAppContext>;
+    try {
+      ctx = createAppContext({
+        dataDir: app.getPath('userData'),
+        modelDir: activeModelDir(resourcesDir),
+        appVersion: app.getVersion(),
+        // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
+        workerScript: path.join(bundleDir, 'grading-worker.mjs'),
+        fineTuneWorkerScript: path.join(bundleDir, 'fine-tune-worker.mjs'),
+        // Reports are written by the app under its data folder; only those paths are ever opened.
+        async openFile(file) {
+          const failure = await shell.openPath(file);
+          if (failure) throw new Error(`The system could not open the report: ${failure}`);
+        },
+      });
+    } catch (error) {
+      // Said in a dialog, then quit: never a process without a window holding the single-instance lock.
+      dialog.showErrorBox('EyeNet cannot start', startupFailureMessage(error, app.getPath('userData')));
+      app.exit(1);
+      return;
+    }
     const dispatch = createDispatch(handlers, ctx);
     ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
       // Only our own page may call in; a frame that navigated elsewhere gets nothing.

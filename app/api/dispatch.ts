@@ -5,6 +5,7 @@ import { ROLE_LABELS } from '../../domain/roles.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { patientOfCall } from '../audit/audit-subject.ts';
 import type { Caller, Handler, HandlerMap } from './handler.ts';
+import { storageFailure } from '../services/storage-errors.ts';
 import { validationMessage } from './validation-message.ts';
 
 function isChannel(value: unknown): value is Channel {
@@ -66,7 +67,7 @@ export function createDispatch(
           ? refuse('LOCKED', 'EyeNet locked itself after a while without use. Sign in again to go on.')
           : refuse('UNAUTHORIZED', 'Sign in first.');
       if (!handler.roles.includes(session.user.role)) {
-        audit(session.user, 'access:refused', { request: { channel } });
+        if (!ctx.readOnly) audit(session.user, 'access:refused', { request: { channel } });
         return refuse(
           'FORBIDDEN',
           `This needs ${roleList(handler.roles)}'s account; you are signed in as ${ROLE_LABELS[session.user.role].toLowerCase()}.`,
@@ -83,7 +84,8 @@ export function createDispatch(
     try {
       const before = handler.audit === 'change' ? handler.before?.(ctx, parsed.data) : undefined;
       const value = await handler.run(ctx, parsed.data, caller);
-      if (handler.audit !== 'none') {
+      // A record opened read-only (damaged at start) cannot take audit entries either; its banner says so.
+      if (handler.audit !== 'none' && !ctx.readOnly) {
         // Signing in changes who is at the window: the entry names the person who signed in.
         const user = caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user;
         audit(user, channel, {
@@ -97,13 +99,15 @@ export function createDispatch(
       return { ok: true, value };
     } catch (error) {
       if (isAppError(error)) {
-        if (error.code === 'UNAUTHORIZED' && channel === 'auth:login')
+        if (error.code === 'UNAUTHORIZED' && channel === 'auth:login' && !ctx.readOnly)
           audit(null, 'auth:failed', {
             request: { username: (parsed.data as { username?: string }).username },
           });
         return { ok: false, error: { code: error.code, message: error.message } };
       }
       log(`[${channel}] failed`, error);
+      const storage = storageFailure(error);
+      if (storage) return refuse(storage.code, storage.message);
       return refuse('INTERNAL', 'Something went wrong. The error was logged.');
     }
   };

@@ -6,13 +6,28 @@ import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { CONTENT_SECURITY_POLICY } from '../security.ts';
 import { tempDir } from '../test-helpers.ts';
-import { TOKEN_HEADER, createApiServer, listenOnLoopback } from './server.ts';
+import { MAX_IMAGE_BYTES } from '../../contract/index.ts';
+import {
+  CLIENT_HEADER,
+  LARGE_REQUESTS_AT_ONCE,
+  TOKEN_HEADER,
+  createApiServer,
+  listenOnLoopback,
+} from './server.ts';
 
 const TOKEN = 'test-token-123';
-const calls: { channel: unknown; input: unknown }[] = [];
-const dispatch: Dispatch = async (channel, input) => {
-  calls.push({ channel, input });
-  return { ok: true, value: { echoed: input } };
+const calls: { channel: unknown; input: unknown; clientId: string | null }[] = [];
+/** Large requests being handled now, and the most at once. */
+let inFlight = 0;
+let peakInFlight = 0;
+const dispatch: Dispatch = async (channel, input, origin) => {
+  calls.push({ channel, input, clientId: origin?.clientId ?? null });
+  if (channel === 'slow:large') {
+    peakInFlight = Math.max(peakInFlight, ++inFlight);
+    await new Promise((r) => setTimeout(r, 40));
+    inFlight--;
+  }
+  return { ok: true, value: { echoed: channel === 'slow:large' ? null : input } };
 };
 
 let server: Server;
@@ -129,5 +144,40 @@ describe('loopback API server', () => {
       expect(answer.status).toBe(404);
       expect(answer.body).not.toContain('do not serve');
     }
+  });
+
+  it('names the window by its client header, and ignores a malformed one', async () => {
+    await api('patients:list', {}, { [CLIENT_HEADER]: 'tab-0123456789abcdef' });
+    expect(calls.at(-1)?.clientId).toBe('http:tab-0123456789abcdef');
+    await api('patients:list', {}, { [CLIENT_HEADER]: 'short' });
+    expect(calls.at(-1)?.clientId).toBeNull();
+    await api('patients:list', {});
+    expect(calls.at(-1)?.clientId).toBeNull();
+  });
+
+  it('answers a malformed % escape in the channel with 400, not a server error', async () => {
+    const answer = await api('patients%E0%A4%A', {});
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+  });
+
+  it('says an upload is too large (reading it to the end, so the browser sees the answer)', async () => {
+    const huge = 'x'.repeat(Math.ceil(MAX_IMAGE_BYTES * 1.4));
+    const answer = await send('POST', '/api/images:import', {
+      headers: { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' },
+      body: huge,
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/too large.*64 MB/) },
+    });
+  });
+
+  it('handles only a few large requests at once, however many arrive', async () => {
+    peakInFlight = 0;
+    const photo = new Uint8Array(2 * 1024 * 1024).fill(7);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('slow:large', { bytes: photo })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(peakInFlight).toBe(LARGE_REQUESTS_AT_ONCE);
   });
 });

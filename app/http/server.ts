@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Envelope } from '../../contract/index.ts';
 import type { Dispatch } from '../api/dispatch.ts';
-import { MAX_IMAGE_BYTES } from '../api/handlers/images.ts';
+import { MAX_IMAGE_BYTES } from '../../contract/index.ts';
 import { CONTENT_SECURITY_POLICY } from '../security.ts';
 import { WorkLimiter } from '../services/work-limiter.ts';
 import { readStaticFile } from './static-files.ts';

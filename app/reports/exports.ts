@@ -37,9 +37,9 @@ export async function openVisitPdf(
     throw new AppError('INVALID_INPUT', 'Opening a report needs the desktop app. Use Save PDF instead.');
   const file = await visitPdf(ctx, visitId, kind);
   const dir = path.join(ctx.dataDir, 'reports');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = path.join(dir, file.fileName);
-  await writeFile(target, file.bytes);
+  await writeFile(target, file.bytes, { mode: 0o600 });
   await ctx.openFile(target);
   return { path: target };
 }

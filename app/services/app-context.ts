@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { openClinicDatabase } from '../db/open-clinic-database.ts';
+import { restrictToOwner } from './owner-only.ts';
+import { sweepLeftovers } from './sweep-leftovers.ts';
 import { Sessions } from '../auth/sessions.ts';
 import { GradingService } from './grading-service.ts';
 import { ImageStore } from './image-store.ts';
@@ -50,9 +53,16 @@ export interface AppContextOptions {
 }
 
 export function createAppContext(options: AppContextOptions): AppContext & { close(): Promise<void> } {
-  mkdirSync(options.dataDir, { recursive: true });
-  const db = openDatabase(path.join(options.dataDir, 'eyenet.sqlite'));
+  // Patients' records are for this user only: the folder 0700, the database (and so SQLite's WAL and shared-
+  // memory files, which copy its mode) 0600, stored photographs and reports 0600.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  restrictToOwner(options.dataDir, 0o700);
+  const dbFile = path.join(options.dataDir, 'eyenet.sqlite');
+  const { db, readOnly } = openClinicDatabase(dbFile, options.dataDir);
+  restrictToOwner(dbFile, 0o600);
   const store = new ImageStore(path.join(options.dataDir, 'images'));
+  // What a crash left half-written: temporary photograph files, unfinished fine-tune candidates.
+  sweepLeftovers(options.dataDir);
   const grading = new GradingService({
     // The latest promoted model, when one was (and its folder is still there); else the one shipped.
     modelDir: activeModelFolder(db, { bundledModelDir: options.modelDir, dataDir: options.dataDir }),
@@ -67,12 +77,13 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     dataDir: options.dataDir,
     appVersion: options.appVersion,
     sessions: new Sessions(),
-    readOnly: null,
+    readOnly,
     modelDir: options.modelDir,
     ...(options.openFile ? { openFile: options.openFile } : {}),
   };
   const watcher = new WatchFolder(base, options.watch);
-  watcher.start();
+  // A record opened read-only takes nothing new, from the camera folder either.
+  if (!readOnly) watcher.start();
   const jobs = new FineTuneJobs(options.fineTuneWorkerScript);
   return {
     ...base,

@@ -29,10 +29,10 @@ export class ImageStore {
   ): Promise<{ sha256: string; created: boolean }> {
     const target = this.pathFor(sha256);
     if (await exists(target)) return { sha256, created: false };
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, bytes, { flag: 'wx' });
+      await writeFile(temp, bytes, { flag: 'wx', mode: 0o600 });
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });

@@ -11,6 +11,7 @@ import { getPatient } from '../db/patients-repo.ts';
 import { createVisit, getVisit, visitOnDate } from '../db/visits-repo.ts';
 import type { AppContext } from './app-context.ts';
 import { sha256Hex } from './image-store.ts';
+import { withStoredFiles } from './stored-files.ts';
 
 /** A grading as the results table records it, judged at the site's operating point when it set one. */
 export function resultOf(
@@ -78,30 +79,31 @@ export async function importImage(
   if (existing) return { image: existing, duplicate: true, eyeWarning: warning };
 
   const graded = await ctx.grading.grade(input.bytes);
-  const [original, thumbnail, preview, heatmap] = await Promise.all([
-    ctx.store.put(input.bytes, sha256),
-    ctx.store.put(graded.thumbnailJpeg),
-    ctx.store.put(graded.previewPng),
-    graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
-  ]);
-  const stored = ctx.db.transaction(() => {
-    const visitId = 'visitId' in input ? input.visitId : createVisit(ctx.db, input.visit).id;
-    // A concurrent import of the same photograph may have landed while this one was grading.
-    const raced = findImage(ctx.db, visitId, eye, original.sha256);
-    if (raced) return { id: raced.id, duplicate: true };
-    const id = insertImage(ctx.db, {
-      visitId,
-      eye,
-      fileName: input.fileName,
-      sha256: original.sha256,
-      mimeType: graded.mimeType,
-      width: graded.width,
-      height: graded.height,
-      thumbnailSha256: thumbnail.sha256,
-      ...(dicom ? { dicom } : {}),
-    });
-    insertResult(ctx.db, id, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
-    return { id, duplicate: false };
-  })();
+  const stored = await withStoredFiles(ctx.store, ctx.db, async (put) => {
+    // One after another: when one write fails, none is still under way while the others are cleaned up.
+    const original = await put(input.bytes, sha256);
+    const thumbnail = await put(graded.thumbnailJpeg);
+    const preview = await put(graded.previewPng);
+    const heatmap = graded.heatmapPng ? await put(graded.heatmapPng) : null;
+    return ctx.db.transaction(() => {
+      const visitId = 'visitId' in input ? input.visitId : createVisit(ctx.db, input.visit).id;
+      // A concurrent import of the same photograph may have landed while this one was grading.
+      const raced = findImage(ctx.db, visitId, eye, original.sha256);
+      if (raced) return { id: raced.id, duplicate: true };
+      const id = insertImage(ctx.db, {
+        visitId,
+        eye,
+        fileName: input.fileName,
+        sha256: original.sha256,
+        mimeType: graded.mimeType,
+        width: graded.width,
+        height: graded.height,
+        thumbnailSha256: thumbnail.sha256,
+        ...(dicom ? { dicom } : {}),
+      });
+      insertResult(ctx.db, id, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
+      return { id, duplicate: false };
+    })();
+  });
   return { image: getImage(ctx.db, stored.id), duplicate: stored.duplicate, eyeWarning: warning };
 }

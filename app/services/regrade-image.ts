@@ -3,6 +3,7 @@ import { getImage, getStoredImage } from '../db/images-repo.ts';
 import { insertResult } from '../db/results-repo.ts';
 import type { AppContext } from './app-context.ts';
 import { resultOf } from './import-image.ts';
+import { withStoredFiles } from './stored-files.ts';
 
 /**
  * Grades a stored photograph again with the model grading now. The new result is the one that counts from now
@@ -12,12 +13,12 @@ import { resultOf } from './import-image.ts';
 export async function regradeImage(ctx: AppContext, imageId: number): Promise<FundusImage> {
   const stored = getStoredImage(ctx.db, imageId);
   const graded = await ctx.grading.grade(await ctx.store.get(stored.sha256));
-  const [preview, heatmap] = await Promise.all([
-    ctx.store.put(graded.previewPng),
-    graded.heatmapPng ? ctx.store.put(graded.heatmapPng) : null,
-  ]);
-  // The photograph may have been deleted while it was graded: getStoredImage again refuses it then.
-  getStoredImage(ctx.db, imageId);
-  insertResult(ctx.db, imageId, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
+  await withStoredFiles(ctx.store, ctx.db, async (put) => {
+    const preview = await put(graded.previewPng);
+    const heatmap = graded.heatmapPng ? await put(graded.heatmapPng) : null;
+    // The photograph may have been deleted while it was graded: getStoredImage again refuses it then.
+    getStoredImage(ctx.db, imageId);
+    insertResult(ctx.db, imageId, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
+  });
   return getImage(ctx.db, imageId);
 }

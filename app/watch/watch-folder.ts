@@ -3,7 +3,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WatchAssign, WatchState, WatchStatus } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { MAX_IMAGE_BYTES } from '../api/handlers/images.ts';
+import { MAX_IMAGE_BYTES } from '../../contract/index.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting } from '../db/settings-repo.ts';

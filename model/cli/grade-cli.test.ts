@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -104,5 +112,40 @@ describe('npm run grade', () => {
       ['camera-0001.dcm [frame 2 of 2]', 'OD'],
     ]);
     expect(lines[0]!.gradable).toBe(true);
+  });
+
+  it('follows symbolic links to photographs and folders, and reports a loop or a dead link instead of skipping it', async () => {
+    const linked = path.join(dir, 'links');
+    mkdirSync(path.join(linked, 'real'), { recursive: true });
+    copyFileSync(path.join(ORIGINALS_DIR, '16_left.jpeg'), path.join(linked, 'real', '16_left.jpeg'));
+    symlinkSync(path.join(linked, 'real', '16_left.jpeg'), path.join(linked, 'via-link_right.jpeg'));
+    symlinkSync(linked, path.join(linked, 'real', 'back-up')); // a folder link back up the tree
+    symlinkSync(path.join(linked, 'loop-b.jpeg'), path.join(linked, 'loop-a.jpeg'));
+    symlinkSync(path.join(linked, 'loop-a.jpeg'), path.join(linked, 'loop-b.jpeg'));
+    symlinkSync(path.join(linked, 'gone.jpeg'), path.join(linked, 'dead_left.jpeg'));
+    const { code, stdout } = await grade([
+      linked,
+      path.join(linked, 'loop-a.jpeg'),
+      '--json',
+      '--workers',
+      '16',
+    ]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { file: string; gradable?: boolean; error?: { code: string; message: string } },
+      );
+    const byName = (name: string) => lines.filter((l) => path.basename(l.file) === name);
+    expect(byName('via-link_right.jpeg')[0]).toMatchObject({ gradable: true });
+    // The folder link back up is walked once: the real photograph is graded once.
+    expect(byName('16_left.jpeg')).toHaveLength(1);
+    expect(byName('loop-a.jpeg').map((l) => l.error?.code)).toEqual(['LINK_LOOP', 'LINK_LOOP']);
+    expect(byName('dead_left.jpeg')[0]?.error).toEqual({
+      code: 'BROKEN_LINK',
+      message: 'This symbolic link points to a file that is not there.',
+    });
+    expect(code).toBe(1);
   });
 });

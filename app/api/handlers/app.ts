@@ -16,6 +16,7 @@ export const appHandlers: HandlerGroup<'app'> = {
         modelError: ctx.grading.error,
         dataDir: ctx.dataDir,
         disclaimer: SCREENING_DISCLAIMER,
+        readOnly: ctx.readOnly,
       };
     },
   },

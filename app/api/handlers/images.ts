@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ImportImageInput } from '../../../contract/index.ts';
+import { MAX_IMAGE_BYTES, type ImportImageInput } from '../../../contract/index.ts';
 import { renderPhotoView, type PhotoView } from '../../../model/index.ts';
 import { getStoredImage } from '../../db/images-repo.ts';
 import { resultFilesForImage } from '../../db/results-repo.ts';
@@ -10,9 +10,6 @@ import { AppError } from '../../../domain/errors.ts';
 import { CLINICIANS, RECORD_KEEPERS, STAFF, staff, type HandlerGroup } from '../handler.ts';
 import { eye, id, reason } from '../schemas.ts';
 import { newVisit } from './visits.ts';
-
-/** A camera original is rarely over 15 MB; 64 MB refuses accidents without refusing real photographs. */
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
 /** Viewer images are slow to make (CLAHE) and asked for again as staff switch views: keep the last few. */
 const VIEW_CACHE_SIZE = 12;

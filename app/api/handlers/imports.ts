@@ -4,7 +4,7 @@ import { importDicom, planDicom } from '../../services/import-dicom.ts';
 import { planImport } from '../../services/import-plan.ts';
 import { RECORD_KEEPERS, type HandlerGroup } from '../handler.ts';
 import { eye, id } from '../schemas.ts';
-import { MAX_IMAGE_BYTES } from './images.ts';
+import { MAX_IMAGE_BYTES } from '../../../contract/index.ts';
 
 /** A DICOM header is a few kilobytes; a megabyte covers any camera's private tags. */
 export const MAX_DICOM_HEAD_BYTES = 1024 * 1024;

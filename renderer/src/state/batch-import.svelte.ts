@@ -10,6 +10,7 @@ import type {
 } from '$contract/index.ts';
 import { hasDicomMarker } from '$domain/dicom-marker.ts';
 import { call, messageOf } from '../lib/api.ts';
+import { readPhotograph } from '../lib/read-photograph.ts';
 import { todayIso } from '../lib/format.ts';
 import { GRADE_NAMES } from '$domain/grades.ts';
 import { QUALITY_REASONS } from '$domain/quality.ts';
@@ -210,7 +211,7 @@ export class BatchImportState {
     }
     row.status = 'importing';
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      const bytes = await readPhotograph(file);
       const visit = {
         patientId: row.patient.id,
         date: this.date,
@@ -233,7 +234,7 @@ export class BatchImportState {
     try {
       const out = await call('imports:dicom', {
         fileName: file.name,
-        bytes: new Uint8Array(await file.arrayBuffer()),
+        bytes: await readPhotograph(file),
         registerPatient: row.registers !== null,
         operator: this.operator.trim(),
       });

@@ -1,6 +1,7 @@
 import { hasDicomMarker } from '$domain/dicom-marker.ts';
 import type { Eye, FundusImage, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
 import { ApiFailure, call, messageOf } from '../lib/api.ts';
+import { readPhotograph } from '../lib/read-photograph.ts';
 import type { StateDeps } from './deps.ts';
 
 export interface ImportStatus {
@@ -102,7 +103,7 @@ export class PatientPageState {
     const errors: string[] = [];
     for (const file of files) {
       try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
+        const bytes = await readPhotograph(file);
         if (hasDicomMarker(bytes)) {
           // DICOM: its header's laterality is checked against the eye it was dropped on (and its patient ID
           // against this patient) before anything is stored.
