@@ -9,6 +9,18 @@ module.exports = {
   // Models live outside the archive so a site can see (and a later version can promote) them.
   extraResources: [{ from: 'resources/models', to: 'models' }],
   asar: true,
+  // Fuses flipped in the Electron binary before signing: it cannot be run as plain Node, take NODE_OPTIONS or
+  // --inspect, or load app code from outside its checked app.asar; file:// gets no extra privileges (the
+  // renderer is served from eyenet://app).
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
   // Native modules and the WebAssembly kernels must be real files on disk.
   asarUnpack: [
     'node_modules/sharp/**',

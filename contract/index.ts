@@ -4,6 +4,7 @@
 // Node, Electron or native code; it may import the shared vocabulary (domain/), which imports nothing.
 import type { AppApi } from './app.ts';
 import type { AuthApi } from './auth.ts';
+import type { BackupsApi } from './backups.ts';
 import type { Envelope } from './envelope.ts';
 import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
@@ -22,6 +23,7 @@ export type { QualityVerdict, QualityReason } from '../domain/quality.ts';
 export type { ModelInfo, Timings, GradeOutcome } from '../domain/results.ts';
 export * from './app.ts';
 export * from './auth.ts';
+export * from './backups.ts';
 export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
@@ -42,6 +44,7 @@ export interface ApiSchema
   extends
     AppApi,
     AuthApi,
+    BackupsApi,
     PatientsApi,
     VisitsApi,
     SettingsApi,
@@ -78,6 +81,9 @@ export const CHANNELS = [
   'users:update',
   'audit:list',
   'audit:verify',
+  'backups:status',
+  'backups:setFolder',
+  'backups:run',
   'patients:list',
   'patients:create',
   'patients:get',

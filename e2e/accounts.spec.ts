@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expectAccessible } from './a11y.ts';
 import { expect, passwordOf, signIn, startServer, switchTo, test } from './serve-fixture.ts';
 
@@ -8,6 +11,7 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   const server = await startServer(dataDir);
+  const backupDir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-e2e-backups-'));
   try {
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: 'Create the administrator' })).toBeVisible();
@@ -92,8 +96,19 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await expect(page.getByTestId('audit-verification')).toContainText('Intact');
     await expectAccessible(page, 'audit');
     await page.screenshot({ path: 'test-output/screens/accounts-03-audit.png', fullPage: true });
+
+    // Backups: a folder outside the data folder, a backup now, listed with what it holds.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const backups = page.getByRole('form', { name: 'Backups' });
+    await backups.getByLabel('Backup folder (full path)').fill(backupDir);
+    await backups.getByRole('button', { name: 'Save folder' }).click();
+    await backups.getByRole('button', { name: 'Back up now' }).click();
+    await expect(backups.getByTestId('backups')).toContainText('1 patients, 0 photographs');
+    await expectAccessible(page, 'settings with backups');
+    await backups.screenshot({ path: 'test-output/screens/accounts-04-backups.png' });
     expect(consoleErrors).toEqual([]);
   } finally {
     await server.stop();
+    rmSync(backupDir, { recursive: true, force: true });
   }
 });

@@ -1,7 +1,7 @@
 // Electron entry: wiring only. Everything it calls is plain Node code tested without Electron.
 import { BrowserWindow, app, dialog, ipcMain, shell } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createDispatch } from '../app/api/dispatch.ts';
 import { handlers } from '../app/api/handlers/index.ts';
 import { createAppContext } from '../app/services/app-context.ts';
@@ -9,20 +9,24 @@ import { startupFailureMessage } from '../app/services/startup-failure.ts';
 import { activeModelDir } from '../app/services/paths.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 import { createMainWindow, hardenSession } from './window.ts';
+import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { APP_ORIGIN, isAppUrl } from '../app/external-links.ts';
 
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
 // Packaged: models sit outside the asar archive (extraResources); in development: the repository's resources/.
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
 
-const indexHtml = path.join(appRoot, 'dist', 'renderer', 'index.html');
-const indexUrl = pathToFileURL(indexHtml).href;
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const indexUrl = `${APP_ORIGIN}/index.html`;
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
 app.whenReady().then(
   () => {
     hardenSession();
+    serveRenderer(rendererDir);
     let ctx: ReturnType<typeof createAppContext>;
     try {
       ctx = createAppContext({
@@ -47,17 +51,17 @@ app.whenReady().then(
     const dispatch = createDispatch(handlers, ctx);
     ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
       // Only our own page may call in; a frame that navigated elsewhere gets nothing.
-      if (event.senderFrame?.url !== indexUrl) {
+      if (!isAppUrl(event.senderFrame?.url)) {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Not the EyeNet window.' } };
       }
       // The window is named by its web contents: the page can never claim to be another window's sign-in.
       return dispatch(channel, input, { clientId: `ipc:${event.sender.id}` });
     });
-    // The Content-Security-Policy of file:// pages comes from the <meta> tag in renderer/index.html.
-    createMainWindow({ preload: path.join(bundleDir, 'preload.cjs'), indexHtml }, indexUrl);
+    // The Content-Security-Policy comes with every response of the app's scheme (electron/protocol.ts).
+    createMainWindow({ preload: path.join(bundleDir, 'preload.cjs') }, indexUrl);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) {
-        createMainWindow({ preload: path.join(bundleDir, 'preload.cjs'), indexHtml }, indexUrl);
+        createMainWindow({ preload: path.join(bundleDir, 'preload.cjs') }, indexUrl);
       }
     });
     app.on('will-quit', () => void ctx.close());

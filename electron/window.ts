@@ -1,27 +1,31 @@
 import { BrowserWindow, app, session, shell, type WebContents } from 'electron';
+import { isAllowedExternalUrl, isAppUrl } from '../app/external-links.ts';
 
 export interface WindowPaths {
   preload: string;
-  indexHtml: string;
 }
 
-/** Stops any navigation away from the app and any new window; links to the web open in the system browser. */
-function lockDown(contents: WebContents, indexUrl: string): void {
+/**
+ * Stops any navigation away from the app and any new window; only allow-listed https pages (clinical
+ * references) open, in the system browser.
+ */
+function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (url !== indexUrl) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }
 
 export function hardenSession(): void {
-  // The app needs no camera, microphone, geolocation or notifications: deny every permission request.
+  // The app needs no camera, microphone, geolocation, notifications, USB, serial or HID device: deny them all.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -43,10 +47,12 @@ export function createMainWindow(paths: WindowPaths, indexUrl: string): BrowserW
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
+      // No DevTools in an installed app: a patient's record is not to be read or changed from a console.
+      devTools: !app.isPackaged,
     },
   });
-  lockDown(window.webContents, indexUrl);
+  lockDown(window.webContents);
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(paths.indexHtml);
+  void window.loadURL(indexUrl);
   return window;
 }

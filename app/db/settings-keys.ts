@@ -14,6 +14,8 @@ export const SETTING_KEYS = {
   modelHistory: 'modelHistory',
   /** Minutes without use before a window locks itself (number); absent: DEFAULT_IDLE_LOCK_MINUTES. */
   idleLockMinutes: 'idleLockMinutes',
+  /** Where backups go (absolute path); absent: no backups yet. */
+  backupFolder: 'backupFolder',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

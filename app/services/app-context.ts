@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/database.ts';
 import { openClinicDatabase } from '../db/open-clinic-database.ts';
+import { BackupService } from '../backup/backup-service.ts';
+import { lockDataFolder } from './data-lock.ts';
 import { restrictToOwner } from './owner-only.ts';
 import { sweepLeftovers } from './sweep-leftovers.ts';
 import { Sessions } from '../auth/sessions.ts';
@@ -36,6 +38,8 @@ export interface AppContext {
   readonly openFile?: (file: string) => Promise<void>;
   /** The background fine-tune (one at a time). */
   readonly jobs?: FineTuneJobs;
+  /** Backups on demand and daily. */
+  readonly backups?: BackupService;
 }
 
 export interface AppContextOptions {
@@ -60,6 +64,7 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   const dbFile = path.join(options.dataDir, 'eyenet.sqlite');
   const { db, readOnly } = openClinicDatabase(dbFile, options.dataDir);
   restrictToOwner(dbFile, 0o600);
+  const unlock = lockDataFolder(options.dataDir);
   const store = new ImageStore(path.join(options.dataDir, 'images'));
   // What a crash left half-written: temporary photograph files, unfinished fine-tune candidates.
   sweepLeftovers(options.dataDir);
@@ -85,15 +90,20 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   // A record opened read-only takes nothing new, from the camera folder either.
   if (!readOnly) watcher.start();
   const jobs = new FineTuneJobs(options.fineTuneWorkerScript);
+  const backups = new BackupService(base);
+  if (!readOnly) backups.startDaily();
   return {
     ...base,
     watcher,
     jobs,
+    backups,
     async close() {
+      await backups.close();
       await jobs.close();
       await watcher.close();
       await grading.close();
       db.close();
+      unlock();
     },
   };
 }

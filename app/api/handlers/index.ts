@@ -1,5 +1,6 @@
 import type { HandlerMap } from '../handler.ts';
 import { appHandlers } from './app.ts';
+import { backupHandlers } from './backups.ts';
 import { auditHandlers, authHandlers, userHandlers } from './auth.ts';
 import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
@@ -19,6 +20,7 @@ export const handlers: HandlerMap = {
   ...authHandlers,
   ...userHandlers,
   ...auditHandlers,
+  ...backupHandlers,
   ...patientHandlers,
   ...visitHandlers,
   ...settingsHandlers,

@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BackupStatus } from '../../contract/index.ts';
+import { ORIGINALS_DIR } from '../../model/testing/test-images.ts';
+import { verifyAuditChain } from '../audit/audit-log.ts';
+import { openDatabase, openMemoryDatabase } from '../db/database.ts';
+import { staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
+import { sha256File } from './backup.ts';
+import { BackupService } from './backup-service.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+function folder(prefix: string) {
+  const tmp = tempDir(prefix);
+  cleanups.push(tmp.remove);
+  return tmp.dir;
+}
+
+function restore(snapshot: string, dataDir: string) {
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'app/backup/backup-cli.ts', 'restore', '--backup', snapshot, '--data-dir', dataDir],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+}
+
+function storeFiles(dataDir: string): string[] {
+  return readdirSync(path.join(dataDir, 'images'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('backup and restore', () => {
+  it('backs up while running, then restores a damaged record exactly as it was', async () => {
+    const dataDir = folder('eyenet-clinic-');
+    const backupDir = folder('eyenet-backups-');
+    const ctx = testContext(dataDir);
+    let open = true;
+    cleanups.push(() => (open ? ctx.close() : undefined));
+    await ctx.grading.ready;
+    const dispatch = staffDispatch(ctx);
+    const patient = await value<{ id: number }>(
+      dispatch('patients:create', { clinicId: 'B-1', name: 'Bea Backup' }),
+    );
+    for (const name of ['10_left', '10_right'])
+      await value(
+        dispatch('images:import', {
+          visit: { patientId: patient.id, date: '2026-11-30' },
+          eye: name.endsWith('left') ? 'OS' : 'OD',
+          fileName: `${name}.jpeg`,
+          bytes: new Uint8Array(readFileSync(path.join(ORIGINALS_DIR, `${name}.jpeg`))),
+        }),
+      );
+    expect(await dispatch('backups:setFolder', { folder: path.join(dataDir, 'inside') })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/outside EyeNet’s data folder/) },
+    });
+    await value(dispatch('backups:setFolder', { folder: backupDir }));
+    const status = await value<BackupStatus>(dispatch('backups:run', {}));
+    expect(status).toMatchObject({
+      running: false,
+      lastError: null,
+      backups: [{ patients: 1, photographs: 2 }],
+    });
+    const snapshot = status.backups[0]!.folder;
+    const snapshotOfRecord = openDatabase(path.join(snapshot, 'eyenet.sqlite'));
+    const expected = snapshotOfRecord.prepare('SELECT id, sha256, file_name FROM images ORDER BY id').all();
+    snapshotOfRecord.close();
+    const files = new Map(storeFiles(dataDir).map((f) => [f, readFileSync(f)]));
+
+    // Restoring under a running EyeNet is refused.
+    expect(restore(snapshot, dataDir)).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/EyeNet is running/),
+    });
+    await ctx.close();
+    open = false;
+
+    // Damage: the database header scribbled over, a photograph deleted, another one altered.
+    const dbFile = path.join(dataDir, 'eyenet.sqlite');
+    const db = readFileSync(dbFile);
+    db.fill(0x5a, 0, 100);
+    writeFileSync(dbFile, db);
+    const [first, second] = [...files.keys()];
+    rmSync(first!);
+    writeFileSync(second!, 'not the photograph any more');
+
+    const restored = restore(snapshot, dataDir);
+    expect(restored.stderr).toBe('');
+    expect(restored.status).toBe(0);
+    expect(restored.stdout).toMatch(/Restored the backup .* 1 patients, 2 photographs/);
+    const back = openDatabase(dbFile);
+    expect(back.prepare('SELECT id, sha256, file_name FROM images ORDER BY id').all()).toEqual(expected);
+    expect(verifyAuditChain(back)).toMatchObject({ ok: true });
+    expect(back.prepare('SELECT action FROM audit_log ORDER BY id DESC LIMIT 1').get()).toEqual({
+      action: 'backup:restored',
+    });
+    back.close();
+    for (const [file, bytes] of files) expect(readFileSync(file)).toEqual(bytes);
+    // The damaged database is kept beside the restored one, not thrown away.
+    expect(readdirSync(dataDir).some((f) => f.startsWith('eyenet.sqlite.replaced-'))).toBe(true);
+  });
+
+  it('refuses a backup whose files do not match their checksums, changing nothing', async () => {
+    const dataDir = folder('eyenet-clinic-');
+    const backupDir = folder('eyenet-backups-');
+    const ctx = testContext(dataDir);
+    await ctx.grading.ready;
+    const dispatch = staffDispatch(ctx);
+    const patient = await value<{ id: number }>(
+      dispatch('patients:create', { clinicId: 'B-2', name: 'Ben' }),
+    );
+    await value(
+      dispatch('images:import', {
+        visit: { patientId: patient.id, date: '2026-11-30' },
+        eye: 'OS',
+        fileName: '13_left.jpeg',
+        bytes: new Uint8Array(readFileSync(path.join(ORIGINALS_DIR, '13_left.jpeg'))),
+      }),
+    );
+    await value(dispatch('backups:setFolder', { folder: backupDir }));
+    const snapshot = (await value<BackupStatus>(dispatch('backups:run', {}))).backups[0]!.folder;
+    await ctx.close();
+    const stored = readdirSync(path.join(backupDir, 'images'), { recursive: true, withFileTypes: true }).find(
+      (e) => e.isFile(),
+    )!;
+    writeFileSync(path.join(stored.parentPath, stored.name), 'bit rot');
+    const before = await sha256File(path.join(dataDir, 'eyenet.sqlite'));
+    const refused = restore(snapshot, dataDir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/cannot be restored: A photograph does not match its checksum/);
+    expect(await sha256File(path.join(dataDir, 'eyenet.sqlite'))).toBe(before);
+  });
+
+  it('backs up daily: when none is there, not again the same day, again a day later', async () => {
+    const dataDir = folder('eyenet-clinic-');
+    const backupDir = folder('eyenet-backups-');
+    const db = openMemoryDatabase();
+    cleanups.push(() => void db.close());
+    let now = new Date('2026-12-01T08:00:00Z');
+    const service = new BackupService({ db, dataDir, appVersion: 't' }, () => now);
+    await service.runIfDue(); // no folder chosen: nothing
+    service.setFolder(backupDir);
+    await service.runIfDue();
+    now = new Date('2026-12-01T20:00:00Z');
+    await service.runIfDue();
+    expect((await service.status()).backups).toHaveLength(1);
+    now = new Date('2026-12-02T08:00:00Z');
+    await service.runIfDue();
+    expect((await service.status()).backups.map((b) => b.createdAt)).toEqual([
+      '2026-12-02T08:00:00.000Z',
+      '2026-12-01T08:00:00.000Z',
+    ]);
+  });
+});
