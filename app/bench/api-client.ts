@@ -1,8 +1,10 @@
 // A client of `npm run serve`'s API for benches and probes: the token from the printed URL, a client id of its
 // own, and an administrator created on the first call (a fresh data folder has no users yet).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Envelope } from '../../contract/index.ts';
+import { projectRoot } from '../services/paths.ts';
 
 export const BENCH_USER = {
   username: 'bench',
@@ -10,28 +12,97 @@ export const BENCH_USER = {
   password: 'bench-password-1',
 };
 
+/** A technician the bench administrator makes, for the work only staff of that role may do (importing). */
+export const BENCH_TECHNICIAN = {
+  username: 'benchtech',
+  displayName: 'Bench Technician',
+  role: 'technician',
+  password: 'bench-password-2',
+} as const;
+
 export type ApiCall = (channel: string, input: unknown) => Promise<unknown>;
 
-export async function signedInClient(serveUrl: string): Promise<ApiCall> {
+export type RawCall = (channel: string, input: unknown) => Promise<Envelope<unknown>>;
+
+/** A window of its own on a running serve: every call answers its envelope, whatever it says. */
+export function rawClient(serveUrl: string): RawCall {
   const url = new URL(serveUrl);
   const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
   const client = randomBytes(16).toString('hex');
-  const raw = async (channel: string, input: unknown): Promise<Envelope<unknown>> => {
-    const response = await fetch(new URL(`/api/${channel}`, url), {
+  return async (channel, input) => {
+    const response = await fetch(new URL(`/api/${encodeURIComponent(channel)}`, url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-eyenet-token': token, 'x-eyenet-client': client },
       body: encodeWire(input),
     });
     return decodeWire(await response.text()) as Envelope<unknown>;
   };
-  const setup = await raw('auth:setup', BENCH_USER);
-  if (!setup.ok && setup.error.code !== 'UNKNOWN_CHANNEL') {
-    const login = await raw('auth:login', { username: BENCH_USER.username, password: BENCH_USER.password });
-    if (!login.ok) throw new Error(login.error.message);
-  }
+}
+
+/** Throws on an error envelope, with its code and message. */
+export function strict(raw: RawCall): ApiCall {
   return async (channel, input) => {
     const envelope = await raw(channel, input);
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
     return envelope.value;
   };
+}
+
+/**
+ * A window signed in as `user` (default: the bench administrator, created on a fresh data folder's first call).
+ */
+export async function signedInClient(
+  serveUrl: string,
+  user: { username: string; password: string } = BENCH_USER,
+): Promise<ApiCall> {
+  const raw = rawClient(serveUrl);
+  const setup = user === BENCH_USER ? await raw('auth:setup', BENCH_USER) : null;
+  if (!setup?.ok) {
+    const login = await raw('auth:login', { username: user.username, password: user.password });
+    if (!login.ok) throw new Error(login.error.message);
+  }
+  return strict(raw);
+}
+
+export interface Serve {
+  child: ChildProcess;
+  url: string;
+  /** SIGTERM and wait; `kill('SIGKILL')` on child for a crash. */
+  stop(): Promise<void>;
+}
+
+/** Starts `npm run serve`'s entry on a free loopback port for a data folder and waits for its URL. */
+export function startServe(dataDir: string): Promise<Serve> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'app/serve-cli.ts', '--port', '0', '--data-dir', dataDir],
+    { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+      if (m?.[1])
+        resolve({
+          child,
+          url: m[1],
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+/** On a fresh serve: the administrator made, then a technician, signed in on a window of its own. */
+export async function technicianClient(serveUrl: string): Promise<ApiCall> {
+  const admin = await signedInClient(serveUrl);
+  await admin('users:create', BENCH_TECHNICIAN);
+  return signedInClient(serveUrl, BENCH_TECHNICIAN);
 }
