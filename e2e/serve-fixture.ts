@@ -1,8 +1,8 @@
 import { expect, test as base, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { rawClient, startServe, strict } from '../app/bench/api-client.ts';
 import { activeModelDir } from '../model/inference/model-paths.ts';
 
 export { SHARED_DATA } from '../model/testing/test-images.ts';
@@ -22,38 +22,9 @@ export interface RunningServer {
 }
 
 /** Starts `serve` (the same entry as `npm run serve`) on a free loopback port and waits for its URL. */
-export function startServer(dataDir: string): Promise<RunningServer> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'app/serve-cli.ts', '--port', '0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        dataDir,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${output}`));
-    });
-  });
+export async function startServer(dataDir: string): Promise<RunningServer> {
+  const serve = await startServe(dataDir);
+  return { url: serve.url, dataDir, stop: serve.stop };
 }
 
 /** Each test gets its own empty data folder, removed afterwards. */
@@ -96,18 +67,7 @@ export const passwordOf = (username: string): string => `${username}-e2e-passwor
  * screen): the administrator, then `people`. The e2e for accounts (accounts.spec.ts) goes through the screens.
  */
 export async function createStaff(server: RunningServer, people: StaffAccount[]): Promise<void> {
-  const url = new URL(server.url);
-  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
-  const client = `e2e-fixture-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const call = async (channel: string, input: unknown) => {
-    const response = await fetch(new URL(`/api/${channel}`, url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-eyenet-token': token, 'x-eyenet-client': client },
-      body: JSON.stringify(input),
-    });
-    const envelope = (await response.json()) as { ok: boolean; error?: { message: string } };
-    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
-  };
+  const call = strict(rawClient(server.url));
   await call('auth:setup', {
     username: ADMIN.username,
     displayName: ADMIN.displayName,

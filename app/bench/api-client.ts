@@ -80,23 +80,31 @@ export function startServe(dataDir: string): Promise<Serve> {
   );
   return new Promise((resolve, reject) => {
     let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in 60 s:\n${out}`));
+    }, 60_000);
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-      if (m?.[1])
-        resolve({
-          child,
-          url: m[1],
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null || child.signalCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
+      if (!m?.[1]) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: m[1],
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
     });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${out}`));
+    });
   });
 }
 

@@ -15,13 +15,7 @@ import { dicomFile } from '../../model/testing/dicom-files.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { sha256File } from '../backup/backup.ts';
 import { tempDir } from '../test-helpers.ts';
-import {
-  BENCH_TECHNICIAN,
-  rawClient,
-  signedInClient,
-  startServe,
-  technicianClient,
-} from './api-client.ts';
+import { BENCH_TECHNICIAN, rawClient, signedInClient, startServe, technicianClient } from './api-client.ts';
 
 const { values } = parseArgs({
   options: {

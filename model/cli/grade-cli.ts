@@ -11,6 +11,8 @@ import type { GradedImage } from '../inference/types.ts';
 import { GradingPool, defaultPoolSize } from '../worker/grading-pool.ts';
 import { activeModelDir } from '../inference/model-paths.ts';
 
+import { errorLine } from './error-line.ts';
+
 const USAGE = 'Usage: npm run grade -- <files or folders> [--json] [--model DIR] [--workers N]';
 
 export interface GradeLine {
@@ -49,29 +51,6 @@ function toLine(
     model: graded.model,
     backend: graded.backend,
     ms: Math.round(graded.timings.totalMs * 10) / 10,
-  };
-}
-
-/** File-system failures in a sentence: a photograph removed mid-run is not a raw ENOENT. */
-const FILE_ERRORS: Record<string, { code: string; message: string }> = {
-  ENOENT: { code: 'NOT_FOUND', message: 'The file was moved or deleted before it could be read.' },
-  EACCES: { code: 'PERMISSION_DENIED', message: 'EyeNet may not read this file (permission denied).' },
-  EPERM: { code: 'PERMISSION_DENIED', message: 'EyeNet may not read this file (permission denied).' },
-  EISDIR: { code: 'NOT_A_FILE', message: 'This is a folder, not a photograph.' },
-  ELOOP: { code: 'LINK_LOOP', message: 'This symbolic link leads around in a circle.' },
-};
-
-function errorLine(file: string, error: unknown): GradeLine {
-  const code = (error as { code?: unknown }).code;
-  const known = typeof code === 'string' ? FILE_ERRORS[code] : undefined;
-  if (known) return { file, eye: eyeFromFileName(file), error: known };
-  return {
-    file,
-    eye: eyeFromFileName(file),
-    error: {
-      code: typeof code === 'string' ? code : 'ERROR',
-      message: error instanceof Error ? error.message : String(error),
-    },
   };
 }
 
