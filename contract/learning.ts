@@ -75,7 +75,15 @@ export interface ModelVersion {
   active: boolean;
   fineTunedFrom: { name: string; version: string } | null;
   /** For a local candidate: base and candidate on the same held-out patients, and the gate's verdict. */
-  localValidation: { base: HeldOutFigures; candidate: HeldOutFigures; derivedThreshold: number } | null;
+  localValidation: {
+    base: HeldOutFigures;
+    candidate: HeldOutFigures;
+    derivedThreshold: number;
+    /** The candidate at its derived point on the same held-out patients (fine-tunes since this field existed). */
+    derivedPoint?: { threshold: number; sensitivity: number; specificity: number };
+    /** Base and candidate on the reference set shipped with the model, when it has one. */
+    reference?: { base: HeldOutFigures; candidate: HeldOutFigures };
+  } | null;
   verdict: PromotionVerdict | null;
 }
 

@@ -20,6 +20,17 @@ export interface SiteSettings {
   watchFolder: string | null;
   /** Minutes without use before a window locks itself. */
   idleLockMinutes: number;
+  /**
+   * When the grading model was fine-tuned here: its operating point re-derived on this clinic's held-out
+   * patients (the threshold for 90% sensitivity there), shown so the site can choose it; never applied by itself.
+   */
+  localOperatingPoint: {
+    threshold: number;
+    model: string;
+    /** At that point on the held-out patients; null for a candidate made before these were recorded. */
+    sensitivity: number | null;
+    specificity: number | null;
+  } | null;
 }
 
 export type PaperSize = 'A4' | 'Letter';

@@ -9,6 +9,7 @@ import {
   createStaff,
   signIn,
   startServer,
+  switchTo,
   test,
 } from './serve-fixture.ts';
 
@@ -58,6 +59,18 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
     await expect(versions.getByTestId('model-history')).toContainText(
       `promoted ${shipped.version}-local.1 by Dr Promote`,
     );
+
+    // The administrator sees the promoted model's operating point re-derived on the clinic's held-out patients,
+    // beside the one in force; it is used only when chosen.
+    await switchTo(page, 'admin');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const point = page.getByTestId('local-operating-point');
+    await expect(point).toContainText(`${shipped.version}-local.1: 5.0%`);
+    await expect(point).toContainText('It is not used until you choose it.');
+    await point.getByRole('button', { name: 'Use this point' }).click();
+    await expect(page.getByLabel('Site operating point (%)')).toHaveValue('5');
+    await page.screenshot({ path: 'test-output/screens/learning-local-operating-point.png', fullPage: true });
+    await switchTo(page, 'drpromote');
 
     // Graded again on request: the promoted model's grade, with the shipped model's beside it.
     await page.getByRole('button', { name: 'Patients' }).click();

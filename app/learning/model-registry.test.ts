@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FundusImage, ModelsOverview } from '../../contract/index.ts';
+import type { FundusImage, ModelsOverview, SiteSettings } from '../../contract/index.ts';
 import { original } from '../../model/testing/test-images.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
@@ -60,7 +60,16 @@ describe('model versions', () => {
       },
     });
     expect(await gradedVersion()).toBe('2.0.0');
+    // The shipped model has no operating point re-derived here.
+    expect(await value<SiteSettings>(dispatch('settings:get', {}))).toMatchObject({
+      localOperatingPoint: null,
+    });
     const promoted = await value<ModelsOverview>(dispatch('learning:promote', { id: 'better' }));
+    // The promoted model's point for 90% sensitivity on the clinic's held-out patients is shown, not applied.
+    expect(await value<SiteSettings>(dispatch('settings:get', {}))).toMatchObject({
+      localOperatingPoint: { threshold: 0.05, model: 'eyenet-mnv2-dr 2.0.0-local.1' },
+      referableThreshold: null,
+    });
     expect(promoted.versions.find((v) => v.active)).toMatchObject({ id: 'better', version: '2.0.0-local.1' });
     expect(promoted.history).toEqual([expect.objectContaining({ id: 'better', action: 'promote' })]);
     expect(ctx.grading.model?.version).toBe('2.0.0-local.1');

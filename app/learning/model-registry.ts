@@ -92,7 +92,7 @@ export function modelsOverview(db: Database, places: ModelPlaces): ModelsOvervie
         active: path.resolve(dir) === path.resolve(active),
         fineTunedFrom: m.fineTunedFrom ?? null,
         localValidation: local,
-        verdict: local ? promotionVerdict(local.base, local.candidate) : null,
+        verdict: local ? promotionVerdict(local.base, local.candidate, local.reference) : null,
       });
     }
   return { versions, history: modelHistory(db) };

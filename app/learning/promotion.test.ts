@@ -43,4 +43,20 @@ describe('the promotion gate', () => {
       reasons: [expect.stringMatching(/Only 4 held-out patients have referable DR/)],
     });
   });
+
+  it('refuses a candidate that unlearned the reference set shipped with the model, and allows noise within it', () => {
+    const reference = (candidateAuc: number) => ({
+      base: figures({ referableAuc: 0.8, auc95: { low: 0.74, high: 0.86 } }),
+      candidate: figures({ referableAuc: candidateAuc }),
+    });
+    expect(promotionVerdict(figures(), figures({ referableAuc: 0.9 }), reference(0.76))).toMatchObject({
+      allowed: true,
+    });
+    expect(promotionVerdict(figures(), figures({ referableAuc: 0.9 }), reference(0.7))).toMatchObject({
+      allowed: false,
+      reasons: [
+        "On the reference set shipped with the model its referable-DR AUC falls to 0.700, below the active model's interval there (0.740–0.860).",
+      ],
+    });
+  });
 });

@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,12 +39,34 @@ const photographs: LocalPhotograph[] = [...pick(false, 12), ...pick(true, 8)].ma
 const out = mkdtempSync(path.join(os.tmpdir(), 'eyenet-local-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+/**
+ * The active model with a reference set beside it, as a maintainer who may share one ships it: six camera-like
+ * photographs of eyepacs-1024-dev (never trained on), three with referable DR.
+ */
+function modelWithReference(): string {
+  const dir = path.join(out, 'with-reference');
+  cpSync(activeModelDir(), dir, { recursive: true });
+  const dev = path.join(sharedDataDir(), 'eyepacs-1024-dev');
+  const labelled = readKaggleLabels(path.join(dev, 'trainLabels.csv'), path.join(dev, 'images')).images;
+  const chosen = [
+    ...labelled.filter((i) => i.level >= 2).slice(0, 3),
+    ...labelled.filter((i) => i.level < 2).slice(0, 3),
+  ];
+  mkdirSync(path.join(dir, 'reference', 'images'), { recursive: true });
+  for (const i of chosen) copyFileSync(i.file, path.join(dir, 'reference', 'images', path.basename(i.file)));
+  writeFileSync(
+    path.join(dir, 'reference', 'trainLabels.csv'),
+    ['image,level', ...chosen.map((i) => `${i.name},${i.level}`)].join('\n'),
+  );
+  return dir;
+}
+
 describe('the local fine-tune', () => {
   it('starts from the active model and writes a candidate with its held-out figures beside the base model’s', async () => {
     const stages = new Set<string>();
     const dir = path.join(out, 'candidate');
     const result = await fineTuneLocal(photographs, {
-      initModelDir: activeModelDir(),
+      initModelDir: modelWithReference(),
       outDir: dir,
       version: '2.0.0-local.test',
       operatingPoint: 0.1,
@@ -52,12 +82,19 @@ describe('the local fine-tune', () => {
       expect(f.auc95.low).toBeLessThanOrEqual(f.auc95.high);
       expect(f.threshold).toBe(0.1);
     }
+    // Base and candidate were judged on the model's reference set too.
+    expect(result.reference?.base.photographs).toBe(6);
+    expect(result.reference?.candidate).toMatchObject({ photographs: 6, patients: expect.any(Number) });
     expect(readdirSync(dir).sort()).toEqual(['metadata.json', 'model.json', 'training.json', 'weights.bin']);
     const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
     expect(metadata).toMatchObject({
       version: '2.0.0-local.test',
       validated: false,
       fineTunedFrom: { version: '2.0.0' },
+      localValidation: {
+        reference: { base: { photographs: 6 } },
+        derivedPoint: { threshold: result.derivedThreshold, sensitivity: expect.any(Number) },
+      },
     });
     // The app's own loader reads the candidate and grades with it.
     const model = await loadModel(dir);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeldOutFigures } from '../../contract/learning.ts';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isReferableGrade, referableProbability } from '../../domain/grades.ts';
@@ -13,6 +14,7 @@ import {
   rocAuc,
   thresholdForSensitivity,
 } from '../evaluate/metrics.ts';
+import { readKaggleLabels, type LabelledImage } from '../data/dataset.ts';
 import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
 import { isHeldOut, isInnerValidation } from './split.ts';
 
@@ -33,6 +35,11 @@ export interface LocalFineTuneResult {
   version: string;
   base: HeldOutFigures;
   candidate: HeldOutFigures;
+  /**
+   * Base and candidate on the reference set shipped with the model (`reference/` in its folder), when it has
+   * one: a check that learning this clinic's photographs did not unlearn what the model knew.
+   */
+  reference: { base: HeldOutFigures; candidate: HeldOutFigures } | null;
   /** The candidate's operating point for 90% sensitivity on the held-out patients (shown, not applied). */
   derivedThreshold: number;
   training: { photographs: number; patients: number; byGrade: number[]; lambda: number; epochs: number };
@@ -60,6 +67,17 @@ const LEARNING_RATE = 0.001;
 /** The head and its input: the active model's pooled features feed a 5-way softmax (see the model's metadata). */
 const POOL_LAYER = 'dr_pool';
 const HEAD_LAYER = 'dr_head';
+
+/**
+ * The reference set shipped with a model, when its folder has one: `reference/trainLabels.csv` (Kaggle
+ * `image,level`) and the photographs in `reference/images/`. The bundled models have none: their evaluation
+ * photographs may not be shipped. A site or a maintainer who may share such a set puts it there.
+ */
+export function referenceSetOf(modelDir: string): LabelledImage[] | null {
+  const csv = path.join(modelDir, 'reference', 'trainLabels.csv');
+  if (!existsSync(csv)) return null;
+  return readKaggleLabels(csv, path.join(modelDir, 'reference', 'images')).images;
+}
 
 /** The model as a LayersModel (its head is retrained), read from disk as the app's loader reads it. */
 async function loadLayers(dir: string): Promise<tf.LayersModel> {
@@ -162,15 +180,23 @@ export async function fineTuneLocal(
   const size = metadata.inputSize;
 
   const t0 = performance.now();
-  const features: Float32Array[] = [];
-  for (const [i, photo] of photographs.entries()) {
+  const reference = referenceSetOf(options.initModelDir);
+  const total = photographs.length + (reference?.length ?? 0);
+  let done = 0;
+  const extract = async (read: () => Promise<Uint8Array>): Promise<Float32Array> => {
     aborted(options.signal);
-    const pre = await preprocess(await photo.read(), size);
+    const pre = await preprocess(await read(), size);
     const f = tf.tidy(() => extractor.predict(tf.tensor4d(pre.pixels, [1, size, size, 3])) as tf.Tensor);
-    features.push(new Float32Array(await f.data()));
+    const out = new Float32Array(await f.data());
     f.dispose();
-    options.onProgress?.('features', i + 1, photographs.length);
-  }
+    options.onProgress?.('features', ++done, total);
+    return out;
+  };
+  const features: Float32Array[] = [];
+  for (const photo of photographs) features.push(await extract(photo.read));
+  const referenceFeatures: Float32Array[] = [];
+  for (const image of reference ?? [])
+    referenceFeatures.push(await extract(async () => new Uint8Array(await readFile(image.file))));
   const featureSeconds = (performance.now() - t0) / 1000;
 
   const side = (held: boolean, inner?: boolean) =>
@@ -230,19 +256,31 @@ export async function fineTuneLocal(
   const heldLabels = held.map((r) => isReferableGrade(r.p.grade));
   const heldPatients = held.map((r) => r.p.patient);
   const base = figures(heldLabels, heldPatients, referableScores(xHeld, kernel0, bias0), threshold);
-  const candidate = figures(
-    heldLabels,
-    heldPatients,
-    referableScores(xHeld, head.kernel, head.bias),
-    threshold,
-  );
+  const candidateScores = referableScores(xHeld, head.kernel, head.bias);
+  const candidate = figures(heldLabels, heldPatients, candidateScores, threshold);
   // Shown, never applied by itself: on the training patients the head has seen the labels, so a point derived
   // there would flatter it; on the held-out ones it reaches 90% sensitivity by construction, and says so.
-  const derivedThreshold = thresholdForSensitivity(
-    heldLabels,
-    referableScores(xHeld, head.kernel, head.bias),
-    0.9,
-  );
+  const derivedThreshold = thresholdForSensitivity(heldLabels, candidateScores, 0.9);
+  const atDerived = figures(heldLabels, heldPatients, candidateScores, derivedThreshold);
+  const derivedPoint = {
+    threshold: derivedThreshold,
+    sensitivity: atDerived.sensitivity,
+    specificity: atDerived.specificity,
+  };
+  let referenceFigures: LocalFineTuneResult['reference'] = null;
+  if (reference?.length) {
+    const xRef = tf.tensor2d(
+      referenceFeatures.map((f) => Array.from(f)),
+      [referenceFeatures.length, referenceFeatures[0]!.length],
+    );
+    const labels = reference.map((r) => isReferableGrade(r.level));
+    const patients = reference.map((r) => r.patient);
+    referenceFigures = {
+      base: figures(labels, patients, referableScores(xRef, kernel0, bias0), threshold),
+      candidate: figures(labels, patients, referableScores(xRef, head.kernel, head.bias), threshold),
+    };
+    xRef.dispose();
+  }
   tf.dispose([xTrain, xHeld]);
 
   aborted(options.signal);
@@ -253,6 +291,7 @@ export async function fineTuneLocal(
     version: options.version,
     base,
     candidate,
+    reference: referenceFigures,
     derivedThreshold,
     training: {
       photographs: train.length,
@@ -278,7 +317,13 @@ export async function fineTuneLocal(
           validated: false,
           description: `${metadata.name} ${metadata.version} with its head fine-tuned on this clinic's confirmed photographs.`,
           fineTunedFrom: { name: metadata.name, version: metadata.version },
-          localValidation: { base, candidate, derivedThreshold },
+          localValidation: {
+            base,
+            candidate,
+            derivedThreshold,
+            derivedPoint,
+            ...(referenceFigures ? { reference: referenceFigures } : {}),
+          },
         },
         null,
         2,

@@ -16,6 +16,7 @@ import { DEFAULT_REFERRAL_POLICY, assertSafePolicy, referralPolicyInForce } from
 import { clinicDetails, MAX_LOGO_BYTES, saveClinic } from '../../reports/clinic.ts';
 import { assertWatchableFolder } from '../../watch/watch-folder.ts';
 import { idleLockMinutes } from '../../auth/sessions.ts';
+import { localOperatingPoint } from '../../learning/local-operating-point.ts';
 import { ADMINISTRATORS, STAFF, type HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
@@ -29,6 +30,7 @@ function current(ctx: AppContext): SiteSettings {
     clinic: clinicDetails(ctx),
     watchFolder: getSetting<string>(ctx.db, SETTING_KEYS.watchFolder),
     idleLockMinutes: idleLockMinutes(ctx.db),
+    localOperatingPoint: localOperatingPoint(ctx.grading.modelDir),
   };
 }
 
