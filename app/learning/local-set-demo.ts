@@ -3,6 +3,7 @@
 // another country's clinic and camera, graded by ophthalmologists), import both eyes, confirm each grade as the
 // clinician who graded it would (the set's label; an override says so), then fine-tune the grading model on the
 // validated set in the background job and print base against candidate on the held-out patients, with the gate.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,9 +31,23 @@ const set = path.resolve(values.set);
 const { images } = readKaggleLabels(path.join(set, 'trainLabels.csv'), path.join(set, 'images'));
 const ctx = createAppContext({ dataDir, modelDir: activeModelDir(), appVersion: 'demo' });
 const dispatch = createDispatch(handlers, ctx);
+// The clinic's accounts, as its first start and its administrator make them; the clinician confirms the grades.
+const password = randomBytes(18).toString('base64url');
+const admin = { clientId: 'demo:administrator' };
+const clinician = { clientId: 'demo:clinician' };
+await value(
+  dispatch('auth:setup', { username: 'admin', displayName: 'Demo Administrator', password }, admin),
+);
+await value(
+  dispatch(
+    'users:create',
+    { username: 'srahim', displayName: 'Ophthalmologist (srahim-dev label)', role: 'clinician', password },
+    admin,
+  ),
+);
+await value(dispatch('auth:login', { username: 'srahim', password }, clinician));
 const call = <T>(channel: Parameters<typeof dispatch>[0], input: unknown) =>
-  value<T>(dispatch(channel, input));
-const REVIEWER = 'Ophthalmologist (srahim-dev label)';
+  value<T>(dispatch(channel, input, clinician));
 
 const t0 = performance.now();
 const patients = new Map<string, Patient>();
@@ -54,7 +69,7 @@ for (const [i, image] of images.entries()) {
   await call('reviews:submit', {
     resultId: result.id,
     grade: image.level,
-    reviewer: REVIEWER,
+    seenReviewId: null,
     ...(result.grade === image.level ? {} : { reason: 'The grading ophthalmologist’s grade.' }),
   });
   if ((i + 1) % 25 === 0 || i + 1 === images.length)
@@ -65,7 +80,7 @@ const status = await call<{ set: unknown; gaps: unknown[] }>('learning:status', 
 console.log(JSON.stringify({ validatedSet: status.set, gaps: status.gaps }));
 
 const t1 = performance.now();
-await call<FineTuneJob>('learning:fineTune', { by: REVIEWER });
+await call<FineTuneJob>('learning:fineTune', {});
 await ctx.jobs!.idle();
 const job = await call<FineTuneJob>('learning:job', {});
 const fineTuneSeconds = (performance.now() - t1) / 1000;
