@@ -74,7 +74,7 @@ export function createDispatch(
         );
       }
     }
-    if (handler.audit === 'change' && ctx.readOnly)
+    if (handler.audit === 'change' && !handler.readOnlySafe && ctx.readOnly)
       return refuse(
         'READ_ONLY',
         `EyeNet is open read-only: ${ctx.readOnly} Nothing can be changed until then.`,

@@ -31,6 +31,8 @@ export interface Handler<C extends Channel> {
   readonly audit: 'change' | 'view' | 'none';
   /** The page's own polling: not a sign of someone at the keyboard, so it does not hold off the idle lock. */
   readonly passive?: boolean;
+  /** Audited as a change but writes nothing to the record (signing in or out): allowed while it is read-only. */
+  readonly readOnlySafe?: boolean;
   /** Validated before `run` sees anything; the caller is the renderer, so nothing it sends is trusted. */
   readonly input: z.ZodType<ApiInput<C>>;
   /** For the audit log: the record as it was before a change. */

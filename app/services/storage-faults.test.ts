@@ -11,6 +11,9 @@ import {
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ORIGINALS_DIR } from '../../model/testing/test-images.ts';
+import { createDispatch } from '../api/dispatch.ts';
+import { handlers } from '../api/handlers/index.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { openDatabase } from '../db/database.ts';
 import { openClinicDatabase } from '../db/open-clinic-database.ts';
 import { ROLES } from '../../domain/roles.ts';
@@ -124,6 +127,11 @@ describe('a damaged database', () => {
     const file = path.join(dir, 'eyenet.sqlite');
     const db = openDatabase(file);
     for (const role of ROLES) insertUser(db, { ...TEST_STAFF[role], role }, 'x');
+    insertUser(
+      db,
+      { username: 'reader', displayName: 'Rea Reader', role: 'clinician' },
+      await hashPassword('reader-password'),
+    );
     const insert = db.prepare(
       "INSERT INTO patients (clinic_id, name, created_at) VALUES (?, ?, '2026-01-01')",
     );
@@ -158,6 +166,21 @@ describe('a damaged database', () => {
       },
     });
     expect(await dispatch('settings:get', {})).toMatchObject({ ok: true });
+    // Signing in writes nothing, so it still works: a clinician can read the record until it is restored.
+    const raw = createDispatch(handlers, ctx, () => undefined);
+    const window = { clientId: 'http:read-only-window-0001' };
+    expect(
+      await raw('auth:login', { username: 'reader', password: 'reader-password' }, window),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(await raw('settings:get', {}, window)).toMatchObject({ ok: true });
+    // What sits on the damaged pages cannot be read: said so, with what to do, not "something went wrong".
+    expect(await raw('patients:list', {}, window)).toMatchObject({
+      ok: false,
+      error: { code: 'DB_DAMAGED', message: expect.stringMatching(/restore the last backup/) },
+    });
+    expect(await raw('auth:logout', {}, window)).toMatchObject({ ok: true });
   });
 });
 

@@ -83,6 +83,7 @@ export const authHandlers: HandlerGroup<'auth'> = {
   'auth:login': {
     roles: 'anyone',
     audit: 'change',
+    readOnlySafe: true,
     contract:
       'Checks a user name and password against the stored scrypt hash and signs that account in on this window.',
     input: z
@@ -118,6 +119,7 @@ export const authHandlers: HandlerGroup<'auth'> = {
   'auth:logout': {
     roles: 'anyone',
     audit: 'change',
+    readOnlySafe: true,
     contract: 'Signs this window out; changes no record.',
     input: empty,
     run(ctx, _input, caller) {
