@@ -88,13 +88,19 @@ export function createDispatch(
       if (handler.audit !== 'none' && !ctx.readOnly) {
         // Signing in changes who is at the window: the entry names the person who signed in.
         const user = caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user;
-        audit(user, channel, {
-          kind: handler.audit,
-          patientId: patientOfCall(channel, parsed.data, value),
-          request: parsed.data,
-          before,
-          after: handler.audit === 'change' ? value : undefined,
-        });
+        try {
+          audit(user, channel, {
+            kind: handler.audit,
+            patientId: patientOfCall(channel, parsed.data, value),
+            request: parsed.data,
+            before,
+            after: handler.audit === 'change' ? value : undefined,
+          });
+        } catch (error) {
+          // The change itself is done: answering a failure would make staff repeat it. The log says what is
+          // missing from the audit trail.
+          log(`[${channel}] done, but its audit entry could not be written`, error);
+        }
       }
       return { ok: true, value };
     } catch (error) {
