@@ -32,10 +32,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const root = projectRoot();
 const staticDir = path.join(root, 'dist', 'renderer');
-if (!existsSync(path.join(staticDir, 'index.html'))) {
-  console.error('The renderer is not built: run `npm run build:renderer` (npm run serve does it for you).');
-  process.exit(2);
-}
 
 const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
 let ctx: ReturnType<typeof createAppContext>;
@@ -48,6 +44,12 @@ try {
 } catch (error) {
   // A damaged or foreign database, a newer app's record: a sentence that says what to do, never a stack trace.
   console.error(startupFailureMessage(error, dataDir));
+  process.exit(2);
+}
+// The record is opened first: a damaged one is the more important thing to hear about.
+if (!existsSync(path.join(staticDir, 'index.html'))) {
+  console.error('The renderer is not built: run `npm run build:renderer` (npm run serve does it for you).');
+  await ctx.close();
   process.exit(2);
 }
 const token = randomBytes(24).toString('base64url');

@@ -43,6 +43,12 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await form.getByLabel(/^Password/).fill('short');
     await form.getByRole('button', { name: 'Create account' }).click();
     await expect(form.getByRole('alert')).toContainText('at least 10 characters');
+    // A password reset in the row (the account keeps its name, role and history).
+    const tomRow = page.locator('table.users tbody tr').filter({ hasText: 'Tom Tech' });
+    await tomRow.getByRole('button', { name: 'Reset password…' }).click();
+    await tomRow.getByLabel('New password').fill(passwordOf('tom'));
+    await tomRow.getByRole('button', { name: 'Save password' }).click();
+    await expect(page.getByRole('status')).toContainText('Tom Tech’s password was reset.');
     await expectAccessible(page, 'users');
     await page.screenshot({ path: 'test-output/screens/accounts-02-users.png', fullPage: true });
 

@@ -299,4 +299,21 @@ describe('audit log', () => {
       broken: { id: 3, reason: expect.stringMatching(/missing/) },
     });
   });
+
+  it('answers a change that succeeded as done even when its audit entry cannot be written, and logs that', async () => {
+    const logged: string[] = [];
+    const windows = signInTestStaff(ctx);
+    const logging = createDispatch(handlers, ctx, (message) => logged.push(message));
+    ctx.db.exec(
+      "CREATE TRIGGER audit_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+    );
+    expect(
+      await logging(
+        'patients:create',
+        { clinicId: 'AF-1', name: 'Audit Failure' },
+        { clientId: windows.technician },
+      ),
+    ).toMatchObject({ ok: true, value: { clinicId: 'AF-1' } });
+    expect(logged).toEqual(['[patients:create] done, but its audit entry could not be written']);
+  });
 });

@@ -2,6 +2,7 @@
 // version wrote them, migrate to N, and check the rows survived and still mean the same to today's code.
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../audit/audit-log.ts';
 import { migrate, openMemoryDatabase, schemaVersion } from './database.ts';
 import { findDicomImage, getImage } from './images-repo.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
@@ -139,5 +140,29 @@ describe('migration 5: DICOM identity, the watch-folder log', () => {
     expect(getImage(db, 1)).toMatchObject({ fileName: 'A-17_right.jpeg', dicom: null });
     expect(findDicomImage(db, '1.2.3', 0)).toBeNull();
     expect(db.prepare('SELECT count(*) AS n FROM watch_files').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('migration 6: accounts, the audit chain, edit versions', () => {
+  it('starts every earlier patient and visit at version 1, with no accounts and an empty, guarded audit log', () => {
+    const db = databaseAt(5);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(getPatient(db, 1)).toMatchObject({ name: 'Ana Silva', version: 1 });
+    expect(getVisit(db, 1)).toMatchObject({ date: '2026-11-20', version: 1 });
+    // The first start after the upgrade asks for the administrator, as a new installation does.
+    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 0, head: null, broken: null });
+    appendAudit(db, {
+      userId: null,
+      username: 'x',
+      role: '',
+      action: 'auth:setup',
+      kind: 'change',
+      patientId: null,
+      request: {},
+    });
+    expect(() => db.exec('DELETE FROM audit_log')).toThrow(/append-only/);
   });
 });

@@ -54,7 +54,13 @@ export class PatientPageState {
   async save(patient: NewPatient): Promise<void> {
     // The version on screen: a save over someone else's newer one is refused (STALE) with what to do.
     const version = this.detail?.patient.version ?? 0;
-    await call('patients:update', { ...patient, id: this.patientId, version });
+    try {
+      await call('patients:update', { ...patient, id: this.patientId, version });
+    } catch (error) {
+      // Someone else saved first: show their version behind the form, which keeps what this person typed.
+      if (error instanceof ApiFailure && error.code === 'STALE') await this.load();
+      throw error;
+    }
     await this.load();
   }
 

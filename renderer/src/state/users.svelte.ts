@@ -41,7 +41,7 @@ export class UsersState {
         ...(change.password ? { password: change.password } : {}),
       });
       this.notice = change.password
-        ? `${user.displayName}'s password was reset.`
+        ? `${user.displayName}’s password was reset.`
         : `${user.displayName} saved.`;
       this.error = null;
     } catch (error) {
