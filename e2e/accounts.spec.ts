@@ -46,7 +46,7 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     // A password reset in the row (the account keeps its name, role and history).
     const tomRow = page.locator('table.users tbody tr').filter({ hasText: 'Tom Tech' });
     await tomRow.getByRole('button', { name: 'Reset password…' }).click();
-    await tomRow.getByLabel('New password').fill(passwordOf('tom'));
+    await tomRow.getByLabel('New password', { exact: true }).fill(passwordOf('tom'));
     await tomRow.getByRole('button', { name: 'Save password' }).click();
     await expect(page.getByRole('status')).toContainText('Tom Tech’s password was reset.');
     await expectAccessible(page, 'users');
