@@ -12,7 +12,7 @@ export interface BackupSummary {
 export interface BackupStatus {
   /** Where backups go; null until an administrator chooses a folder. */
   folder: string | null;
-  /** Newest first. */
+  /** The newest few, newest first. */
   backups: BackupSummary[];
   /** A backup running now (started by hand or by the daily schedule). */
   running: boolean;

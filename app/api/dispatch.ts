@@ -44,7 +44,9 @@ export function createDispatch(
     user: SignedInUser | null,
     action: string,
     entry: Partial<Parameters<typeof appendAudit>[1]>,
-  ) =>
+  ): void => {
+    // A record opened read-only (damaged at start) cannot take audit entries either; its banner says so.
+    if (ctx.readOnly) return;
     appendAudit(ctx.db, {
       userId: user?.id ?? null,
       username: user?.username ?? '(nobody signed in)',
@@ -55,6 +57,7 @@ export function createDispatch(
       request: {},
       ...entry,
     });
+  };
 
   return async (channel, rawInput, origin = { clientId: null }) => {
     if (!isChannel(channel)) return refuse('UNKNOWN_CHANNEL', `Unknown channel ${JSON.stringify(channel)}.`);
@@ -67,7 +70,7 @@ export function createDispatch(
           ? refuse('LOCKED', 'EyeNet locked itself after a while without use. Sign in again to go on.')
           : refuse('UNAUTHORIZED', 'Sign in first.');
       if (!handler.roles.includes(session.user.role)) {
-        if (!ctx.readOnly) audit(session.user, 'access:refused', { request: { channel } });
+        audit(session.user, 'access:refused', { request: { channel } });
         return refuse(
           'FORBIDDEN',
           `This needs ${roleList(handler.roles)}'s account; you are signed in as ${ROLE_LABELS[session.user.role].toLowerCase()}.`,
@@ -84,8 +87,7 @@ export function createDispatch(
     try {
       const before = handler.audit === 'change' ? handler.before?.(ctx, parsed.data) : undefined;
       const value = await handler.run(ctx, parsed.data, caller);
-      // A record opened read-only (damaged at start) cannot take audit entries either; its banner says so.
-      if (handler.audit !== 'none' && !ctx.readOnly) {
+      if (handler.audit !== 'none') {
         // Signing in changes who is at the window: the entry names the person who signed in.
         const user = caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user;
         try {
@@ -105,7 +107,7 @@ export function createDispatch(
       return { ok: true, value };
     } catch (error) {
       if (isAppError(error)) {
-        if (error.code === 'UNAUTHORIZED' && channel === 'auth:login' && !ctx.readOnly)
+        if (error.code === 'UNAUTHORIZED' && channel === 'auth:login')
           audit(null, 'auth:failed', {
             request: { username: (parsed.data as { username?: string }).username },
           });

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AppError } from '../../domain/errors.ts';
 
-// scrypt from node:crypto: memory-hard, no native add-on to build. N = 2^15 costs ~32 MB and ~100 ms a hash here,
+// scrypt from node:crypto: memory-hard, no native add-on to build. N = 2^15, r = 8 needs 32 MiB a hash (128·N·r),
 // slow for a guesser and quick enough for a sign-in. The parameters are stored with each hash, so they can be
 // raised later without locking anyone out.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 };

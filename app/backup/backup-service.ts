@@ -8,6 +8,8 @@ import { getSetting, setSetting } from '../db/settings-repo.ts';
 import { createBackup, listBackups } from './backup.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How many of the newest backups the status lists. */
+const SHOWN_BACKUPS = 7;
 /** How often the daily schedule looks whether a backup is due. */
 const CHECK_MS = 60 * 60 * 1000;
 
@@ -36,7 +38,7 @@ export class BackupService {
     const folder = this.folder();
     return {
       folder,
-      backups: folder ? await listBackups(folder) : [],
+      backups: folder ? await listBackups(folder, SHOWN_BACKUPS) : [],
       running: this.running !== null,
       lastError: this.lastError,
       restoreCommand: RESTORE_COMMAND,
@@ -89,7 +91,7 @@ export class BackupService {
   async runIfDue(): Promise<void> {
     const folder = this.folder();
     if (!folder || this.running) return;
-    const newest = (await listBackups(folder))[0];
+    const [newest] = await listBackups(folder, 1);
     if (!newest || this.now().getTime() - Date.parse(newest.createdAt) >= DAY_MS) await this.run();
   }
 

@@ -6,13 +6,14 @@ import type { BackupSummary } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Database } from '../db/database.ts';
 import { schemaVersion } from '../db/database.ts';
+import { namedFiles } from '../db/stored-files-repo.ts';
+import { exists, ImageStore } from '../services/image-store.ts';
 
 // A backup folder holds one shared, content-addressed copy of every photograph (`images/aa/<sha256>`, written
 // once, never changed: a daily backup copies only the day's new photographs) and one snapshot per backup
 // (`snapshots/<time>/`: the database, locally fine-tuned models, and a manifest with every file's SHA-256).
 
 export const MANIFEST = 'manifest.json';
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export interface BackupManifest {
   format: 'eyenet-backup-1';
@@ -37,14 +38,8 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
-const storePath = (root: string, sha256: string) => path.join(root, sha256.slice(0, 2), sha256);
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
+/** The backup folder and the data folder lay photographs out as the image store does. */
+const storePath = (root: string, sha256: string) => new ImageStore(root).pathFor(sha256);
 
 /** Every file of a folder, relative paths, recursively (empty when there is no folder). */
 async function filesUnder(folder: string): Promise<string[]> {
@@ -57,19 +52,6 @@ async function filesUnder(folder: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-/** Every stored file the database names: photographs, thumbnails, DICOM files, previews, heatmaps, the logo. */
-function referencedFiles(db: Database): string[] {
-  const rows = db
-    .prepare<[], { sha: string | null }>(
-      `SELECT sha256 AS sha FROM images UNION SELECT thumbnail_sha256 FROM images
-       UNION SELECT dicom_sha256 FROM images UNION SELECT preview_sha256 FROM results
-       UNION SELECT heatmap_sha256 FROM results
-       UNION SELECT json_extract(value, '$.logoSha256') FROM settings WHERE key = 'clinic'`,
-    )
-    .all();
-  return rows.map((r) => r.sha).filter((s): s is string => typeof s === 'string' && SHA256_HEX.test(s));
 }
 
 /** Copies a file to `target` through a temporary name, so a copy cut short never looks whole. */
@@ -110,7 +92,7 @@ export async function createBackup(
   try {
     const dbFile = path.join(partial, 'eyenet.sqlite');
     await source.db.backup(dbFile);
-    const shas = referencedFiles(source.db);
+    const shas = namedFiles(source.db);
     const images: BackupManifest['images'] = [];
     for (const sha256 of shas) {
       const from = storePath(path.join(source.dataDir, 'images'), sha256);
@@ -176,8 +158,11 @@ export async function readManifest(snapshot: string): Promise<BackupManifest> {
   return manifest;
 }
 
-/** The backups in a backup folder, newest first. */
-export async function listBackups(folder: string): Promise<BackupSummary[]> {
+/**
+ * The newest `limit` backups in a backup folder, newest first. Only their manifests are read: each lists every
+ * photograph, and a year of daily backups would be a lot to read for a list of the last few.
+ */
+export async function listBackups(folder: string, limit: number): Promise<BackupSummary[]> {
   const snapshots = path.join(folder, 'snapshots');
   let names: string[];
   try {
@@ -187,6 +172,7 @@ export async function listBackups(folder: string): Promise<BackupSummary[]> {
   }
   const out: BackupSummary[] = [];
   for (const name of names.sort().reverse()) {
+    if (out.length >= limit) break;
     try {
       out.push(summary(path.join(snapshots, name), await readManifest(path.join(snapshots, name))));
     } catch {

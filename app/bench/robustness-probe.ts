@@ -14,6 +14,7 @@ import { noiseImage, solidImage, textPageImage } from '../../model/testing/synth
 import { dicomFile } from '../../model/testing/dicom-files.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { sha256File } from '../backup/backup.ts';
+import { namedFiles } from '../db/stored-files-repo.ts';
 import { tempDir } from '../test-helpers.ts';
 import { BENCH_TECHNICIAN, rawClient, signedInClient, startServe, technicianClient } from './api-client.ts';
 
@@ -238,13 +239,9 @@ async function main(): Promise<void> {
     await serve.stop();
     const db = new BetterSqlite3(path.join(data.dir, 'eyenet.sqlite'), { readonly: true });
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
-    const named = db
-      .prepare<[], { sha: string }>(
-        'SELECT sha256 AS sha FROM images UNION SELECT thumbnail_sha256 FROM images WHERE thumbnail_sha256 IS NOT NULL UNION SELECT preview_sha256 FROM results WHERE preview_sha256 IS NOT NULL',
-      )
-      .all();
+    const named = namedFiles(db);
     let missing = 0;
-    for (const { sha } of named) {
+    for (const sha of named) {
       const file = path.join(data.dir, 'images', sha.slice(0, 2), sha);
       if (!existsSync(file) || (await sha256File(file)) !== sha) missing++;
     }

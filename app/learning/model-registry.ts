@@ -25,7 +25,7 @@ interface Metadata {
   localValidation?: ModelVersion['localValidation'];
 }
 
-function readMetadata(dir: string): Metadata | null {
+export function readMetadata(dir: string): Metadata | null {
   try {
     const m = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as Metadata;
     return typeof m.name === 'string' && typeof m.version === 'string' ? m : null;

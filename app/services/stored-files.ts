@@ -1,17 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { prepared, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { isNamedFile } from '../db/stored-files-repo.ts';
 import type { ImageStore } from './image-store.ts';
-
-/** Whether any row (a photograph, its thumbnail or DICOM file, a result's preview or heatmap) names this file. */
-function referenced(db: Database, sha256: string): boolean {
-  return (
-    prepared<[string, string, string, string, string], { n: number }>(
-      db,
-      `SELECT (SELECT COUNT(*) FROM images WHERE sha256 = ? OR thumbnail_sha256 = ? OR dicom_sha256 = ?)
-            + (SELECT COUNT(*) FROM results WHERE preview_sha256 = ? OR heatmap_sha256 = ?) AS n`,
-    ).get(sha256, sha256, sha256, sha256, sha256)!.n > 0
-  );
-}
 
 export type PutFile = (bytes: Uint8Array, sha256?: string) => Promise<{ sha256: string; created: boolean }>;
 
@@ -35,7 +25,7 @@ export async function withStoredFiles<T>(
     return await work(put);
   } catch (error) {
     for (const sha256 of created)
-      if (!referenced(db, sha256)) await rm(store.pathFor(sha256), { force: true }).catch(() => undefined);
+      if (!isNamedFile(db, sha256)) await rm(store.pathFor(sha256), { force: true }).catch(() => undefined);
     throw error;
   }
 }

@@ -87,7 +87,7 @@ async function main(): Promise<number> {
   }
   const modelDir = values.model ? path.resolve(values.model) : activeModelDir();
   // Each worker holds a model and a photograph in memory: more workers than cores only adds memory (16 asked
-  // for took 3.6 GB here), never speed.
+  // for took 3.6 GB here before this cap; npm run bench, memory part), never speed.
   const asked = values.workers ? Math.max(1, Number(values.workers) || 1) : defaultPoolSize();
   const workers = Math.min(asked, defaultPoolSize(), files.length || 1);
   if (asked > defaultPoolSize())
