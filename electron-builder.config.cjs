@@ -1,4 +1,9 @@
 // electron-builder: `npm run dist` (needs the network to fetch Electron and the packaging tools).
+const ONNX_PLATFORMS = ['linux', 'win32', 'darwin'];
+/** A files pattern that leaves out the ONNX Runtime binaries of every platform but `platform`. */
+const onnxOnly = (platform) =>
+  `!node_modules/onnxruntime-node/bin/napi-v6/{${ONNX_PLATFORMS.filter((p) => p !== platform).join(',')}}/**`;
+
 /** @type {import('electron-builder').Configuration} */
 module.exports = {
   appId: 'org.eyenet.desktop',
@@ -27,13 +32,22 @@ module.exports = {
     'node_modules/@img/**',
     'node_modules/better-sqlite3/**',
     'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+    // ONNX Runtime's native binding and its shared library are loaded by path.
+    'node_modules/onnxruntime-node/bin/**',
   ],
   // Rebuild better-sqlite3 (and any other native module) against Electron's Node ABI.
   npmRebuild: true,
   nodeGypRebuild: false,
-  linux: { target: ['AppImage', 'deb'], category: 'MedicalSoftware', maintainer: 'EyeNet' },
+  // onnxruntime-node carries every platform's binaries (~300 MB); each installer keeps only its own. It has none
+  // for Intel Macs: there EyeNet grades on tfjs-wasm and says why (README, "Engines").
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'MedicalSoftware',
+    maintainer: 'EyeNet',
+    files: [onnxOnly('linux')],
+  },
   deb: { depends: ['libnss3', 'libgtk-3-0'] },
-  win: { target: ['nsis'] },
+  win: { target: ['nsis'], files: [onnxOnly('win32')] },
   nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
-  mac: { target: ['dmg'], category: 'public.app-category.medical' },
+  mac: { target: ['dmg'], category: 'public.app-category.medical', files: [onnxOnly('darwin')] },
 };

@@ -65,6 +65,7 @@ console.log(
     ? `model: ${ctx.grading.model.name} ${ctx.grading.model.version}${ctx.grading.model.validated ? '' : ' (NOT VALIDATED)'} · backend: ${ctx.grading.backend}`
     : `grading unavailable: ${ctx.grading.error}`,
 );
+if (ctx.grading.engineNote) console.log(ctx.grading.engineNote);
 
 let stopping = false;
 async function stop(): Promise<void> {

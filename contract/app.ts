@@ -5,6 +5,8 @@ import type { ModelInfo } from '../domain/results.ts';
 export interface AppInfo {
   appVersion: string;
   backend: string;
+  /** Why the fastest engine (ONNX Runtime) is not the one grading; null when it is. */
+  engineNote: string | null;
   model: ModelInfo | null;
   modelError: string | null;
   dataDir: string;

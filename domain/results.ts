@@ -11,6 +11,8 @@ export interface ModelInfo {
 export interface Timings {
   decodeMs: number;
   preprocessMs: number;
+  /** The quality gate (not stored with a result: the bench reads it). */
+  qualityMs?: number;
   inferenceMs: number;
   /** Time to render the heatmap (0 when there is none). */
   heatmapMs: number;

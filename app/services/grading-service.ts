@@ -38,6 +38,11 @@ export class GradingService {
     return this.pool?.backend ?? null;
   }
 
+  /** Why the fastest engine is not the one grading (null when it is, or nothing loaded). */
+  get engineNote(): string | null {
+    return this.pool?.engineNote ?? null;
+  }
+
   /** The model's operating point (from its metadata), null when it has none or did not load. */
   get referableThreshold(): number | null {
     return this.pool?.referableThreshold ?? null;

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createGrader } from '../inference/grader.ts';
+import type { EngineChoice } from '../inference/engine.ts';
+import { readModelMetadata } from '../inference/metadata.ts';
+import { benchEngines } from './engine-bench.ts';
 import { listImageFiles } from '../image/list-images.ts';
 import { activeModelDir, sharedDataDir } from '../inference/model-paths.ts';
 import { normalisationStats, type ChannelStats } from '../preprocess/normalisation-stats.ts';
@@ -51,55 +54,93 @@ const summary = (xs: number[]) => ({
   n: xs.length,
 });
 
-// 1. Stage timings on one thread (one libvips thread too), after a warm-up pass; heatmaps timed separately.
-sharp.concurrency(1);
-const grader = await createGrader(modelDir, { heatmap: false });
-for (const bytes of originalBytes.slice(0, 2)) await grader.grade(bytes);
-const stages = {
-  decode: [] as number[],
-  preprocess: [] as number[],
-  inference: [] as number[],
-  total: [] as number[],
-};
-const bySize = new Map<string, number[]>();
-for (let r = 0; r < repeat; r++) {
+// 0. The engines side by side on the same inputs (ONNX Runtime, the wasm fallback, wasm as it was before).
+const metadataSize = (await readModelMetadata(modelDir)).inputSize;
+const engineInputs = await Promise.all(
+  originalBytes.slice(0, 5).map(async (b) => (await preprocess(b, metadataSize)).pixels),
+);
+const engineBench = await benchEngines(modelDir, engineInputs, repeat);
+
+interface EngineRun {
+  engine: string;
+  note: string | null;
+  stages: Record<'decode' | 'preprocess' | 'quality' | 'inference' | 'total', number[]>;
+  bySize: Map<string, number[]>;
+  devPre: number[];
+  heatmapTotals: number[];
+  heatmapOnly: number[];
+  /** File to stored result with heatmap, one worker (the grade's own total, heatmap included). */
+  wholeWithHeatmap: number[];
+  pool: { originals: number; dev1024: number };
+}
+
+/** 1–2. Stage timings on one thread (one libvips thread too), then one worker per core, on one engine. */
+async function benchGrading(engine: EngineChoice): Promise<EngineRun> {
+  sharp.concurrency(1);
+  const grader = await createGrader(modelDir, { heatmap: false, engine });
+  for (const bytes of originalBytes.slice(0, 2)) await grader.grade(bytes);
+  const run: EngineRun = {
+    engine: grader.backend,
+    note: grader.engineNote,
+    stages: { decode: [], preprocess: [], quality: [], inference: [], total: [] },
+    bySize: new Map(),
+    devPre: [],
+    heatmapTotals: [],
+    heatmapOnly: [],
+    wholeWithHeatmap: [],
+    pool: { originals: 0, dev1024: 0 },
+  };
+  for (let r = 0; r < repeat; r++) {
+    for (const bytes of originalBytes) {
+      const graded = await grader.grade(bytes);
+      const { timings } = graded;
+      run.stages.decode.push(timings.decodeMs);
+      run.stages.preprocess.push(timings.preprocessMs);
+      run.stages.quality.push(timings.qualityMs ?? 0);
+      run.stages.inference.push(timings.inferenceMs);
+      run.stages.total.push(timings.totalMs);
+      const key = `${graded.width}×${graded.height}`;
+      run.bySize.set(key, [...(run.bySize.get(key) ?? []), timings.decodeMs + timings.preprocessMs]);
+    }
+  }
+  for (const bytes of devBytes) {
+    const { timings } = await grader.grade(bytes);
+    run.devPre.push(timings.decodeMs + timings.preprocessMs);
+  }
+  grader.dispose();
+  const withHeatmap = await createGrader(modelDir, { heatmap: true, engine });
+  await withHeatmap.grade(originalBytes[0]!);
   for (const bytes of originalBytes) {
-    const graded = await grader.grade(bytes);
-    const { timings } = graded;
-    stages.decode.push(timings.decodeMs);
-    stages.preprocess.push(timings.preprocessMs);
-    stages.inference.push(timings.inferenceMs);
-    stages.total.push(timings.totalMs);
-    const key = `${graded.width}×${graded.height}`;
-    bySize.set(key, [...(bySize.get(key) ?? []), timings.decodeMs + timings.preprocessMs]);
+    const { timings } = await withHeatmap.grade(bytes);
+    run.heatmapTotals.push(timings.inferenceMs + timings.heatmapMs);
+    run.heatmapOnly.push(timings.heatmapMs);
+    run.wholeWithHeatmap.push(timings.totalMs);
+  }
+  withHeatmap.dispose();
+  sharp.concurrency(0);
+
+  const pool = await GradingPool.start({ modelDir, size: workers, engine });
+  await Promise.all(originalBytes.slice(0, workers).map((b) => pool.grade(b)));
+  let t0 = performance.now();
+  for (let r = 0; r < repeat; r++) await Promise.all(originalBytes.map((b) => pool.grade(b)));
+  run.pool.originals = round((originalBytes.length * repeat) / ((performance.now() - t0) / 1000));
+  t0 = performance.now();
+  await Promise.all(devBytes.map((b) => pool.grade(b)));
+  run.pool.dev1024 = round(devBytes.length / ((performance.now() - t0) / 1000));
+  await pool.close();
+  return run;
+}
+
+const workers = defaultPoolSize();
+const runs: EngineRun[] = [];
+for (const engine of ['onnx', 'wasm'] as EngineChoice[]) {
+  try {
+    runs.push(await benchGrading(engine));
+  } catch (error) {
+    console.error(`${engine}: not available here (${(error as Error).message})`);
   }
 }
-const devPre: number[] = [];
-for (const bytes of devBytes) {
-  const { timings } = await grader.grade(bytes);
-  devPre.push(timings.decodeMs + timings.preprocessMs);
-}
-grader.dispose();
-const withHeatmap = await createGrader(modelDir, { heatmap: true });
-const heatmapTotals: number[] = [];
-const heatmapOnly: number[] = [];
-await withHeatmap.grade(originalBytes[0]!);
-for (const bytes of originalBytes) {
-  const { timings } = await withHeatmap.grade(bytes);
-  heatmapTotals.push(timings.inferenceMs + timings.heatmapMs);
-  heatmapOnly.push(timings.heatmapMs);
-}
-withHeatmap.dispose();
-sharp.concurrency(0);
-
-// 2. Throughput: one worker per core, all photographs in flight.
-const workers = defaultPoolSize();
-const pool = await GradingPool.start({ modelDir, size: workers });
-await Promise.all(originalBytes.slice(0, workers).map((b) => pool.grade(b)));
-const t0 = performance.now();
-for (let r = 0; r < repeat; r++) await Promise.all(originalBytes.map((b) => pool.grade(b)));
-const seconds = (performance.now() - t0) / 1000;
-await pool.close();
+const grader = { model: await readModelMetadata(modelDir) };
 
 // 3. Normalisation: the same statistics on camera photographs and on training images, before and after.
 async function meanStats(files: string[]) {
@@ -136,50 +177,68 @@ for (const bytes of originalBytes.slice(0, 5))
 const report = {
   date: new Date().toISOString(),
   model: `${grader.model.name} ${grader.model.version}`,
-  backend: grader.backend,
+  backend: runs[0]?.engine ?? 'none',
   cpus: os.cpus().length,
   repeat,
-  singleThread: {
-    decode: summary(stages.decode),
-    preprocess: summary(stages.preprocess),
-    inference: summary(stages.inference),
-    total: summary(stages.total),
-    imagesPerSecond: round(1000 / median(stages.total)),
-  },
-  heatmap: {
-    available: heatmapOnly.some((v) => v > 0),
-    inferenceWithHeatmap: summary(heatmapTotals),
-    renderOnly: summary(heatmapOnly),
-  },
-  decodeAndPreprocessBySize: {
-    ...Object.fromEntries([...bySize].map(([k, xs]) => [k, summary(xs)])),
-    'eyepacs-1024-dev': summary(devPre),
-  },
-  pool: { workers, imagesPerSecond: round((originalBytes.length * repeat) / seconds) },
+  engines: engineBench.engines,
+  ensemble3x8Ms: engineBench.ensembleMs,
+  grading: runs.map((run) => ({
+    engine: run.engine,
+    note: run.note,
+    singleThread: {
+      decode: summary(run.stages.decode),
+      preprocess: summary(run.stages.preprocess),
+      quality: summary(run.stages.quality),
+      inference: summary(run.stages.inference),
+      total: summary(run.stages.total),
+      imagesPerSecond: round(1000 / median(run.stages.total)),
+    },
+    heatmap: {
+      available: run.heatmapOnly.some((v) => v > 0),
+      inferenceWithHeatmap: summary(run.heatmapTotals),
+      renderOnly: summary(run.heatmapOnly),
+    },
+    wholePhotographWithHeatmap: summary(run.wholeWithHeatmap),
+    decodeAndPreprocessBySize: {
+      ...Object.fromEntries([...run.bySize].map(([k, xs]) => [k, summary(xs)])),
+      'eyepacs-1024-dev': summary(run.devPre),
+    },
+    pool: { workers, originalsPerSecond: run.pool.originals, dev1024PerSecond: run.pool.dev1024 },
+  })),
   viewer: Object.fromEntries(Object.entries(viewTimes).map(([k, xs]) => [k, summary(xs)])),
   normalisation,
 };
 
 const f3 = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
+const base = report.engines.find((e) => e.engine.endsWith('(as stored)'));
+const ratio = (ms: number, of: number | undefined) => (of ? `${(of / ms).toFixed(1)}×` : '–');
+const columns = report.grading.map((g) => g.engine);
+const row = (label: string, pick: (g: (typeof report.grading)[number]) => string) =>
+  `| ${label} | ${report.grading.map(pick).join(' | ')} |`;
 const table = [
-  `EyeNet bench · ${report.model} · backend ${report.backend} · ${originals.length} originals × ${repeat}`,
+  `EyeNet bench · ${report.model} · ${originals.length} originals × ${repeat} · ${report.cpus} cores`,
+  ...report.engines.filter((e) => e.note).map((e) => `note (${e.engine}): ${e.note}`),
   '',
-  '| stage (one thread) | median ms | p95 ms |',
-  '| --- | --- | --- |',
-  ...Object.entries(report.singleThread)
-    .filter(([k]) => k !== 'imagesPerSecond')
-    .map(
-      ([k, s]) => `| ${k} | ${(s as { medianMs: number }).medianMs} | ${(s as { p95Ms: number }).p95Ms} |`,
-    ),
-  '',
-  '| decode + preprocess by photograph size | median ms | p95 ms | n |',
-  '| --- | --- | --- | --- |',
-  ...Object.entries(report.decodeAndPreprocessBySize).map(
-    ([k, s]) => `| ${k} | ${s.medianMs} | ${s.p95Ms} | ${s.n} |`,
+  '| engine, same inputs, interleaved (one thread) | batch 1 ms | speed-up | + heatmap ms | 8 views ms | max Δp | max Δheatmap |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...report.engines.map(
+    (e) =>
+      `| ${e.engine} | ${round(e.batch1Ms)} | ${ratio(e.batch1Ms, base?.batch1Ms)} | ${round(e.withHeatmapMs)} | ${round(e.eightViewsMs)} | ${e.maxProbabilityDifference.toExponential(1)} | ${e.maxHeatmapDifference.toExponential(1)} |`,
   ),
-  `| inference + heatmap | ${report.heatmap.inferenceWithHeatmap.medianMs} | ${report.heatmap.inferenceWithHeatmap.p95Ms} |`,
+  `3 members × 8 views with heatmaps on the fastest engine: ${report.ensemble3x8Ms === null ? '–' : round(report.ensemble3x8Ms)} ms`,
   '',
-  `one thread: ${report.singleThread.imagesPerSecond} images/s · ${workers} workers: ${report.pool.imagesPerSecond} images/s`,
+  `| stage, median ms (one worker, one thread) | ${columns.join(' | ')} |`,
+  `| --- | ${columns.map(() => '---').join(' | ')} |`,
+  ...(['decode', 'preprocess', 'quality', 'inference', 'total'] as const).map((k) =>
+    row(k, (g) => String((g.singleThread[k] as { medianMs: number }).medianMs)),
+  ),
+  row('inference + heatmap', (g) => String(g.heatmap.inferenceWithHeatmap.medianMs)),
+  row('camera original, file → result with heatmap', (g) => String(g.wholePhotographWithHeatmap.medianMs)),
+  row('eyepacs-1024-dev decode + preprocess', (g) =>
+    String(g.decodeAndPreprocessBySize['eyepacs-1024-dev']!.medianMs),
+  ),
+  row(`${workers} workers: camera originals, images/s`, (g) => String(g.pool.originalsPerSecond)),
+  row(`${workers} workers: 1024-px photographs, images/s`, (g) => String(g.pool.dev1024PerSecond)),
   '',
   '| viewer picture (first 5 originals) | median ms | p95 ms |',
   '| --- | --- | --- |',

@@ -56,7 +56,7 @@ describe('npm run grade', () => {
       eye: 'OS',
       gradable: true,
       model: { name: activeModelName(), validated: false },
-      backend: expect.any(String),
+      backend: 'onnxruntime',
       ms: expect.any(Number),
     });
     expect(lines[0]?.probabilities).toHaveLength(5);
@@ -70,6 +70,21 @@ describe('npm run grade', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('NOT VALIDATED');
     expect(stdout).toMatch(/16_left\.jpeg\s+OS\s+grade [0-4]/);
+  });
+
+  it('grades on the engine --backend names, and says why when ONNX Runtime cannot run the model', async () => {
+    const photo = path.join(ORIGINALS_DIR, '16_left.jpeg');
+    const wasm = await grade([photo, '--json', '--backend', 'wasm']);
+    expect(JSON.parse(wasm.stdout)).toMatchObject({ backend: 'wasm' });
+    // The placeholder has no ONNX backbone: auto falls back to tfjs and the header line says why.
+    const placeholder = path.join(projectRoot(), 'resources', 'models', 'placeholder');
+    const fallback = await grade([photo, '--model', placeholder]);
+    expect(fallback.code).toBe(0);
+    expect(fallback.stderr).toMatch(/backend wasm/);
+    expect(fallback.stderr).toMatch(/ONNX Runtime not used: the model names no feature layer/);
+    const refused = await grade([photo, '--backend', 'gpu']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/"gpu" is not an engine/);
   });
 
   it('finds photographs in sub-folders, and says so when a folder has none', async () => {

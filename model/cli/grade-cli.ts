@@ -1,4 +1,4 @@
-// `npm run grade -- <files or folders> [--json] [--model DIR] [--workers N]`
+// `npm run grade -- <files or folders> [--json] [--model DIR] [--workers N] [--backend auto|onnx|wasm|…]`
 // Grades photographs (and DICOM files, each frame, with the eye from the header) headlessly with the same preprocessing, quality gate, model and worker pool as the app.
 import { isReferable } from '../../domain/referable.ts';
 import { readFile } from 'node:fs/promises';
@@ -10,10 +10,11 @@ import { DICOM_EXTENSIONS, IMAGE_EXTENSIONS, listImageFiles } from '../image/lis
 import type { GradedImage } from '../inference/types.ts';
 import { GradingPool, defaultPoolSize } from '../worker/grading-pool.ts';
 import { activeModelDir } from '../inference/model-paths.ts';
+import { ENGINE_CHOICES, parseEngineChoice, type EngineChoice } from '../inference/engine.ts';
 
 import { errorLine } from './error-line.ts';
 
-const USAGE = 'Usage: npm run grade -- <files or folders> [--json] [--model DIR] [--workers N]';
+const USAGE = `Usage: npm run grade -- <files or folders> [--json] [--model DIR] [--workers N] [--backend ${ENGINE_CHOICES.join('|')}]`;
 
 export interface GradeLine {
   file: string;
@@ -70,12 +71,20 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       model: { type: 'string' },
       workers: { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help || positionals.length === 0) {
     console.error(USAGE);
     return values.help ? 0 : 2;
+  }
+  let engine: EngineChoice;
+  try {
+    engine = parseEngineChoice(values.backend ?? process.env.EYENET_BACKEND);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
   }
   const { files, missing } = await listImageFiles(positionals);
   if (files.length === 0 && missing.length === 0) {
@@ -92,12 +101,13 @@ async function main(): Promise<number> {
   const workers = Math.min(asked, defaultPoolSize(), files.length || 1);
   if (asked > defaultPoolSize())
     console.error(`Using ${workers} worker(s), not ${asked}: this machine has ${defaultPoolSize()} core(s).`);
-  const pool = await GradingPool.start({ modelDir, size: workers });
+  const pool = await GradingPool.start({ modelDir, size: workers, engine });
   if (!values.json) {
     console.error(
       `model ${pool.model.name} ${pool.model.version}${pool.model.validated ? '' : ' — NOT VALIDATED, grades are not meaningful'}` +
         ` · backend ${pool.backend} · ${workers} worker(s) · ${files.length} file(s)`,
     );
+    if (pool.engineNote) console.error(pool.engineNote);
   }
   let failed = missing.length;
   const emit = (line: GradeLine) => console.log(values.json ? JSON.stringify(line) : human(line));

@@ -23,7 +23,8 @@ async function tryBackend(name: BackendName): Promise<boolean> {
 }
 
 function parsePreference(value: string | undefined): BackendName[] {
-  if (!value) return [...BACKEND_PREFERENCE];
+  // 'auto' and 'onnx' choose the ONNX Runtime engine (engine.ts); tfjs, where it is used, takes its fastest.
+  if (!value || value === 'auto' || value === 'onnx') return [...BACKEND_PREFERENCE];
   const forced = value.split(',').map((v) => v.trim());
   const valid = forced.filter((v): v is BackendName => (BACKEND_PREFERENCE as readonly string[]).includes(v));
   if (valid.length === 0) throw new Error(`EYENET_BACKEND="${value}" names no known backend.`);

@@ -1,7 +1,6 @@
 import { argmax, referableProbability } from '../../domain/grades.ts';
-import { initBackend } from './backend.ts';
+import { loadDrModel, type EngineChoice } from './engine.ts';
 import { renderHeatmapPng } from './heatmap.ts';
-import { loadModel, type DrModel } from './load-model.ts';
 import { preprocess } from '../preprocess/preprocess.ts';
 import { assessQuality } from '../quality/quality.ts';
 import type { GradedImage, ModelInfo } from './types.ts';
@@ -10,6 +9,8 @@ import type { GradedImage, ModelInfo } from './types.ts';
 export interface Grader {
   readonly model: ModelInfo;
   readonly backend: string;
+  /** Why the fastest engine is not running (null when it is). */
+  readonly engineNote: string | null;
   /** The model's operating point for referable DR, from its metadata. */
   readonly referableThreshold: number | null;
   grade(bytes: Uint8Array): Promise<GradedImage>;
@@ -19,19 +20,24 @@ export interface Grader {
 export interface GraderOptions {
   /** Compute a class activation map with each grade (true unless set false; the bench times both). */
   heatmap?: boolean;
+  /** The engine (default: EYENET_BACKEND, else the fastest that loads). */
+  engine?: EngineChoice;
 }
 
 export async function createGrader(modelDir: string, options: GraderOptions = {}): Promise<Grader> {
-  const backend = await initBackend();
-  const model: DrModel = await loadModel(modelDir);
+  const { model, note } = await loadDrModel(modelDir, options.engine);
+  const backend = model.backend;
   return {
     model: model.info,
     backend,
+    engineNote: note,
     referableThreshold: model.metadata.operatingPoint?.threshold ?? null,
     async grade(bytes) {
       const start = performance.now();
       const pre = await preprocess(bytes, model.metadata.inputSize);
+      const tq = performance.now();
       const quality = assessQuality(pre);
+      const qualityMs = performance.now() - tq;
       let probabilities: number[] | null = null;
       let heatmapPng: Uint8Array | null = null;
       let inferenceMs = 0;
@@ -39,7 +45,7 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
       // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.
       if (quality.gradable) {
         const t = performance.now();
-        const prediction = model.predict(pre.pixels, { heatmap: options.heatmap ?? true });
+        const prediction = await model.predict(pre.pixels, { heatmap: options.heatmap ?? true });
         probabilities = prediction.probabilities;
         inferenceMs = performance.now() - t;
         if (prediction.heatmap) {
@@ -58,6 +64,7 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
         timings: {
           decodeMs: pre.decodeMs,
           preprocessMs: pre.preprocessMs,
+          qualityMs,
           inferenceMs,
           heatmapMs,
           totalMs: performance.now() - start,

@@ -60,9 +60,9 @@ afterAll(() => {
 });
 
 describe('class activation heatmap', () => {
-  it('comes with the probabilities, one value per feature-map cell, scaled to [0, 1]', () => {
+  it('comes with the probabilities, one value per feature-map cell, scaled to [0, 1]', async () => {
     const pixels = Float32Array.from({ length: 224 * 224 * 3 }, (_, i) => ((i * 7919) % 1000) / 1000);
-    const { probabilities, heatmap } = model.predict(pixels, { heatmap: true });
+    const { probabilities, heatmap } = await model.predict(pixels, { heatmap: true });
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(heatmap?.size).toBe(7);
     expect(heatmap?.values).toHaveLength(49);
@@ -70,11 +70,11 @@ describe('class activation heatmap', () => {
     expect(Math.min(...heatmap!.values)).toBeGreaterThanOrEqual(0);
   });
 
-  it('leaks no tensors over 50 predictions with heatmaps', () => {
+  it('leaks no tensors over 50 predictions with heatmaps', async () => {
     const pixels = new Float32Array(224 * 224 * 3).fill(0.5);
-    model.predict(pixels, { heatmap: true });
+    await model.predict(pixels, { heatmap: true });
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 50; i++) model.predict(pixels, { heatmap: i % 2 === 0 });
+    for (let i = 0; i < 50; i++) await model.predict(pixels, { heatmap: i % 2 === 0 });
     expect(tf.memory().numTensors).toBe(before);
   });
 

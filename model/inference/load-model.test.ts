@@ -40,25 +40,25 @@ describe('loadModel', () => {
     expect(['tensorflow', 'wasm', 'cpu']).toContain(await initBackend());
   });
 
-  it('returns five grade probabilities that sum to one', () => {
+  it('returns five grade probabilities that sum to one', async () => {
     const size = model.metadata.inputSize;
-    const { probabilities, heatmap } = model.predict(new Float32Array(size * size * 3).fill(0.3));
+    const { probabilities, heatmap } = await model.predict(new Float32Array(size * size * 3).fill(0.3));
     expect(heatmap).toBeNull();
     expect(probabilities).toHaveLength(5);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
-  it('leaks no tensors over 50 predictions', () => {
+  it('leaks no tensors over 50 predictions', async () => {
     const size = model.metadata.inputSize;
     const input = new Float32Array(size * size * 3).fill(0.5);
-    model.predict(input);
+    await model.predict(input);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 50; i++) model.predict(input);
+    for (let i = 0; i < 50; i++) await model.predict(input);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses input of the wrong size', () => {
-    expect(() => model.predict(new Float32Array(10))).toThrow(/Expected/);
+  it('refuses input of the wrong size', async () => {
+    await expect(model.predict(new Float32Array(10))).rejects.toThrow(/Expected/);
   });
 
   it('refuses a model whose preprocessing this code does not know', async () => {
@@ -95,16 +95,16 @@ describe('mirror test-time averaging', () => {
                 image[(y * size + x) * 3 + c] = v;
                 mirror[(y * size + (size - 1 - x)) * 3 + c] = v;
               }
-          const a = model.predict(image).probabilities;
-          const b = model.predict(mirror).probabilities;
-          const both = averaged.predict(image, { heatmap: true });
+          const a = (await model.predict(image)).probabilities;
+          const b = (await model.predict(mirror)).probabilities;
+          const both = await averaged.predict(image, { heatmap: true });
           both.probabilities.forEach((p, i) => expect(p).toBeCloseTo((a[i]! + b[i]!) / 2, 5));
           expect(a.some((p, i) => Math.abs(p - b[i]!) > 1e-4)).toBe(true);
-          const single = model.predict(image, { heatmap: true }).heatmap!;
+          const single = (await model.predict(image, { heatmap: true })).heatmap!;
           expect(both.heatmap!.size).toBe(single.size);
           expect(Math.max(...both.heatmap!.values)).toBeCloseTo(1, 5);
           const before = tf.memory().numTensors;
-          averaged.predict(image, { heatmap: true });
+          await averaged.predict(image, { heatmap: true });
           expect(tf.memory().numTensors).toBe(before);
         } finally {
           averaged.dispose();

@@ -1,28 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parseModelMetadata, type ModelMetadata } from './metadata.ts';
-import type { ModelInfo } from './types.ts';
+import { foldBatchNorm } from './fold-batchnorm.ts';
+import { readModelArtifacts } from './model-artifacts.ts';
+import { readModelMetadata } from './metadata.ts';
+import type { DrModel, Prediction } from './prediction.ts';
 
-export interface Prediction {
-  /** Probabilities of ICDR grades 0–4. */
-  probabilities: number[];
-  /**
-   * Class activation map of referable-DR evidence, `size` × `size`, in [0, 1] (1 = strongest), over the
-   * model input; null when the model has no heatmap output or none was asked for.
-   */
-  heatmap: { size: number; values: Float32Array } | null;
-}
+export { readModelArtifacts };
 
-/** A loaded DR model: give it a preprocessed image, get the five ICDR grade probabilities (and a heatmap). */
-export interface DrModel {
-  readonly metadata: ModelMetadata;
-  readonly info: ModelInfo;
-  readonly hasHeatmap: boolean;
-  /** `pixels` is inputSize × inputSize × 3 floats, laid out as the preprocessing produced them. */
-  predict(pixels: Float32Array, options?: { heatmap?: boolean }): Prediction;
-  dispose(): void;
-}
+export type { DrModel, Prediction };
 
 /**
  * The CAM direction for "referable": the head's mean weights for grades 2–4 minus those for grades 0–1. The
@@ -39,57 +23,16 @@ function referableDirection(net: tf.LayersModel, headLayer: string): tf.Tensor1D
   });
 }
 
-interface WeightsManifestEntry {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
+export interface LoadModelOptions {
+  /** Fold BatchNorm into the convolutions before tfjs builds the network (default true; equal outputs, faster). */
+  foldBatchNorm?: boolean;
 }
 
-interface ModelJson {
-  modelTopology: object;
-  weightsManifest: WeightsManifestEntry[];
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-}
-
-/** Reads a tfjs model folder from disk; tfjs has no file:// loader without tfjs-node. */
-export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
-  for (const group of modelJson.weightsManifest) {
-    weightSpecs.push(...group.weights);
-    for (const file of group.paths) {
-      const resolved = path.resolve(dir, file);
-      if (path.dirname(resolved) !== path.resolve(dir))
-        throw new Error(`Weight path escapes the model folder: ${file}`);
-      buffers.push(new Uint8Array(await readFile(resolved)));
-    }
-  }
-  const total = buffers.reduce((sum, b) => sum + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weightData.set(b, offset);
-    offset += b.byteLength;
-  }
-  return {
-    modelTopology: modelJson.modelTopology,
-    weightSpecs,
-    weightData: weightData.buffer,
-    format: modelJson.format,
-    generatedBy: modelJson.generatedBy,
-    convertedBy: modelJson.convertedBy ?? null,
-  };
-}
-
-export async function loadModel(dir: string): Promise<DrModel> {
-  const metadata = parseModelMetadata(
-    JSON.parse(await readFile(path.join(dir, 'metadata.json'), 'utf8')),
-    path.join(dir, 'metadata.json'),
-  );
+/** Loads a model folder on this thread's tfjs backend (initBackend first). */
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<DrModel> {
+  const metadata = await readModelMetadata(dir);
   const artifacts = await readModelArtifacts(dir);
-  const handler = tf.io.fromMemory(artifacts);
+  const handler = tf.io.fromMemory(options.foldBatchNorm === false ? artifacts : foldBatchNorm(artifacts));
   const net: tf.LayersModel | tf.GraphModel =
     metadata.format === 'layers' ? await tf.loadLayersModel(handler) : await tf.loadGraphModel(handler);
   const size = metadata.inputSize;
@@ -106,7 +49,9 @@ export async function loadModel(dir: string): Promise<DrModel> {
       preprocessing: metadata.preprocessing.id,
     },
     hasHeatmap: direction !== null,
-    predict(pixels, options = {}) {
+    backend: tf.getBackend(),
+    // tfjs computes synchronously; the promise keeps one interface with the ONNX Runtime engine.
+    async predict(pixels, options = {}) {
       if (pixels.length !== size * size * 3) {
         throw new Error(`Expected ${size}×${size}×3 input values, got ${pixels.length}.`);
       }

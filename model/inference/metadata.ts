@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { KNOWN_PREPROCESSING, PIPELINE_PARAMS } from '../preprocess/preprocess.ts';
 
@@ -62,4 +64,10 @@ export function parseModelMetadata(json: unknown, source: string): ModelMetadata
     }
   }
   return metadata;
+}
+
+/** Reads and checks `metadata.json` of a model folder. */
+export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
+  const file = path.join(dir, 'metadata.json');
+  return parseModelMetadata(JSON.parse(await readFile(file, 'utf8')), file);
 }

@@ -1,4 +1,4 @@
-import { gaussianBlur } from '../preprocess/blur.ts';
+import { boxRadiusForSigma, gaussianBlur } from '../preprocess/blur.ts';
 import type { Preprocessed } from '../preprocess/preprocess.ts';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './quality-thresholds.ts';
 import type { QualityReason, QualityVerdict } from '../../domain/quality.ts';
@@ -92,10 +92,19 @@ function detailMeasures(
   mask: Uint8Array,
   size: number,
 ): { sharpness: number; detail: number; detailLevels: number } {
-  const b1 = gaussianBlur(green, size, size, 1);
-  const b15 = gaussianBlur(green, size, size, 1.5);
-  const b3 = gaussianBlur(green, size, size, 3);
-  const b8 = gaussianBlur(green, size, size, 8);
+  // The blur is three box passes whose radius rounds from σ: σ 1 and 1.5 both give radius 1, so one blur serves
+  // both (the same values as computing it twice).
+  const byRadius = new Map<number, Float32Array>();
+  const blur = (sigma: number) => {
+    const r = boxRadiusForSigma(sigma);
+    let out = byRadius.get(r);
+    if (!out) byRadius.set(r, (out = gaussianBlur(green, size, size, sigma)));
+    return out;
+  };
+  const b1 = blur(1);
+  const b15 = blur(1.5);
+  const b3 = blur(3);
+  const b8 = blur(8);
   const m = 12;
   let count = 0;
   let mean = 0;

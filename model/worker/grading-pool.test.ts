@@ -21,6 +21,9 @@ describe('GradingPool', () => {
       6,
     );
     expect(graded.model).toEqual(pool.model);
+    // ONNX Runtime by default, with nothing to explain; the result names it.
+    expect(pool.backend).toBe('onnxruntime');
+    expect(pool.engineNote).toBeNull();
     expect(graded.backend).toBe(pool.backend);
     expect(graded.previewPng.byteLength).toBeGreaterThan(1000);
   });
@@ -48,6 +51,19 @@ describe('GradingPool', () => {
       probabilities: null,
       referableProbability: null,
     });
+  });
+
+  it('runs tfjs-wasm when asked, with the same grade', async () => {
+    const wasm = await GradingPool.start({ modelDir: activeModelDir(), size: 1, engine: 'wasm' });
+    try {
+      const a = await pool.grade(original('16_left.jpeg'));
+      const b = await wasm.grade(original('16_left.jpeg'));
+      expect(b.backend).toBe('wasm');
+      expect(b.grade).toBe(a.grade);
+      expect(Math.abs(b.referableProbability! - a.referableProbability!)).toBeLessThan(1e-4);
+    } finally {
+      await wasm.close();
+    }
   });
 
   it('fails start-up with the reason when the model folder is wrong', async () => {

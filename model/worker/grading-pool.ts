@@ -3,12 +3,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors.ts';
 import type { GradedImage, ModelInfo } from '../inference/types.ts';
+import type { EngineChoice } from '../inference/engine.ts';
 import type { WorkerFailure, WorkerInit, WorkerMessage } from './messages.ts';
 
 export interface GradingPoolOptions {
   modelDir: string;
   /** Worker threads; each owns a backend and a copy of the model. Defaults to 1. */
   size?: number;
+  /** The engine each worker loads the model on (default: EYENET_BACKEND, else the fastest that loads). */
+  engine?: EngineChoice;
   /** The worker entry. From source it is the .ts file (run through tsx); the Electron build passes its bundle. */
   workerScript?: string;
 }
@@ -53,15 +56,16 @@ export class GradingPool {
     private readonly init: WorkerInit,
     readonly model: ModelInfo,
     readonly backend: string,
+    /** Why the fastest engine is not the one running (null when it is). */
+    readonly engineNote: string | null,
     readonly referableThreshold: number | null,
   ) {}
 
   static async start(options: GradingPoolOptions): Promise<GradingPool> {
     const script = options.workerScript ?? defaultWorkerScript();
     const size = Math.max(1, options.size ?? 1);
-    const started = await Promise.allSettled(
-      Array.from({ length: size }, () => startWorker(script, { modelDir: options.modelDir })),
-    );
+    const init: WorkerInit = { modelDir: options.modelDir, engine: options.engine };
+    const started = await Promise.allSettled(Array.from({ length: size }, () => startWorker(script, init)));
     const slots = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
@@ -72,9 +76,10 @@ export class GradingPool {
     const pool = new GradingPool(
       slots.map((s) => s.slot),
       script,
-      { modelDir: options.modelDir },
+      init,
       first.model,
       first.backend,
+      first.engineNote,
       first.referableThreshold,
     );
     for (const slot of pool.slots) pool.watch(slot);
@@ -139,7 +144,13 @@ export class GradingPool {
 function startWorker(
   script: string,
   init: WorkerInit,
-): Promise<{ slot: Slot; model: ModelInfo; backend: string; referableThreshold: number | null }> {
+): Promise<{
+  slot: Slot;
+  model: ModelInfo;
+  backend: string;
+  engineNote: string | null;
+  referableThreshold: number | null;
+}> {
   const worker = script.endsWith('.ts')
     ? new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), {
         workerData: { ...init, tsEntry: pathToFileURL(script).href },
@@ -158,6 +169,7 @@ function startWorker(
           slot: { worker, jobs: new Map(), alive: true },
           model: message.model,
           backend: message.backend,
+          engineNote: message.engineNote,
           referableThreshold: message.referableThreshold,
         });
       } else if (message.type === 'init-error') {

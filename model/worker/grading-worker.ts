@@ -1,4 +1,4 @@
-// Worker-thread entry: owns one tfjs backend and one model, grades photographs posted to it.
+// Worker-thread entry: owns one engine (an ONNX Runtime session, or a tfjs backend) and one model, grades photographs posted to it.
 // Heavy work lives here so the thread that serves the UI never blocks on decoding or inference.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createGrader } from '../inference/grader.ts';
@@ -16,9 +16,9 @@ const port = parentPort;
 if (!port) throw new Error('grading-worker must run as a worker thread');
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-const { modelDir } = workerData as WorkerInit;
+const { modelDir, engine } = workerData as WorkerInit;
 try {
-  const grader = await createGrader(modelDir);
+  const grader = await createGrader(modelDir, { engine });
   port.on('message', (request: WorkerRequest) => {
     grader.grade(request.bytes).then(
       (value) => post({ type: 'result', id: request.id, ok: true, value }),
@@ -29,6 +29,7 @@ try {
     type: 'ready',
     model: grader.model,
     backend: grader.backend,
+    engineNote: grader.engineNote,
     referableThreshold: grader.referableThreshold,
   });
 } catch (error) {

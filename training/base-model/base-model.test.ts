@@ -54,11 +54,11 @@ describe.skipIf(!hasTorch)('base-model trainer (PyTorch)', () => {
         modelDir,
         mirrored ? inputs.flatMap((p) => [p, mirror(p, size)]) : inputs,
       );
-      inputs.forEach((pixels, i) => {
-        const app = model.predict(pixels).probabilities;
+      for (const [i, pixels] of inputs.entries()) {
+        const app = (await model.predict(pixels)).probabilities;
         const theirs = mirrored ? torch[2 * i]!.map((p, k) => (p + torch[2 * i + 1]![k]!) / 2) : torch[i]!;
         app.forEach((p, k) => expect(Math.abs(p - theirs[k]!)).toBeLessThan(1e-4));
-      });
+      }
     } finally {
       model.dispose();
     }
@@ -121,7 +121,7 @@ describe.skipIf(!hasTorch)('base-model trainer (PyTorch)', () => {
       expect(model.info.version).toBe('0.0.1-test');
       expect(model.metadata.inputSize).toBe(256);
       expect(model.metadata.operatingPoint?.source).toMatch(/internal validation/);
-      const { probabilities, heatmap } = model.predict(new Float32Array(256 * 256 * 3).fill(0.5), {
+      const { probabilities, heatmap } = await model.predict(new Float32Array(256 * 256 * 3).fill(0.5), {
         heatmap: true,
       });
       expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);

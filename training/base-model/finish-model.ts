@@ -92,8 +92,8 @@ const kept: typeof validation = [];
 for (const [i, image] of validation.entries()) {
   try {
     const pre = await preprocess(new Uint8Array(await readFile(image.file)), size);
-    const a = model.predict(pre.pixels).probabilities;
-    const b = model.predict(mirror(pre.pixels, size)).probabilities;
+    const a = (await model.predict(pre.pixels)).probabilities;
+    const b = (await model.predict(mirror(pre.pixels, size))).probabilities;
     plain.push(a);
     averaged.push(a.map((p, k) => (p + b[k]!) / 2));
     kept.push(image);

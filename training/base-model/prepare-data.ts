@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../model/inference/model-paths.ts';
+import { projectRoot, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { buildHead, buildInferenceModel, featureChannels, loadMobileNetV2 } from '../fine-tune/backbone.ts';
-import type { LabelledImage } from '../data/dataset.ts';
+import { readKaggleLabels, type LabelledImage } from '../data/dataset.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
 import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
 import { seedOf } from '../data/views.ts';
@@ -27,6 +27,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '2017' },
     validation: { type: 'string', default: '0.1' },
     limit: { type: 'string' },
+    // Also the camera-look sets the fold trainer (train_camera_folds.py) trains and judges on by patient folds,
+    // and srahim-dev, which it only judges on (never trains the DR grade).
+    camera: { type: 'boolean', default: false },
     images: { type: 'string', default: BASE_DATA.images },
     labels: { type: 'string', default: BASE_DATA.labels },
     'also-images': { type: 'string', default: BASE_DATA.alsoImages },
@@ -38,12 +41,20 @@ const { values } = parseArgs({
 
 /** One array the trainer reads: `count` images of size × size × 3 bytes (the app's floats × 255, rounded). */
 interface Job {
-  set: 'train' | 'validation';
+  /** camera: camera-look photographs split into patient folds by the fold trainer; external: judged only. */
+  set: 'train' | 'validation' | 'camera' | 'external';
   /** 0 = as taken; 1… = camera-look variants. */
   look: number;
   image: LabelledImage;
   /** Which look of the photograph: eyepacs-256 or the natural-colour 1024-px copy. */
-  source: 'eyepacs-256' | 'eyepacs-1024-paired';
+  source: 'eyepacs-256' | 'eyepacs-1024-paired' | (typeof CAMERA_SETS)[number] | 'srahim-dev';
+}
+
+const CAMERA_SETS = ['eyepacs-1024-dev', 'eyepacs-originals'] as const;
+
+function sharedSet(name: string): LabelledImage[] {
+  const dir = path.join(sharedDataDir(), name);
+  return readKaggleLabels(path.join(dir, 'trainLabels.csv'), path.join(dir, 'images')).images;
 }
 
 export interface PreparedEntry {
@@ -78,6 +89,12 @@ function jobs(): Job[] {
   ] as const) {
     for (const image of images)
       for (let look = 0; look <= looks; look++) list.push({ set: 'train', look, image, source });
+  }
+  if (values.camera) {
+    for (const source of CAMERA_SETS)
+      for (const image of sharedSet(source)) list.push({ set: 'camera', look: 0, image, source });
+    for (const image of sharedSet('srahim-dev'))
+      list.push({ set: 'external', look: 0, image, source: 'srahim-dev' });
   }
   return list;
 }
@@ -151,7 +168,7 @@ if (values.shard !== undefined) {
   await saveLayersModel(buildInferenceModel(backbone, head, size), path.join(outDir, 'init'));
   await writeFile(
     path.join(outDir, 'manifest.json'),
-    `${JSON.stringify({ size, looks: Number(values.looks), seed: Number(values.seed), parts: workers }, null, 2)}\n`,
+    `${JSON.stringify({ size, looks: Number(values.looks), seed: Number(values.seed), parts: workers, camera: values.camera }, null, 2)}\n`,
   );
   console.error(`prepared in ${formatSeconds((performance.now() - start) / 1000)} → ${outDir}`);
 }

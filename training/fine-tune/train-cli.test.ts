@@ -70,7 +70,7 @@ describe('npm run train (a tiny run on real images)', () => {
     const model = await loadModel(path.join(dir, 'a'));
     expect(model.metadata.operatingPoint?.threshold).toBeGreaterThanOrEqual(0);
     expect(model.hasHeatmap).toBe(true);
-    const { probabilities, heatmap } = model.predict(new Float32Array(224 * 224 * 3).fill(0.5), {
+    const { probabilities, heatmap } = await model.predict(new Float32Array(224 * 224 * 3).fill(0.5), {
       heatmap: true,
     });
     expect(probabilities).toHaveLength(5);

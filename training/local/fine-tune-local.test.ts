@@ -12,6 +12,8 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../model/inference/load-model.ts';
+import { loadOnnxModel } from '../../model/inference/onnx-model.ts';
+import { maxDifference } from '../../model/testing/compare.ts';
 import { activeModelDir, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
@@ -99,8 +101,18 @@ describe('the local fine-tune', () => {
     // The app's own loader reads the candidate and grades with it.
     const model = await loadModel(dir);
     const pre = await preprocess(await photographs[0]!.read(), model.metadata.inputSize);
-    const { probabilities } = model.predict(pre.pixels);
+    const { probabilities } = await model.predict(pre.pixels);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    // The candidate runs on ONNX Runtime with its own fine-tuned head, equal to tfjs within 1e-4, heatmap too.
+    const onnx = await loadOnnxModel(dir);
+    for (const photograph of photographs.slice(0, 3)) {
+      const pixels = (await preprocess(await photograph.read(), model.metadata.inputSize)).pixels;
+      const a = await model.predict(pixels, { heatmap: true });
+      const b = await onnx.predict(pixels, { heatmap: true });
+      expect(maxDifference(a.probabilities, b.probabilities)).toBeLessThan(1e-4);
+      expect(maxDifference(a.heatmap!.values, b.heatmap!.values)).toBeLessThan(1e-4);
+    }
+    onnx.dispose();
     model.dispose();
   });
 

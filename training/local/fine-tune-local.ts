@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeldOutFigures } from '../../contract/learning.ts';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isReferableGrade, referableProbability } from '../../domain/grades.ts';
 import { initBackend } from '../../model/inference/backend.ts';
 import { readModelArtifacts } from '../../model/inference/load-model.ts';
+import { ONNX_CHECK_FILE, ONNX_FILE } from '../../model/inference/onnx-model.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import {
   bootstrapAuc,
@@ -330,6 +331,11 @@ export async function fineTuneLocal(
       )}\n`,
     );
     await writeFile(path.join(partial, 'training.json'), `${JSON.stringify(result, null, 2)}\n`);
+    // Only the head was trained: the base's ONNX backbone (and its check) is the candidate's too, so the candidate
+    // runs on ONNX Runtime with its own head (applied in TypeScript from weights.bin).
+    for (const file of [ONNX_FILE, ONNX_CHECK_FILE])
+      if (existsSync(path.join(options.initModelDir, file)))
+        await copyFile(path.join(options.initModelDir, file), path.join(partial, file));
     aborted(options.signal);
     await rename(partial, options.outDir);
   } catch (error) {

@@ -12,6 +12,7 @@ export const appHandlers: HandlerGroup<'app'> = {
       return {
         appVersion: ctx.appVersion,
         backend: ctx.grading.backend ?? 'unavailable',
+        engineNote: ctx.grading.engineNote,
         model: ctx.grading.model,
         modelError: ctx.grading.error,
         dataDir: ctx.dataDir,
