@@ -66,6 +66,17 @@ describe('ONNX Runtime engine', () => {
     await expectSameOnBothEngines(copyOf(BUNDLED.at(-1)!, 'mirror', { testTimeAugmentation: 'mirror' }));
   });
 
+  it('does not grow in memory over 300 predictions with heatmaps', async () => {
+    const model = await loadOnnxModel(path.join(MODELS, BUNDLED.at(-1)!));
+    const pixels = (await preprocess(original(photographs[0]!), model.metadata.inputSize)).pixels;
+    for (let i = 0; i < 30; i++) await model.predict(pixels, { heatmap: true });
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 300; i++) await model.predict(pixels, { heatmap: i % 2 === 0 });
+    // Each prediction hands back ~330 KB of feature maps: 300 kept would be ~100 MB.
+    expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
+    model.dispose();
+  });
+
   it('is what auto chooses, with no note', async () => {
     const { model, note } = await loadDrModel(path.join(MODELS, BUNDLED.at(-1)!), 'auto');
     expect(model.backend).toBe(ONNX_BACKEND);
