@@ -60,7 +60,9 @@ export interface StaffAccount {
 export const ADMIN: StaffAccount = { username: 'admin', displayName: 'Clinic Admin', role: 'administrator' };
 
 /** Each test account's password: long enough for the app's rule, and never a real one. */
-export const passwordOf = (username: string): string => `${username}-e2e-password`;
+// Never containing the user name, which a password may not.
+export const passwordOf = (username: string): string =>
+  `e2e-secret-${username.length}-${[...username].reverse().join('')}`;
 
 /**
  * Accounts for a test's clinic, made through the API as an administrator would (first start, then the Users

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type SignedInUser } from '../../contract/index.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { Sessions } from '../auth/sessions.ts';
+import { openDatabase } from '../db/database.ts';
+import { loginSucceeded } from '../db/login-attempts-repo.ts';
 import { createPatient } from '../db/patients-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
@@ -100,11 +105,11 @@ describe('first start and signing in', () => {
     const tech = await value<{ id: number; version: number }>(
       dispatch(
         'users:create',
-        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tom-password-1' },
+        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tm-secret-001' },
         W1,
       ),
     );
-    await value(dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2));
+    await value(dispatch('auth:login', { username: 'tom', password: 'tm-secret-001' }, W2));
     expect(await dispatch('reviews:submit', { resultId: 1, grade: 1, seenReviewId: null }, W2)).toMatchObject(
       {
         error: { code: 'FORBIDDEN' },
@@ -138,7 +143,7 @@ describe('first start and signing in', () => {
       ),
     );
     expect(await dispatch('patients:list', {}, W2)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-    expect(await dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2)).toMatchObject({
+    expect(await dispatch('auth:login', { username: 'tom', password: 'tm-secret-001' }, W2)).toMatchObject({
       error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/disabled/) },
     });
     const me = await value<{ id: number; version: number }[]>(dispatch('users:list', {}, W1));
@@ -174,6 +179,129 @@ describe('first start and signing in', () => {
     expect(await dispatch('auth:login', { username: 'admin', password: ADMIN.password }, W2)).toMatchObject({
       error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/wait a minute/) },
     });
+  });
+});
+
+describe('guessing, password changes and how long a sign-in lasts', () => {
+  it('counts attempts before checking them: 40 sent at once, the right one last, get nowhere', async () => {
+    await setUp();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        dispatch(
+          'auth:login',
+          { username: 'admin', password: i === 39 ? ADMIN.password : `guess-${i}-xxxx` },
+          W2,
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(0);
+    expect(answers.at(-1)).toMatchObject({ error: { message: expect.stringMatching(/wait a minute/) } });
+    // At most five passwords were checked; the rest were refused unchecked.
+    expect(answers.filter((a) => !a.ok && /password is wrong/.test(a.error.message))).toHaveLength(5);
+  });
+
+  it('keeps the count across a restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'eyenet-guess-'));
+    try {
+      const file = path.join(dir, 'eyenet.sqlite');
+      const first = { ...memoryContext(), db: openDatabase(file) };
+      const d1 = createDispatch(handlers, first, () => undefined);
+      await value(d1('auth:setup', ADMIN, W1));
+      for (let i = 0; i < 5; i++)
+        await d1('auth:login', { username: 'admin', password: `guess-${i}-xxxx` }, W2);
+      first.db.close();
+      const second = { ...memoryContext(), db: openDatabase(file) };
+      const d2 = createDispatch(handlers, second, () => undefined);
+      expect(await d2('auth:login', { username: 'ADMIN', password: ADMIN.password }, W2)).toMatchObject({
+        error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/wait a minute/) },
+      });
+      second.db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks an unknown name as slowly as a real one (the answer does not say which names exist)', async () => {
+    await setUp();
+    const time = async (username: string) => {
+      const t = performance.now();
+      await dispatch('auth:login', { username, password: 'not-it-at-all' }, W2);
+      return performance.now() - t;
+    };
+    await time('nobody-here'); // the dummy hash is made once
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await time('admin'));
+      unknown.push(await time(`nobody-${i}`));
+      loginSucceeded(ctx.db, 'admin');
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    // Same scrypt parameters: the earlier dummy hash (half the work) took ~45% of a real check.
+    expect(median(unknown)).toBeGreaterThan(0.7 * median(known));
+  });
+
+  it('refuses passwords a guesser tries first', async () => {
+    await setUp();
+    for (const [password, why] of [
+      ['          ', /at least 10 characters/],
+      ['1234567890', /sequence/],
+      ['aaaaaaaaaaaa', /run of one character/],
+      ['my-name-is-tom!', /user name/],
+    ] as const)
+      expect(
+        await dispatch(
+          'users:create',
+          { username: 'tom', displayName: 'Tom', role: 'technician', password },
+          W1,
+        ),
+      ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(why) } });
+  });
+
+  it('ends other sign-ins of a person whose password changed, and all of them after a reset', async () => {
+    await setUp();
+    const W3 = { clientId: 'http:window-three-0123456789' };
+    const tom = await value<{ id: number; version: number }>(
+      dispatch(
+        'users:create',
+        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tm-secret-001' },
+        W1,
+      ),
+    );
+    await value(dispatch('auth:login', { username: 'tom', password: 'tm-secret-001' }, W2));
+    await value(dispatch('auth:login', { username: 'tom', password: 'tm-secret-001' }, W3));
+    await value(dispatch('auth:changePassword', { current: 'tm-secret-001', password: 'tm-secret-002' }, W2));
+    expect(await dispatch('patients:list', {}, W2)).toMatchObject({ ok: true });
+    expect(await dispatch('patients:list', {}, W3)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    const now = await value<{ version: number }>(dispatch('users:list', {}, W1)).then((list) =>
+      (list as unknown as { id: number; version: number }[]).find((u) => u.id === tom.id)!,
+    );
+    await value(
+      dispatch(
+        'users:update',
+        {
+          id: tom.id,
+          version: now.version,
+          displayName: 'Tom',
+          role: 'technician',
+          disabled: false,
+          password: 'tm-secret-003',
+        },
+        W1,
+      ),
+    );
+    expect(await dispatch('patients:list', {}, W2)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('ends a sign-in after 12 hours however busy', async () => {
+    await setUp();
+    await value(dispatch('settings:update', { idleLockMinutes: 240 }, W1));
+    for (let hour = 0; hour < 12; hour++) {
+      clock += 59 * 60_000;
+      expect(await dispatch('patients:list', {}, W1)).toMatchObject({ ok: true });
+    }
+    clock += 61 * 60_000;
+    expect(await dispatch('patients:list', {}, W1)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
   });
 });
 
@@ -227,12 +355,12 @@ describe('audit log', () => {
     const p = await value<{ id: number; version: number }>(
       dispatch(
         'users:create',
-        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tom-password-1' },
+        { username: 'tom', displayName: 'Tom', role: 'technician', password: 'tm-secret-001' },
         W1,
       ),
     );
     void p;
-    await value(dispatch('auth:login', { username: 'tom', password: 'tom-password-1' }, W2));
+    await value(dispatch('auth:login', { username: 'tom', password: 'tm-secret-001' }, W2));
     const patient = await value<{ id: number; version: number }>(
       dispatch('patients:create', { clinicId: 'A-1', name: 'Ann' }, W2),
     );
@@ -268,7 +396,7 @@ describe('audit log', () => {
     expect(security.map((e) => e.action)).toContain('access:refused');
     // Passwords never reach the log.
     const all = JSON.stringify(await value(dispatch('audit:list', {}, W1)));
-    expect(all).not.toContain('tom-password-1');
+    expect(all).not.toContain('tm-secret-001');
     expect(all).not.toContain(ADMIN.password);
     expect(await value(dispatch('audit:verify', {}, W1))).toMatchObject({ ok: true, broken: null });
   });

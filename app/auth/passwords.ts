@@ -21,14 +21,38 @@ function derive(
   );
 }
 
-/** Refuses a password too short to resist guessing, in a sentence. */
-export function assertPasswordStrength(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    throw new AppError('INVALID_INPUT', `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+/** Runs of one character, or of consecutive digits or letters up or down (1234567890, abcdefghij): guessed first. */
+function isSequence(text: string): boolean {
+  const codes = [...text].map((c) => c.codePointAt(0)!);
+  const step = codes[1]! - codes[0]!;
+  if (Math.abs(step) > 1) return false;
+  return codes.every(
+    (c, i) => i === 0 || c - codes[i - 1]! === step || (step === 1 && codes[i - 1] === 57 && c === 48),
+  );
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  assertPasswordStrength(password);
+/**
+ * Refuses, in a sentence, a password too easy to guess: under MIN_PASSWORD_LENGTH characters (spaces at either end
+ * not counted), one character repeated, a run like 1234567890, or the user's own name in it.
+ */
+export function assertPasswordStrength(password: string, username?: string): void {
+  const problems: string[] = [];
+  const core = password.trim();
+  if (core.length < MIN_PASSWORD_LENGTH)
+    problems.push(`needs at least ${MIN_PASSWORD_LENGTH} characters (not counting spaces at either end)`);
+  else if (isSequence(core.toLowerCase()))
+    problems.push('is a run of one character or a sequence like 1234567890');
+  if (
+    username &&
+    username.trim().length >= 3 &&
+    password.toLowerCase().includes(username.trim().toLowerCase())
+  )
+    problems.push('must not contain the user name');
+  if (problems.length) throw new AppError('INVALID_INPUT', `This password ${problems.join(', and ')}.`);
+}
+
+export async function hashPassword(password: string, username?: string): Promise<string> {
+  assertPasswordStrength(password, username);
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');

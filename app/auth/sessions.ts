@@ -5,6 +5,8 @@ import { getSetting } from '../db/settings-repo.ts';
 import type { Database } from '../db/database.ts';
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+/** However active, a sign-in ends after this long (a shift): the next call asks for the password again. */
+export const MAX_SESSION_HOURS = 12;
 
 export function idleLockMinutes(db: Database): number {
   return getSetting<number>(db, SETTING_KEYS.idleLockMinutes) ?? DEFAULT_IDLE_LOCK_MINUTES;
@@ -12,6 +14,7 @@ export function idleLockMinutes(db: Database): number {
 
 interface Session {
   userId: number;
+  signedInAt: number;
   lastActive: number;
   locked: boolean;
 }
@@ -33,11 +36,21 @@ export class Sessions {
   constructor(private readonly now: () => number = Date.now) {}
 
   signIn(clientId: string, userId: number): void {
-    this.byClient.set(clientId, { userId, lastActive: this.now(), locked: false });
+    const now = this.now();
+    this.byClient.set(clientId, { userId, signedInAt: now, lastActive: now, locked: false });
   }
 
   signOut(clientId: string): void {
     this.byClient.delete(clientId);
+  }
+
+  /**
+   * Signs a user out of every window but `keep` (after a password change the person who changed it stays in;
+   * after an administrator's reset, nobody does).
+   */
+  revokeUser(userId: number, keep: string | null = null): void {
+    for (const [client, session] of this.byClient)
+      if (session.userId === userId && client !== keep) this.byClient.delete(client);
   }
 
   lock(clientId: string): void {
@@ -59,6 +72,10 @@ export class Sessions {
     const session = clientId ? this.byClient.get(clientId) : undefined;
     if (!session) return { user: null, locked: false };
     const now = this.now();
+    if (now - session.signedInAt > MAX_SESSION_HOURS * 3_600_000) {
+      this.byClient.delete(clientId!);
+      return { user: null, locked: false };
+    }
     if (!session.locked && now - session.lastActive > idleLockMinutes(db) * 60_000) session.locked = true;
     if (session.locked) return { user: null, locked: true };
     let account;

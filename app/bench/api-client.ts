@@ -9,7 +9,7 @@ import { projectRoot } from '../services/paths.ts';
 export const BENCH_USER = {
   username: 'bench',
   displayName: 'Bench Administrator',
-  password: 'bench-password-1',
+  password: 'bnch-secret-001',
 };
 
 /** A technician the bench administrator makes, for the work only staff of that role may do (importing). */

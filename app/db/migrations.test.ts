@@ -8,6 +8,8 @@ import { findDicomImage, getImage } from './images-repo.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import { getPatient, listPatients } from './patients-repo.ts';
 import { getVisit } from './visits-repo.ts';
+import { MAX_FAILURES, beginLoginAttempt } from './login-attempts-repo.ts';
+import { findLogin } from './users-repo.ts';
 
 /** A database as the app at schema `version` left it. */
 function databaseAt(version: number): Database {
@@ -164,5 +166,31 @@ describe('migration 6: accounts, the audit chain, edit versions', () => {
       request: {},
     });
     expect(() => db.exec('DELETE FROM audit_log')).toThrow(/append-only/);
+  });
+});
+
+describe('migration 7: sign-in attempts kept in the record', () => {
+  it('keeps accounts and their audit entries, and starts every name with no failed attempts', () => {
+    const db = databaseAt(6);
+    seedVersion1(db);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at)
+        VALUES (1, 'admin', 'Ada Admin', 'administrator', 'scrypt$32768$8$1$AAAA$AAAA', '2026-12-01T08:00:00.000Z');
+    `);
+    appendAudit(db, {
+      userId: 1,
+      username: 'admin',
+      role: 'administrator',
+      action: 'auth:setup',
+      kind: 'change',
+      patientId: null,
+      request: {},
+    });
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(findLogin(db, 'ADMIN')?.user).toMatchObject({ username: 'admin', role: 'administrator' });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, entries: 1 });
+    for (let i = 0; i < MAX_FAILURES; i++) expect(beginLoginAttempt(db, 'admin', 1000)).toBe(true);
+    expect(beginLoginAttempt(db, 'Admin', 2000)).toBe(false);
   });
 });

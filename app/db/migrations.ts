@@ -5,6 +5,7 @@ import { migration0003 } from './migrations/0003-history-operator-reviews.ts';
 import { migration0004 } from './migrations/0004-tombstones-changes-decided-policy.ts';
 import { migration0005 } from './migrations/0005-dicom-identity-watch-log.ts';
 import { migration0006 } from './migrations/0006-users-audit-versions.ts';
+import { migration0007 } from './migrations/0007-login-attempts.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -130,7 +130,7 @@ describe('a damaged database', () => {
     insertUser(
       db,
       { username: 'reader', displayName: 'Rea Reader', role: 'clinician' },
-      await hashPassword('reader-password'),
+      await hashPassword('rd-secret-0009'),
     );
     const insert = db.prepare(
       "INSERT INTO patients (clinic_id, name, created_at) VALUES (?, ?, '2026-01-01')",
@@ -170,7 +170,7 @@ describe('a damaged database', () => {
     const raw = createDispatch(handlers, ctx, () => undefined);
     const window = { clientId: 'http:read-only-window-0001' };
     expect(
-      await raw('auth:login', { username: 'reader', password: 'reader-password' }, window),
+      await raw('auth:login', { username: 'reader', password: 'rd-secret-0009' }, window),
     ).toMatchObject({
       ok: true,
     });

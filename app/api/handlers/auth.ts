@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SignedInUser, UserAccount } from '../../../contract/index.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { ROLES } from '../../../domain/roles.ts';
 import { idleLockMinutes } from '../../auth/sessions.ts';
+import { beginSignIn, signInSucceeded } from '../../auth/login-throttle.ts';
 import { assertPasswordStrength, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log.ts';
 import {
@@ -39,10 +41,12 @@ function windowOf(caller: Caller): string {
   return caller.clientId;
 }
 
-/** Failed sign-ins per user name: after five in a row, that name waits a minute (slows a guesser down). */
-const failures = new Map<string, { count: number; until: number }>();
-const MAX_FAILURES = 5;
-const WAIT_MS = 60_000;
+/**
+ * A stored hash of a random password with today's parameters: an unknown user name is checked against it, so the
+ * answer takes as long as for a real account (a cheaper dummy hash told a guesser which names exist).
+ */
+let dummyHash: Promise<string> | null = null;
+const unknownUserHash = () => (dummyHash ??= hashPassword(randomBytes(24).toString('base64')));
 
 export const authHandlers: HandlerGroup<'auth'> = {
   'auth:status': {
@@ -69,8 +73,8 @@ export const authHandlers: HandlerGroup<'auth'> = {
     input: z.object({ username, displayName, password }).strict(),
     async run(ctx, input, caller) {
       const client = windowOf(caller);
-      assertPasswordStrength(input.password);
-      const hash = await hashPassword(input.password);
+      assertPasswordStrength(input.password, input.username);
+      const hash = await hashPassword(input.password, input.username);
       const user = ctx.db.transaction(() => {
         if (countUsers(ctx.db) > 0)
           throw new AppError('FORBIDDEN', 'EyeNet already has an administrator: sign in instead.');
@@ -91,19 +95,16 @@ export const authHandlers: HandlerGroup<'auth'> = {
       .strict(),
     async run(ctx, input, caller) {
       const client = windowOf(caller);
-      const key = input.username.toLowerCase();
-      const failed = failures.get(key);
-      if (failed && failed.count >= MAX_FAILURES && Date.now() < failed.until)
+      // Counted before the hash is checked (and kept in the record): attempts sent at once cannot all be tried.
+      if (!beginSignIn(ctx.db, input.username))
         throw new AppError(
           'UNAUTHORIZED',
           'Too many wrong passwords for this user name: wait a minute, then try again.',
         );
       const login = findLogin(ctx.db, input.username);
       // The hash is checked even for an unknown name, so the answer takes as long either way.
-      const ok = await verifyPassword(input.password, login?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
+      const ok = await verifyPassword(input.password, login?.passwordHash ?? (await unknownUserHash()));
       if (!login || !ok || login.user.disabled) {
-        const count = (failed?.count ?? 0) + 1;
-        failures.set(key, { count, until: Date.now() + WAIT_MS });
         throw new AppError(
           'UNAUTHORIZED',
           login?.user.disabled && ok
@@ -111,7 +112,7 @@ export const authHandlers: HandlerGroup<'auth'> = {
             : 'The user name or password is wrong.',
         );
       }
-      failures.delete(key);
+      signInSucceeded(ctx.db, input.username);
       ctx.sessions.signIn(client, login.user.id);
       return signedIn(login.user);
     },
@@ -148,7 +149,9 @@ export const authHandlers: HandlerGroup<'auth'> = {
       const login = findLogin(ctx.db, me.username);
       if (!login || !(await verifyPassword(input.current, login.passwordHash)))
         throw new AppError('UNAUTHORIZED', 'Your current password is wrong.');
-      setPasswordHash(ctx.db, me.id, await hashPassword(input.password));
+      setPasswordHash(ctx.db, me.id, await hashPassword(input.password, me.username));
+      // Anyone signed in as this person elsewhere (a window left open, someone who knew the old password) is out.
+      ctx.sessions.revokeUser(me.id, caller.clientId);
       return { changed: true as const };
     },
   },
@@ -168,7 +171,7 @@ export const userHandlers: HandlerGroup<'users'> = {
     contract: 'Adds one staff account with a role and a password (stored as a scrypt hash only).',
     input: z.object({ username, displayName, role, password }).strict(),
     async run(ctx, input) {
-      return insertUser(ctx.db, input, await hashPassword(input.password));
+      return insertUser(ctx.db, input, await hashPassword(input.password, input.username));
     },
   },
   'users:update': {
@@ -188,8 +191,13 @@ export const userHandlers: HandlerGroup<'users'> = {
       .strict(),
     before: (ctx, input) => getUser(ctx.db, input.id),
     async run(ctx, input) {
-      const hash = input.password ? await hashPassword(input.password) : null;
-      return updateUser(ctx.db, input, hash);
+      const hash = input.password
+        ? await hashPassword(input.password, getUser(ctx.db, input.id).username)
+        : null;
+      const updated = updateUser(ctx.db, input, hash);
+      // A reset password or a disabled account ends every sign-in of that account at once.
+      if (hash || input.disabled) ctx.sessions.revokeUser(input.id);
+      return updated;
     },
   },
 };
