@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'STORAGE_FULL'
   /** The database failed its integrity check at start: records can be read, not changed, until it is restored. */
   | 'READ_ONLY'
+  /** Another EyeNet (or a restore) has this data folder open: one process per data folder. */
+  | 'DATA_FOLDER_BUSY'
   | 'INTERNAL';
 
 /** An error meant for the user (clinic staff): its code and message cross the process boundary as they are. */

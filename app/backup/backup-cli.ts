@@ -1,15 +1,15 @@
 // `npm run backup -- --to FOLDER [--data-dir DIR]`: backs a clinic's record up now (EyeNet may be running).
 // `npm run restore -- --backup SNAPSHOT [--data-dir DIR]`: restores a snapshot (EyeNet must be closed).
 // Errors are sentences; exit 2 on a usage error or a refusal, 1 when the backup itself is damaged.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../../domain/errors.ts';
-import { appendAudit } from '../audit/audit-log.ts';
 import { openDatabase } from '../db/database.ts';
-import { dataFolderUser } from '../services/data-lock.ts';
+import { lockDataFolder } from '../services/data-lock.ts';
 import { defaultDataDir, packageVersion, projectRoot } from '../services/paths.ts';
-import { createBackup, restoreBackup } from './backup.ts';
+import { createBackup } from './backup.ts';
+import { restoreBackup } from './restore.ts';
 
 const mode = process.argv[2];
 const { values } = parseArgs({
@@ -59,23 +59,14 @@ try {
     }
   } else if (mode === 'restore') {
     if (!values.backup) fail(`Give the snapshot folder to restore with --backup.\n${USAGE}`);
-    const user = dataFolderUser(dataDir);
-    if (user !== null) fail(`EyeNet is running on ${dataDir} (process ${user}): close it, then restore.`);
-    const done = await restoreBackup(path.resolve(values.backup), dataDir);
-    // The restored record says in its own audit log that it was restored, and from what.
-    const db = openDatabase(path.join(dataDir, 'eyenet.sqlite'));
+    // The folder is the restore's alone while it runs: a running EyeNet refuses it, and no EyeNet can start.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const unlock = lockDataFolder(dataDir, 'a restore');
+    let done;
     try {
-      appendAudit(db, {
-        userId: null,
-        username: '(restore command)',
-        role: '',
-        action: 'backup:restored',
-        kind: 'security',
-        patientId: null,
-        request: { snapshot: done.folder, createdAt: done.createdAt },
-      });
+      done = await restoreBackup(path.resolve(values.backup), dataDir);
     } finally {
-      db.close();
+      unlock();
     }
     console.log(
       `Restored the backup of ${done.createdAt}: ${done.patients} patients, ${done.photographs} photographs. ` +

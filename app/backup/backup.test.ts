@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupStatus } from '../../contract/index.ts';
@@ -7,7 +7,8 @@ import { ORIGINALS_DIR } from '../../model/testing/test-images.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { openDatabase, openMemoryDatabase } from '../db/database.ts';
 import { staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
-import { sha256File } from './backup.ts';
+import { createPatient } from '../db/patients-repo.ts';
+import { createBackup, sha256File } from './backup.ts';
 import { BackupService } from './backup-service.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -20,13 +21,36 @@ function folder(prefix: string) {
   return tmp.dir;
 }
 
-function restore(snapshot: string, dataDir: string) {
+function restore(snapshot: string, dataDir: string, faultAt?: string) {
   return spawnSync(
     process.execPath,
     ['--import', 'tsx', 'app/backup/backup-cli.ts', 'restore', '--backup', snapshot, '--data-dir', dataDir],
-    { encoding: 'utf8', timeout: 60_000 },
+    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, EYENET_FAULT_AT: faultAt ?? '' } },
   );
 }
+
+/** A record with one patient, backed up, then a second patient added: the backup and the live record differ. */
+async function recordWithBackup(): Promise<{ dataDir: string; snapshot: string }> {
+  const dataDir = folder('eyenet-clinic-');
+  const backupDir = folder('eyenet-backups-');
+  const db = openDatabase(path.join(dataDir, 'eyenet.sqlite'));
+  createPatient(db, { clinicId: 'R-1', name: 'Rhea Restore' });
+  const { folder: snapshot } = await createBackup({ db, dataDir, appVersion: 't' }, backupDir);
+  createPatient(db, { clinicId: 'R-2', name: 'Added After' });
+  db.close();
+  return { dataDir, snapshot };
+}
+
+const patientsIn = (dataDir: string) => {
+  const db = openDatabase(path.join(dataDir, 'eyenet.sqlite'));
+  try {
+    return (db.prepare('SELECT clinic_id FROM patients ORDER BY id').all() as { clinic_id: string }[]).map(
+      (r) => r.clinic_id,
+    );
+  } finally {
+    db.close();
+  }
+};
 
 function storeFiles(dataDir: string): string[] {
   return readdirSync(path.join(dataDir, 'images'), { recursive: true, withFileTypes: true })
@@ -75,7 +99,7 @@ describe('backup and restore', () => {
     // Restoring under a running EyeNet is refused.
     expect(restore(snapshot, dataDir)).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/EyeNet is running/),
+      stderr: expect.stringMatching(/in use by EyeNet \(process \d+/),
     });
     await ctx.close();
     open = false;
@@ -134,6 +158,78 @@ describe('backup and restore', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/cannot be restored: A photograph does not match its checksum/);
     expect(await sha256File(path.join(dataDir, 'eyenet.sqlite'))).toBe(before);
+  });
+
+  it.each([
+    ['restore:copied', ['R-1', 'R-2']],
+    ['restore:journal', ['R-1']],
+    ['restore:kept-aside', ['R-1']],
+    ['restore:swapped', ['R-1']],
+  ])(
+    'a restore killed at %s leaves a whole record: the next start finishes or undoes it',
+    async (point, after) => {
+      const { dataDir, snapshot } = await recordWithBackup();
+      const killed = restore(snapshot, dataDir, point);
+      expect(killed.signal).toBe('SIGKILL');
+      // Never a moment without a database under the live name.
+      expect(patientsIn(dataDir).length).toBeGreaterThan(0);
+      const ctx = testContext(dataDir);
+      await ctx.close();
+      expect(patientsIn(dataDir)).toEqual(after);
+      const left = readdirSync(dataDir);
+      expect(left.filter((f) => /restoring|journal|\.tmp$/.test(f))).toEqual([]);
+      if (after.length === 1) {
+        const db = openDatabase(path.join(dataDir, 'eyenet.sqlite'));
+        expect(
+          db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'backup:restored'").get(),
+        ).toEqual({
+          n: 1,
+        });
+        expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+        db.close();
+        expect(left.some((f) => f.startsWith('eyenet.sqlite.replaced-'))).toBe(true);
+      }
+    },
+  );
+
+  it('never starts an empty record in a folder that holds records without a database', async () => {
+    const { dataDir } = await recordWithBackup();
+    renameSync(path.join(dataDir, 'eyenet.sqlite'), path.join(dataDir, 'eyenet.sqlite.replaced-by-hand'));
+    expect(() => testContext(dataDir)).toThrow(/holds an earlier database .* but no database/);
+    expect(existsSync(path.join(dataDir, 'eyenet.sqlite'))).toBe(false);
+  });
+
+  it('one EyeNet per data folder: a second one, or a restore, is refused while the first runs', async () => {
+    const { dataDir, snapshot } = await recordWithBackup();
+    const first = testContext(dataDir);
+    try {
+      expect(() => testContext(dataDir)).toThrow(/in use by EyeNet \(process \d+/);
+      const refused = restore(snapshot, dataDir);
+      expect(refused.status).toBe(2);
+      expect(patientsIn(dataDir)).toEqual(['R-1', 'R-2']);
+    } finally {
+      await first.close();
+    }
+    // Released when it stops (and by the OS if it crashes): the restore may run now.
+    expect(restore(snapshot, dataDir).status).toBe(0);
+  });
+
+  it('refuses a manifest that names a file outside the data folder, writing nothing', async () => {
+    const { dataDir, snapshot } = await recordWithBackup();
+    const manifestFile = path.join(snapshot, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { models: unknown[] };
+    writeFileSync(path.join(snapshot, 'evil.txt'), 'x');
+    manifest.models.push({
+      path: 'models/../../evil.txt',
+      sha256: await sha256File(path.join(snapshot, 'evil.txt')),
+      bytes: 1,
+    });
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const refused = restore(snapshot, dataDir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/names a file outside its folder \(models\/\.\.\/\.\.\/evil\.txt\)/);
+    expect(existsSync(path.join(path.dirname(dataDir), 'evil.txt'))).toBe(false);
+    expect(patientsIn(dataDir)).toEqual(['R-1', 'R-2']);
   });
 
   it('backs up daily: when none is there, not again the same day, again a day later', async () => {

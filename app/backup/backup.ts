@@ -39,7 +39,7 @@ export function sha256File(file: string): Promise<string> {
 }
 
 /** The backup folder and the data folder lay photographs out as the image store does. */
-const storePath = (root: string, sha256: string) => new ImageStore(root).pathFor(sha256);
+export const storePath = (root: string, sha256: string) => new ImageStore(root).pathFor(sha256);
 
 /** Every file of a folder, relative paths, recursively (empty when there is no folder). */
 async function filesUnder(folder: string): Promise<string[]> {
@@ -55,7 +55,7 @@ async function filesUnder(folder: string): Promise<string[]> {
 }
 
 /** Copies a file to `target` through a temporary name, so a copy cut short never looks whole. */
-async function copyWhole(source: string, target: string): Promise<void> {
+export async function copyWhole(source: string, target: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -136,7 +136,7 @@ export async function createBackup(
   }
 }
 
-function summary(dir: string, manifest: BackupManifest): BackupSummary {
+export function summary(dir: string, manifest: BackupManifest): BackupSummary {
   return {
     folder: dir,
     createdAt: manifest.createdAt,
@@ -183,7 +183,7 @@ export async function listBackups(folder: string, limit: number): Promise<Backup
 }
 
 /** The snapshot's backup folder (for the shared photograph store). */
-const backupRootOf = (snapshot: string) => path.dirname(path.dirname(path.resolve(snapshot)));
+export const backupRootOf = (snapshot: string) => path.dirname(path.dirname(path.resolve(snapshot)));
 
 /** Every file of a snapshot checked against its manifest's SHA-256; the problems, in sentences. */
 export async function verifyBackup(snapshot: string): Promise<string[]> {
@@ -201,35 +201,4 @@ export async function verifyBackup(snapshot: string): Promise<string[]> {
   for (const model of manifest.models)
     await check(path.join(snapshot, model.path), model.sha256, 'A model file');
   return problems;
-}
-
-/**
- * Restores a snapshot into a data folder (EyeNet must not be running on it): checks every checksum first and
- * changes nothing if one fails; keeps the database it replaces beside it (`eyenet.sqlite.replaced-<time>`);
- * copies back the photographs the store lacks or holds damaged, and the local models.
- */
-export async function restoreBackup(
-  snapshot: string,
-  dataDir: string,
-  now = new Date(),
-): Promise<BackupSummary> {
-  const problems = await verifyBackup(snapshot);
-  if (problems.length)
-    throw new AppError('INVALID_INPUT', `This backup cannot be restored: ${problems.slice(0, 3).join(' ')}`);
-  const manifest = await readManifest(snapshot);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const store = path.join(backupRootOf(snapshot), 'images');
-  for (const image of manifest.images) {
-    const target = storePath(path.join(dataDir, 'images'), image.sha256);
-    if ((await exists(target)) && (await sha256File(target)) === image.sha256) continue;
-    await copyWhole(storePath(store, image.sha256), target);
-  }
-  for (const model of manifest.models)
-    await copyWhole(path.join(snapshot, model.path), path.join(dataDir, model.path));
-  const dbFile = path.join(dataDir, 'eyenet.sqlite');
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  for (const suffix of ['', '-wal', '-shm'])
-    if (await exists(dbFile + suffix)) await rename(dbFile + suffix, `${dbFile}.replaced-${stamp}${suffix}`);
-  await copyWhole(path.join(snapshot, manifest.database.file), dbFile);
-  return summary(snapshot, manifest);
 }

@@ -1,4 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../domain/errors.ts';
 import { openDatabase, schemaVersion, type Database } from './database.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
@@ -9,6 +11,34 @@ export function restoreAdvice(dataDir: string): string {
     `Restore the last good backup (npm run restore -- --backup <backup folder> --data-dir "${dataDir}", ` +
     'or Settings → Backups), or ask your IT support. EyeNet did not change the damaged file.'
   );
+}
+
+/**
+ * A data folder that holds photographs or a kept database but no `eyenet.sqlite` lost its record (a crash, a
+ * file deleted by hand): starting would make an empty record and offer first-time setup over it. Refused
+ * (DB_DAMAGED) with what to do instead.
+ */
+export function refuseEmptyRecordOverRecords(dataDir: string): void {
+  if (existsSync(path.join(dataDir, 'eyenet.sqlite'))) return;
+  const entries = safeList(dataDir);
+  const kept = entries.find(
+    (name) => name.startsWith('eyenet.sqlite.replaced-') && !/-(wal|shm)$/.test(name),
+  );
+  const photographs = safeList(path.join(dataDir, 'images')).length > 0;
+  if (!kept && !photographs) return;
+  throw new AppError(
+    'DB_DAMAGED',
+    `This data folder (${dataDir}) holds ${kept ? `an earlier database (${kept})` : 'stored photographs'} but no ` +
+      `database, so EyeNet will not start an empty record over it. ${restoreAdvice(dataDir)}`,
+  );
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function isDamage(error: unknown): boolean {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/database.ts';
-import { openClinicDatabase } from '../db/open-clinic-database.ts';
+import { openClinicDatabase, refuseEmptyRecordOverRecords } from '../db/open-clinic-database.ts';
+import { finishInterruptedRestore } from '../backup/restore.ts';
 import { BackupService } from '../backup/backup-service.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { restrictToOwner } from './owner-only.ts';
@@ -61,10 +62,21 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   // memory files, which copy its mode) 0600, stored photographs and reports 0600.
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   restrictToOwner(options.dataDir, 0o700);
-  const dbFile = path.join(options.dataDir, 'eyenet.sqlite');
-  const { db, readOnly } = openClinicDatabase(dbFile, options.dataDir);
-  restrictToOwner(dbFile, 0o600);
+  // The folder is ours before anything in it is read or changed (a second EyeNet, or a restore, is refused).
   const unlock = lockDataFolder(options.dataDir);
+  const dbFile = path.join(options.dataDir, 'eyenet.sqlite');
+  let opened: ReturnType<typeof openClinicDatabase>;
+  try {
+    const restored = finishInterruptedRestore(options.dataDir);
+    if (restored) console.error(restored);
+    refuseEmptyRecordOverRecords(options.dataDir);
+    opened = openClinicDatabase(dbFile, options.dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const { db, readOnly } = opened;
+  restrictToOwner(dbFile, 0o600);
   const store = new ImageStore(path.join(options.dataDir, 'images'));
   // What a crash left half-written: temporary photograph files, unfinished fine-tune candidates.
   sweepLeftovers(options.dataDir);

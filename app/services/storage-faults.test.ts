@@ -169,11 +169,11 @@ describe('a damaged database', () => {
     // Signing in writes nothing, so it still works: a clinician can read the record until it is restored.
     const raw = createDispatch(handlers, ctx, () => undefined);
     const window = { clientId: 'http:read-only-window-0001' };
-    expect(
-      await raw('auth:login', { username: 'reader', password: 'rd-secret-0009' }, window),
-    ).toMatchObject({
-      ok: true,
-    });
+    expect(await raw('auth:login', { username: 'reader', password: 'rd-secret-0009' }, window)).toMatchObject(
+      {
+        ok: true,
+      },
+    );
     expect(await raw('settings:get', {}, window)).toMatchObject({ ok: true });
     // What sits on the damaged pages cannot be read: said so, with what to do, not "something went wrong".
     expect(await raw('patients:list', {}, window)).toMatchObject({
