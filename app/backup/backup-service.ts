@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { BackupStatus } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
+import { assertSiteFolder } from '../services/site-folder.ts';
 import type { Database } from '../db/database.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting, setSetting } from '../db/settings-repo.ts';
@@ -47,16 +47,12 @@ export class BackupService {
 
   setFolder(folder: string | null): void {
     if (folder !== null) {
-      if (!path.isAbsolute(folder))
-        throw new AppError('INVALID_INPUT', 'Give the backup folder as a full path.');
-      if (
-        path.resolve(folder).startsWith(path.resolve(this.source.dataDir) + path.sep) ||
-        path.resolve(folder) === path.resolve(this.source.dataDir)
-      )
-        throw new AppError(
-          'INVALID_INPUT',
-          'Choose a folder outside EyeNet’s data folder, better on another disk: a backup on the same disk is lost with it.',
-        );
+      assertSiteFolder(
+        folder,
+        this.source.dataDir,
+        'backup folder',
+        'Better on another disk: a backup on the same disk is lost with it.',
+      );
       try {
         mkdirSync(folder, { recursive: true, mode: 0o700 });
       } catch {

@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupStatus } from '../../contract/index.ts';
@@ -230,6 +241,32 @@ describe('backup and restore', () => {
     expect(refused.stderr).toMatch(/names a file outside its folder \(models\/\.\.\/\.\.\/evil\.txt\)/);
     expect(existsSync(path.join(path.dirname(dataDir), 'evil.txt'))).toBe(false);
     expect(patientsIn(dataDir)).toEqual(['R-1', 'R-2']);
+  });
+
+  it('writes backups for the owner only, clears what a killed backup left, and takes no folder a link or the system hides', async () => {
+    const { dataDir } = await recordWithBackup();
+    const backupDir = folder('eyenet-backups-');
+    const old = new Date(Date.now() - 3_600_000);
+    mkdirSync(path.join(backupDir, 'snapshots', '2026-12-01T00-00-00-000Z.partial'), { recursive: true });
+    mkdirSync(path.join(backupDir, 'images', 'ab'), { recursive: true });
+    writeFileSync(path.join(backupDir, 'images', 'ab', 'ab12.1234.tmp'), 'half a photograph');
+    utimesSync(path.join(backupDir, 'snapshots', '2026-12-01T00-00-00-000Z.partial'), old, old);
+    utimesSync(path.join(backupDir, 'images', 'ab', 'ab12.1234.tmp'), old, old);
+    const db = openDatabase(path.join(dataDir, 'eyenet.sqlite'));
+    cleanups.push(() => void db.close());
+    const done = await createBackup({ db, dataDir, appVersion: 't' }, backupDir);
+    expect(statSync(path.join(done.folder, 'eyenet.sqlite')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(path.join(backupDir, 'snapshots'))).toEqual([path.basename(done.folder)]);
+    expect(existsSync(path.join(backupDir, 'images', 'ab', 'ab12.1234.tmp'))).toBe(false);
+
+    const service = new BackupService({ db, dataDir, appVersion: 't' });
+    const link = path.join(backupDir, 'looks-outside');
+    symlinkSync(dataDir, link);
+    expect(() => service.setFolder(path.join(link, 'backups'))).toThrow(
+      /outside EyeNet’s data folder \(this path leads into it through a link\)/,
+    );
+    expect(() => service.setFolder(dataDir)).toThrow(/outside EyeNet’s data folder/);
+    expect(() => service.setFolder('/etc/eyenet-backups')).toThrow(/folder of the operating system/);
   });
 
   it('backs up daily: when none is there, not again the same day, again a day later', async () => {

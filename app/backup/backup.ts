@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupSummary } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { schemaVersion } from '../db/database.ts';
 import { namedFiles } from '../db/stored-files-repo.ts';
 import { exists, ImageStore } from '../services/image-store.ts';
+import { removeOldLeftovers } from '../services/sweep-leftovers.ts';
 
 // A backup folder holds one shared, content-addressed copy of every photograph (`images/aa/<sha256>`, written
 // once, never changed: a daily backup copies only the day's new photographs) and one snapshot per backup
@@ -60,6 +61,7 @@ export async function copyWhole(source: string, target: string): Promise<void> {
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await copyFile(source, temp);
+    await chmod(temp, 0o600);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
@@ -88,10 +90,14 @@ export async function createBackup(
   const snapshots = path.join(folder, 'snapshots');
   const partial = path.join(snapshots, `${stamp}.partial`);
   const done = path.join(snapshots, stamp);
+  // What a killed backup left: unfinished snapshots and half-copied photographs (never named by a manifest).
+  removeOldLeftovers(snapshots, (n) => n.endsWith('.partial'), 0);
+  removeOldLeftovers(path.join(folder, 'images'), (n) => n.endsWith('.tmp'), 1);
   await mkdir(partial, { recursive: true, mode: 0o700 });
   try {
     const dbFile = path.join(partial, 'eyenet.sqlite');
     await source.db.backup(dbFile);
+    await chmod(dbFile, 0o600); // SQLite's backup creates it with the default mode: it holds patients' records
     const shas = namedFiles(source.db);
     const images: BackupManifest['images'] = [];
     for (const sha256 of shas) {

@@ -27,7 +27,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   const db = new BetterSqlite3(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: a commit is on disk before it is answered, power cut or not (NORMAL in WAL mode can lose the last ones).
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations);

@@ -63,6 +63,15 @@ describe('the camera watch folder', () => {
       ok: false,
       error: { message: expect.stringMatching(/full path/) },
     });
+    // Not the data folder (whose photographs it would import again), nor a folder of the system.
+    expect(await dispatch('settings:update', { watchFolder: ctx.dataDir })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/outside EyeNet’s data folder/) },
+    });
+    expect(await dispatch('settings:update', { watchFolder: '/etc' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/folder of the operating system/) },
+    });
   });
 
   it('imports a photograph named by the pattern once it is complete, and never twice', async () => {

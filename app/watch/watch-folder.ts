@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WatchAssign, WatchState, WatchStatus } from '../../contract/index.ts';
+import { assertSiteFolder } from '../services/site-folder.ts';
 import { AppError } from '../../domain/errors.ts';
 import { MAX_IMAGE_BYTES } from '../../contract/index.ts';
 import { createVisit } from '../db/visits-repo.ts';
@@ -23,7 +24,7 @@ import { hasDicomMarker } from '../../domain/dicom-marker.ts';
 import { isWatchedName, placeWatchedFile } from './place-file.ts';
 
 /** Refuses, in a sentence, a watch folder that is not an existing folder given by its full path. */
-export async function assertWatchableFolder(folder: string): Promise<void> {
+export async function assertWatchableFolder(folder: string, dataDir: string): Promise<void> {
   if (!path.isAbsolute(folder))
     throw new AppError(
       'INVALID_INPUT',
@@ -32,6 +33,7 @@ export async function assertWatchableFolder(folder: string): Promise<void> {
   const info = await stat(folder).catch(() => null);
   if (!info) throw new AppError('INVALID_INPUT', `The folder “${folder}” does not exist.`);
   if (!info.isDirectory()) throw new AppError('INVALID_INPUT', `“${folder}” is a file, not a folder.`);
+  assertSiteFolder(folder, dataDir, 'watch folder');
 }
 
 export interface WatchFolderService {

@@ -128,7 +128,7 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
       if (input.referralPolicy) assertSafePolicy(input.referralPolicy);
-      if (input.watchFolder) await assertWatchableFolder(input.watchFolder);
+      if (input.watchFolder) await assertWatchableFolder(input.watchFolder, ctx.dataDir);
       if (input.clinic) await saveClinic(ctx, input.clinic);
       ctx.db.transaction(() => {
         if (input.referableThreshold !== undefined)
