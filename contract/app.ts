@@ -13,6 +13,11 @@ export interface AppInfo {
   disclaimer: string;
   /** Why the record takes no changes (its database failed the integrity check at start); null when all is well. */
   readOnly: string | null;
+  /**
+   * Why the audit log cannot be trusted (its chain or its anchor outside the database failed the check at start
+   * or the daily one), in a sentence; null when it holds. Shown to administrators.
+   */
+  auditProblem: string | null;
 }
 
 export const SCREENING_DISCLAIMER =

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
-import { tempDir } from '../test-helpers.ts';
+import { tempDir, testContext } from '../test-helpers.ts';
 import { appendAudit } from './audit-log.ts';
 
 const dirs: { remove(): void }[] = [];
@@ -44,6 +45,85 @@ describe('npm run audit -- --verify', () => {
     const broken = audit(data.dir);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/BROKEN at entry 2/);
+  });
+
+  it('finds a log rewritten in the database alone (rows deleted, the chain recomputed): the anchor outside it holds', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    const file = path.join(data.dir, 'eyenet.sqlite');
+    const db = openDatabase(file);
+    for (let i = 0; i < 60; i++)
+      appendAudit(db, {
+        userId: i % 5 === 0 ? 2 : 1,
+        username: i % 5 === 0 ? 'mallory' : 'tom',
+        role: 'technician',
+        action: 'patients:get',
+        kind: 'view',
+        patientId: 1,
+        request: { i },
+      });
+    db.close();
+    expect(audit(data.dir).status).toBe(0);
+
+    // The attacker's rewrite: guard dropped, mallory's rows deleted, ids closed up, the unkeyed chain recomputed.
+    const raw = openDatabase(file);
+    raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    raw.exec("DELETE FROM audit_log WHERE username = 'mallory'");
+    const rows = raw.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, unknown>[];
+    raw.exec('DELETE FROM audit_log');
+    let prev = '0'.repeat(64);
+    rows.forEach((row, i) => {
+      const fields = [
+        i + 1,
+        row.at,
+        row.user_id,
+        row.username,
+        row.role,
+        row.action,
+        row.kind,
+        row.patient_id,
+        row.request,
+        row.before,
+        row.after,
+        prev,
+      ];
+      const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+      raw
+        .prepare(
+          `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
+           prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          i + 1,
+          row.at,
+          row.user_id,
+          row.username,
+          row.role,
+          row.action,
+          row.kind,
+          row.patient_id,
+          row.request,
+          row.before,
+          row.after,
+          prev,
+          hash,
+        );
+      prev = hash;
+    });
+    raw.close();
+    const found = audit(data.dir);
+    expect(found.status).toBe(1);
+    expect(found.stderr).toMatch(
+      /BROKEN at entry 60: entries up to 60 were written, but the log now ends at 48/,
+    );
+
+    // The app says so at start, to administrators.
+    const ctx = testContext(data.dir);
+    try {
+      expect(ctx.auditCheck?.problem).toMatch(/entry 60: entries up to 60 were written/);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('refuses a folder without a record', () => {

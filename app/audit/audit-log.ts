@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditQuery, AuditVerification } from '../../contract/index.ts';
 import { prepared, type Database } from '../db/database.ts';
+import { SETTING_KEYS } from '../db/settings-keys.ts';
+import { setSetting } from '../db/settings-repo.ts';
+import { checkAnchor, writeAnchor } from './audit-anchor.ts';
 
 /** The hash the first entry links to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -76,7 +79,7 @@ function hashOf(row: Omit<AuditRow, 'hash'>): string {
 
 /** Appends one entry, linked to the newest, in one transaction (two writers can never link to the same one). */
 export function appendAudit(db: Database, entry: NewAuditEntry, now = new Date()): void {
-  db.transaction(() => {
+  const head = db.transaction(() => {
     const last = prepared<[], { id: number; hash: string }>(
       db,
       'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1',
@@ -101,7 +104,10 @@ export function appendAudit(db: Database, entry: NewAuditEntry, now = new Date()
          prev_hash, hash) VALUES (@id, @at, @user_id, @username, @role, @action, @kind, @patient_id, @request,
          @before, @after, @prev_hash, @hash)`,
     ).run({ ...row, hash: hashOf(row) });
+    return { id: row.id, hash: hashOf(row) };
   })();
+  writeAnchor(db, head);
+  if (head.id === 1) setSetting(db, SETTING_KEYS.auditAnchored, true);
 }
 
 function toEntry(row: AuditRow): AuditEntry {
@@ -141,8 +147,15 @@ export function listAudit(db: Database, query: AuditQuery): AuditEntry[] {
   return db.prepare<Record<string, unknown>, AuditRow>(sql).all(params).map(toEntry);
 }
 
-/** Walks the whole chain: every hash recomputed, every link checked, ids without gaps. */
+/**
+ * Walks the whole chain (every hash recomputed, every link checked, ids without gaps), then holds its newest
+ * entries against the anchor kept outside the database (audit-anchor.ts).
+ */
 export function verifyAuditChain(db: Database): AuditVerification {
+  return checkAnchor(db, walkChain(db));
+}
+
+function walkChain(db: Database): AuditVerification {
   let prev = GENESIS_HASH;
   let expectedId = 1;
   let entries = 0;

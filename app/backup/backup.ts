@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -27,6 +28,8 @@ export interface BackupManifest {
   /** Local models (fine-tuned here), path relative to the snapshot. */
   models: { path: string; sha256: string; bytes: number }[];
   counts: { patients: number; photographs: number };
+  /** The newest audit entry in the copied database: the audit log's anchor as of this backup. */
+  auditHead?: { id: number; hash: string } | null;
 }
 
 export function sha256File(file: string): Promise<string> {
@@ -132,6 +135,7 @@ export async function createBackup(
         patients: count('SELECT COUNT(*) AS n FROM patients WHERE deleted_at IS NULL'),
         photographs: count('SELECT COUNT(*) AS n FROM images WHERE deleted_at IS NULL'),
       },
+      auditHead: newestAuditEntry(dbFile),
     };
     await writeFile(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2), { mode: 0o600 });
     await rename(partial, done);
@@ -139,6 +143,20 @@ export async function createBackup(
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     throw error;
+  }
+}
+
+export /** The id and hash of the newest audit entry of a database file (null without one). */
+function newestAuditEntry(file: string): { id: number; hash: string } | null {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      (db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+        | { id: number; hash: string }
+        | undefined) ?? null
+    );
+  } finally {
+    db.close();
   }
 }
 

@@ -16,6 +16,8 @@ export const SETTING_KEYS = {
   idleLockMinutes: 'idleLockMinutes',
   /** Where backups go (absolute path); absent: no backups yet. */
   backupFolder: 'backupFolder',
+  /** True once the audit log's head is kept beside the database (audit-anchor.ts): from then on it must be. */
+  auditAnchored: 'auditAnchored',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import { openClinicDatabase, refuseEmptyRecordOverRecords } from '../db/open-clinic-database.ts';
 import { finishInterruptedRestore } from '../backup/restore.ts';
 import { BackupService } from '../backup/backup-service.ts';
+import { AuditCheck } from '../audit/audit-check.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { restrictToOwner } from './owner-only.ts';
 import { sweepLeftovers } from './sweep-leftovers.ts';
@@ -41,6 +42,8 @@ export interface AppContext {
   readonly jobs?: FineTuneJobs;
   /** Backups on demand and daily. */
   readonly backups?: BackupService;
+  /** The audit log's check at start and daily. */
+  readonly auditCheck?: AuditCheck;
 }
 
 export interface AppContextOptions {
@@ -104,12 +107,15 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   const jobs = new FineTuneJobs(options.fineTuneWorkerScript);
   const backups = new BackupService(base);
   if (!readOnly) backups.startDaily();
+  const auditCheck = new AuditCheck(db);
   return {
     ...base,
     watcher,
     jobs,
     backups,
+    auditCheck,
     async close() {
+      auditCheck.close();
       await backups.close();
       await jobs.close();
       await watcher.close();

@@ -18,6 +18,7 @@ export const appHandlers: HandlerGroup<'app'> = {
         dataDir: ctx.dataDir,
         disclaimer: SCREENING_DISCLAIMER,
         readOnly: ctx.readOnly,
+        auditProblem: ctx.auditCheck?.problem ?? null,
       };
     },
   },
