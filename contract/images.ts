@@ -106,6 +106,8 @@ export interface ImageMove {
 export interface ImageFile {
   mimeType: string;
   bytes: Uint8Array;
+  /** Whose photograph it is (the audit log names the patient of every photograph opened). */
+  patientId: number;
 }
 
 /** Channels of the images area. */

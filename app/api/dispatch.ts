@@ -35,6 +35,22 @@ function roleList(roles: readonly string[]): string {
  * changes; the input is validated; the handler runs; a change or a view of a record is written to the audit
  * log. Errors become envelopes, and only errors meant for users keep their message.
  */
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/** Runs `work` in a savepoint: released when it returns, rolled back when it throws. */
+function inSavepoint<T>(ctx: AppContext, work: () => T): T {
+  ctx.db.exec('SAVEPOINT dispatch_change');
+  try {
+    const result = work();
+    ctx.db.exec('RELEASE dispatch_change');
+    return result;
+  } catch (error) {
+    ctx.db.exec('ROLLBACK TO dispatch_change; RELEASE dispatch_change');
+    throw error;
+  }
+}
+
 export function createDispatch(
   handlers: HandlerMap,
   ctx: AppContext,
@@ -86,18 +102,35 @@ export function createDispatch(
     if (!parsed.success) return refuse('INVALID_INPUT', validationMessage(parsed.error));
     try {
       const before = handler.audit === 'change' ? handler.before?.(ctx, parsed.data) : undefined;
-      const value = await handler.run(ctx, parsed.data, caller);
-      if (handler.audit !== 'none') {
-        // Signing in changes who is at the window: the entry names the person who signed in.
-        const user = caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user;
+      const audited = handler.audit !== 'none' && (handler.auditIf?.(parsed.data) ?? true);
+      const record = (value: unknown) =>
+        audit(caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user, channel, {
+          // Signing in changes who is at the window: the entry names the person who signed in.
+          kind: handler.audit === 'change' ? 'change' : 'view',
+          patientId: patientOfCall(channel, parsed.data, value),
+          request: parsed.data,
+          before,
+          after: handler.audit === 'change' ? value : undefined,
+        });
+      let value: unknown;
+      if (handler.audit === 'change' && !ctx.readOnly && !ctx.db.inTransaction) {
+        // A change and its audit entry commit together or not at all: the handler runs in a savepoint that the
+        // entry joins. A handler that must wait (hashing, grading) returns a promise: its writes before the wait
+        // are committed as they were, and its entry is written when it is done (a failure there is logged).
+        const done = inSavepoint(ctx, () => {
+          const result = handler.run(ctx, parsed.data, caller);
+          if (!isPromise(result)) record(result);
+          return result;
+        });
+        value = await done;
+        if (isPromise(done)) recordAfter(value);
+      } else {
+        value = await handler.run(ctx, parsed.data, caller);
+        if (audited) recordAfter(value);
+      }
+      function recordAfter(v: unknown): void {
         try {
-          audit(user, channel, {
-            kind: handler.audit,
-            patientId: patientOfCall(channel, parsed.data, value),
-            request: parsed.data,
-            before,
-            after: handler.audit === 'change' ? value : undefined,
-          });
+          record(v);
         } catch (error) {
           // The change itself is done: answering a failure would make staff repeat it. The log says what is
           // missing from the audit trail.

@@ -29,6 +29,8 @@ export interface Handler<C extends Channel> {
    * patient's record (who looked at whom), or nothing (lists, counts, the page's polling).
    */
   readonly audit: 'change' | 'view' | 'none';
+  /** Audit only the calls this accepts (a view of a thumbnail in a list is not opening the photograph). */
+  auditIf?(input: ApiInput<C>): boolean;
   /** The page's own polling: not a sign of someone at the keyboard, so it does not hold off the idle lock. */
   readonly passive?: boolean;
   /** Audited as a change but writes nothing to the record (signing in or out): allowed while it is read-only. */

@@ -69,3 +69,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+let unknownUserHash: Promise<string> | null = null;
+
+/**
+ * A hash of a random password with today's parameters, made once: an unknown user name is checked against it,
+ * so the answer takes as long as for a real account.
+ */
+export function hashForUnknownUser(): Promise<string> {
+  unknownUserHash ??= hashPassword(randomBytes(24).toString('base64'));
+  return unknownUserHash;
+}

@@ -34,6 +34,7 @@ interface ImageRow {
 export interface StoredImage {
   id: number;
   visitId: number;
+  patientId: number;
   eye: Eye;
   sha256: string;
   mimeType: string;
@@ -137,14 +138,19 @@ export function getImages(db: Database, ids: readonly number[]): Map<number, Fun
 }
 
 export function getStoredImage(db: Database, id: number): StoredImage {
-  const row = prepared<[number], ImageRow>(
+  const row = prepared<[number], ImageRow & { patient_id: number }>(
     db,
-    'SELECT * FROM images WHERE id = ? AND deleted_at IS NULL',
+    // A photograph of a deleted visit or patient is gone with them, not only one deleted by itself.
+    `SELECT i.*, v.patient_id AS patient_id FROM images i
+       JOIN visits v ON v.id = i.visit_id AND v.deleted_at IS NULL
+       JOIN patients p ON p.id = v.patient_id AND p.deleted_at IS NULL
+     WHERE i.id = ? AND i.deleted_at IS NULL`,
   ).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
   return {
     id: row.id,
     visitId: row.visit_id,
+    patientId: row.patient_id,
     eye: row.eye,
     sha256: row.sha256,
     mimeType: row.mime_type,

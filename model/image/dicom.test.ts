@@ -70,6 +70,46 @@ describe('DICOM photographs', () => {
     expect(readDicomHeader(cases[3]![1]).transferSyntaxUid).toBe('1.2.840.10008.1.2.4.70');
   });
 
+  it('reads uncompressed YBR_FULL_422 (two bytes a pixel), close to the RGB it was made from', async () => {
+    const width = 64;
+    const file = await dicomFile(PHOTO, width, { ybr422: true });
+    const dicom = readDicom(file);
+    const { data, info } = await sharp(await dicom.framePng(0))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const source = await rgbOf(PHOTO, width);
+    expect([info.width, info.height]).toEqual([source.width, source.height]);
+    let sum = 0;
+    for (let i = 0; i < data.length; i++) sum += Math.abs(data[i]! - source.rgb[i]!);
+    // Only the chroma shared by two pixels (and rounding) separates them.
+    expect(sum / data.length).toBeLessThan(3);
+  });
+
+  it('says what is wrong with a damaged file in a sentence about the file, never in the reader library’s words', async () => {
+    const good = await dicomFile(PHOTO, 64);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const messages = new Set<string>();
+    for (let i = 0; i < 150; i++) {
+      const bytes = good.slice(0, i % 3 === 0 ? Math.floor(random() * good.length) : good.length);
+      if (i % 3 !== 0)
+        for (let k = 0; k < 4; k++) bytes[132 + Math.floor(random() * 600)] = Math.floor(random() * 256);
+      try {
+        await readDicom(bytes).framePng(0);
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'IMAGE_UNREADABLE' });
+        messages.add((error as Error).message);
+      }
+    }
+    for (const message of messages) {
+      expect(message).not.toMatch(
+        /Cannot read|undefined|past end of input|allocated buffer|out of range|meta length/,
+      );
+      expect(message).toMatch(/\.$/);
+    }
+    expect(messages.size).toBeGreaterThan(3);
+  });
+
   it('reads grey photographs and every frame of a multi-frame file', async () => {
     const grey = await rgbOfPng(await readDicom(await dicomFile(PHOTO, WIDTH, { grey: true })).framePng(0));
     expect(grey.data[0]).toBe(grey.data[1]);

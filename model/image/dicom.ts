@@ -110,9 +110,12 @@ function parse(bytes: Uint8Array, headerOnly: boolean): { meta: Dataset; ds: Dat
       meta: DicomMetaDictionary.naturalizeDataset(file.meta),
       ds: DicomMetaDictionary.naturalizeDataset(file.dict),
     };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw unreadable(`The DICOM file is damaged or truncated and cannot be read (${why}).`);
+  } catch {
+    // dcmjs's own words ("Cannot read properties of undefined", "Finding view is past end of input") say nothing
+    // to a clinic: the sentence says what it means for the file.
+    throw unreadable(
+      'The DICOM file is damaged or truncated: its header cannot be read. Export it from the camera again.',
+    );
   }
 }
 
@@ -197,6 +200,27 @@ interface PixelLayout {
   bitsStored: number;
   planar: number;
   photometric: string;
+}
+
+/** 4:2:2 chroma subsampling (PS3.3 C.7.6.3.1.2): YBR_FULL_422 and YBR_PARTIAL_422 with 3 samples. */
+function isHalfChroma(layout: PixelLayout): boolean {
+  return layout.samples === 3 && /^YBR_(FULL|PARTIAL)_422$/.test(layout.photometric);
+}
+
+/** Y1 Y2 Cb Cr for each two pixels of a row → Y Cb Cr for each pixel, interleaved (the chroma shared). */
+function fullChroma<T extends Uint8Array | Uint16Array>(samples: T, layout: PixelLayout): T {
+  const out = new (samples.constructor as new (n: number) => T)(layout.rows * layout.columns * 3);
+  for (let pair = 0; pair < (layout.rows * layout.columns) / 2; pair++) {
+    const i = pair * 4;
+    const o = pair * 6;
+    out[o] = samples[i]!;
+    out[o + 1] = samples[i + 2]!;
+    out[o + 2] = samples[i + 3]!;
+    out[o + 3] = samples[i + 1]!;
+    out[o + 4] = samples[i + 2]!;
+    out[o + 5] = samples[i + 3]!;
+  }
+  return out;
 }
 
 /** Any decoded frame as 8-bit interleaved RGB, whatever its photometric interpretation and bit depth. */
@@ -314,6 +338,10 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
       'The DICOM file has no pixel data: it is not a photograph (perhaps a report or a worklist entry).',
     );
   const ts = header.transferSyntaxUid;
+  if (!ts)
+    throw unreadable(
+      'The DICOM file does not say how its picture is encoded (no transfer syntax in its header): it is damaged.',
+    );
   if (UNSUPPORTED[ts] || !(UNCOMPRESSED[ts] || JPEG_BASELINE[ts] || JPEG_LOSSLESS[ts]))
     throw unreadable(
       `EyeNet cannot decode DICOM pictures compressed as ${header.transferSyntax} (${ts}). It reads uncompressed, ` +
@@ -330,7 +358,14 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
     throw unreadable(
       `The DICOM file says it has ${header.frames} frames but holds ${frames.length}: it is truncated.`,
     );
-  const frameBytes = layout.rows * layout.columns * layout.samples * (layout.bitsAllocated / 8);
+  // YBR_FULL_422 stored uncompressed keeps one Cb and one Cr for each two pixels of a row: 2 samples a pixel.
+  const halfChroma = !encapsulated && isHalfChroma(layout);
+  if (halfChroma && layout.columns % 2 === 1)
+    throw unreadable(
+      'The DICOM picture is stored as YBR 4:2:2 with an odd number of columns: it is damaged.',
+    );
+  const frameBytes =
+    layout.rows * layout.columns * (halfChroma ? 2 : layout.samples) * (layout.bitsAllocated / 8);
   const raw = encapsulated ? null : concat(pixelData);
   if (raw && raw.byteLength < frameBytes * header.frames)
     throw unreadable(
@@ -346,7 +381,9 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
       if (layout.bitsAllocated === 16 && ts === '1.2.840.10008.1.2.2')
         for (let i = 0; i < samples.length; i++)
           samples[i] = ((samples[i]! & 0xff) << 8) | (samples[i]! >> 8);
-      return toRgb(samples, layout);
+      return halfChroma
+        ? toRgb(fullChroma(samples, layout), { ...layout, planar: 0 })
+        : toRgb(samples, layout);
     }
     const frame = frames![index]!;
     if (JPEG_LOSSLESS[ts]) {
@@ -358,9 +395,9 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
           frame.byteLength,
           layout.bitsAllocated / 8,
         );
-      } catch (error) {
+      } catch {
         throw unreadable(
-          `The JPEG lossless picture in the DICOM file is damaged (${error instanceof Error ? error.message : error}).`,
+          'The JPEG lossless picture in the DICOM file is damaged and cannot be decoded. Export it from the camera again.',
         );
       }
       return toRgb(decoded, { ...layout, planar: 0 });
@@ -372,7 +409,10 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
         .raw()
         .toBuffer({ resolveWithObject: true });
       if (info.width !== layout.columns || info.height !== layout.rows)
-        throw new Error(`${info.width}×${info.height} instead of ${layout.columns}×${layout.rows}`);
+        throw unreadable(
+          `The JPEG picture in the DICOM file is ${info.width}×${info.height} pixels, but its header says ` +
+            `${layout.columns}×${layout.rows}: the file is damaged.`,
+        );
       if (info.channels === 3) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       return toRgb(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
         ...layout,
@@ -380,8 +420,9 @@ export function readDicom(bytes: Uint8Array): DicomPhotograph {
         photometric: 'MONOCHROME2',
       });
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw unreadable(
-        `The JPEG picture in the DICOM file is damaged (${error instanceof Error ? error.message : error}).`,
+        'The JPEG picture in the DICOM file is damaged and cannot be decoded. Export it from the camera again.',
       );
     }
   }

@@ -32,6 +32,27 @@ export interface DicomFileOptions {
   frames?: number;
   /** Grey (MONOCHROME2) instead of RGB. */
   grey?: boolean;
+  /** Uncompressed YBR_FULL_422 (Y1 Y2 Cb Cr for each two pixels), as pydicom's SC_ybr_full_422_uncompressed. */
+  ybr422?: boolean;
+}
+
+/** Interleaved RGB → full-range YCbCr with Cb and Cr averaged over each two pixels of a row, packed Y1 Y2 Cb Cr. */
+function packYbr422(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgb.length / 3) * 2);
+  const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+  for (let pair = 0; pair < rgb.length / 6; pair++) {
+    const ys: number[] = [];
+    let cb = 0;
+    let cr = 0;
+    for (let k = 0; k < 2; k++) {
+      const [r, g, b] = [rgb[pair * 6 + k * 3]!, rgb[pair * 6 + k * 3 + 1]!, rgb[pair * 6 + k * 3 + 2]!];
+      ys.push(0.299 * r + 0.587 * g + 0.114 * b);
+      cb += (-0.168736 * r - 0.331264 * g + 0.5 * b + 128) / 2;
+      cr += (0.5 * r - 0.418688 * g - 0.081312 * b + 128) / 2;
+    }
+    out.set([clamp(ys[0]!), clamp(ys[1]!), clamp(cb), clamp(cr)], pair * 4);
+  }
+  return out;
 }
 
 /** An RGB picture of a photograph at `width` px wide (raw, interleaved). */
@@ -60,7 +81,8 @@ export async function dicomFile(
   const sopClass = SOP_CLASS[options.sopClass ?? 'OP'];
   const frames = options.frames ?? 1;
   const picture = await rgbOf(photo, width);
-  let samples = picture.rgb;
+  let samples: Uint8Array = picture.rgb;
+  if (options.ybr422) samples = packYbr422(picture.rgb);
   if (options.grey) {
     const g = await sharp(picture.rgb, { raw: { width: picture.width, height: picture.height, channels: 3 } })
       .greyscale()
@@ -116,7 +138,7 @@ export async function dicomFile(
     SamplesPerPixel: options.grey ? 1 : 3,
     PhotometricInterpretation: options.grey
       ? 'MONOCHROME2'
-      : ts === TRANSFER_SYNTAX.jpegBaseline
+      : ts === TRANSFER_SYNTAX.jpegBaseline || options.ybr422
         ? 'YBR_FULL_422'
         : 'RGB',
     ...(options.grey ? {} : { PlanarConfiguration: 0 }),

@@ -1,11 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SignedInUser, UserAccount } from '../../../contract/index.ts';
 import { AppError } from '../../../domain/errors.ts';
 import { ROLES } from '../../../domain/roles.ts';
 import { idleLockMinutes } from '../../auth/sessions.ts';
 import { beginSignIn, signInSucceeded } from '../../auth/login-throttle.ts';
-import { assertPasswordStrength, hashPassword, verifyPassword } from '../../auth/passwords.ts';
+import {
+  assertPasswordStrength,
+  hashForUnknownUser,
+  hashPassword,
+  verifyPassword,
+} from '../../auth/passwords.ts';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log.ts';
 import {
   countUsers,
@@ -40,13 +44,6 @@ function windowOf(caller: Caller): string {
   if (!caller.clientId) throw new AppError('UNAUTHORIZED', 'This window cannot sign in (it has no session).');
   return caller.clientId;
 }
-
-/**
- * A stored hash of a random password with today's parameters: an unknown user name is checked against it, so the
- * answer takes as long as for a real account (a cheaper dummy hash told a guesser which names exist).
- */
-let dummyHash: Promise<string> | null = null;
-const unknownUserHash = () => (dummyHash ??= hashPassword(randomBytes(24).toString('base64')));
 
 export const authHandlers: HandlerGroup<'auth'> = {
   'auth:status': {
@@ -103,7 +100,7 @@ export const authHandlers: HandlerGroup<'auth'> = {
         );
       const login = findLogin(ctx.db, input.username);
       // The hash is checked even for an unknown name, so the answer takes as long either way.
-      const ok = await verifyPassword(input.password, login?.passwordHash ?? (await unknownUserHash()));
+      const ok = await verifyPassword(input.password, login?.passwordHash ?? (await hashForUnknownUser()));
       if (!login || !ok || login.user.disabled) {
         throw new AppError(
           'UNAUTHORIZED',

@@ -58,9 +58,12 @@ export const imageHandlers: HandlerGroup<'images'> = {
   },
   'images:file': {
     roles: STAFF,
-    audit: 'none',
+    // Opening a photograph (the original or a viewer picture) is a view of the patient's record; the small
+    // pictures a list or result card shows are not (opening the record itself was audited).
+    audit: 'view',
+    auditIf: (input) => input.kind === 'original' || isPhotoView(input.kind),
     contract:
-      'Reads one stored photograph, thumbnail, model preview, heatmap or viewer image by image id; never by path.',
+      'Reads one stored photograph, thumbnail, model preview, heatmap or viewer image of a patient not deleted, by image id; never by path.',
     input: z
       .object({
         imageId: id,
@@ -78,20 +81,22 @@ export const imageHandlers: HandlerGroup<'images'> = {
       .strict(),
     async run(ctx, input) {
       const image = getStoredImage(ctx.db, input.imageId);
+      const patientId = image.patientId;
       if (input.kind === 'original')
-        return { mimeType: image.mimeType, bytes: await ctx.store.get(image.sha256) };
+        return { mimeType: image.mimeType, bytes: await ctx.store.get(image.sha256), patientId };
       if (isPhotoView(input.kind))
         return {
           mimeType: 'image/jpeg',
           bytes: await photoView(() => ctx.store.get(image.sha256), image.sha256, input.kind),
+          patientId,
         };
       if (input.kind === 'thumbnail') {
         if (!image.thumbnailSha256) throw new AppError('NOT_FOUND', 'This image has no thumbnail.');
-        return { mimeType: 'image/jpeg', bytes: await ctx.store.get(image.thumbnailSha256) };
+        return { mimeType: 'image/jpeg', bytes: await ctx.store.get(image.thumbnailSha256), patientId };
       }
       const sha = resultFilesForImage(ctx.db, image.id)[input.kind];
       if (!sha) throw new AppError('NOT_FOUND', `This image has no ${input.kind}.`);
-      return { mimeType: 'image/png', bytes: await ctx.store.get(sha) };
+      return { mimeType: 'image/png', bytes: await ctx.store.get(sha), patientId };
     },
   },
   'images:regrade': {
