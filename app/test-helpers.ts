@@ -1,4 +1,5 @@
 // Helpers for tests of the main-process code: a private data folder and an app context without Electron.
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -199,4 +200,55 @@ export function staffDispatch(
       as ?? (['clinician', 'technician', 'administrator'] as const).find((r) => allowed.includes(r))!;
     return dispatch(channel, input, { clientId: windows[role] });
   };
+}
+
+/**
+ * What an attacker with the database file alone can do to the audit log (tests and the probe): drop the guard,
+ * delete the entries `where` picks, close up the ids and recompute the unkeyed SHA-256 chain. Returns how many
+ * entries were deleted.
+ */
+export function rewriteAuditLog(db: Database, where: string): number {
+  db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+  const deleted = db.prepare(`DELETE FROM audit_log WHERE ${where}`).run().changes;
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, unknown>[];
+  db.exec('DELETE FROM audit_log');
+  const insert = db.prepare(
+    `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
+       prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let prev = '0'.repeat(64);
+  rows.forEach((row, i) => {
+    const fields = [
+      i + 1,
+      row.at,
+      row.user_id,
+      row.username,
+      row.role,
+      row.action,
+      row.kind,
+      row.patient_id,
+      row.request,
+      row.before,
+      row.after,
+      prev,
+    ];
+    const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    insert.run(
+      i + 1,
+      row.at,
+      row.user_id,
+      row.username,
+      row.role,
+      row.action,
+      row.kind,
+      row.patient_id,
+      row.request,
+      row.before,
+      row.after,
+      prev,
+      hash,
+    );
+    prev = hash;
+  });
+  return deleted;
 }

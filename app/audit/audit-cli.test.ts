@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
-import { tempDir, testContext } from '../test-helpers.ts';
+import { rewriteAuditLog, tempDir, testContext } from '../test-helpers.ts';
 import { appendAudit } from './audit-log.ts';
 
 const dirs: { remove(): void }[] = [];
@@ -67,49 +66,7 @@ describe('npm run audit -- --verify', () => {
 
     // The attacker's rewrite: guard dropped, mallory's rows deleted, ids closed up, the unkeyed chain recomputed.
     const raw = openDatabase(file);
-    raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-    raw.exec("DELETE FROM audit_log WHERE username = 'mallory'");
-    const rows = raw.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, unknown>[];
-    raw.exec('DELETE FROM audit_log');
-    let prev = '0'.repeat(64);
-    rows.forEach((row, i) => {
-      const fields = [
-        i + 1,
-        row.at,
-        row.user_id,
-        row.username,
-        row.role,
-        row.action,
-        row.kind,
-        row.patient_id,
-        row.request,
-        row.before,
-        row.after,
-        prev,
-      ];
-      const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
-      raw
-        .prepare(
-          `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
-           prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          i + 1,
-          row.at,
-          row.user_id,
-          row.username,
-          row.role,
-          row.action,
-          row.kind,
-          row.patient_id,
-          row.request,
-          row.before,
-          row.after,
-          prev,
-          hash,
-        );
-      prev = hash;
-    });
+    expect(rewriteAuditLog(raw, "username = 'mallory'")).toBe(12);
     raw.close();
     const found = audit(data.dir);
     expect(found.status).toBe(1);

@@ -1,7 +1,9 @@
 // `npm run probe -- [--calls N] [--kills N]`: the trust probe, repeatable. Against a real `serve`: bad
-// photographs of many kinds, N malformed API calls, two people editing one record, and `kill -9` in the middle of
-// imports followed by a restart and an integrity check. Prints what it found (and JSON); exits 1 if the server
+// photographs of many kinds, N malformed API calls, two people editing one record, `kill -9` in the middle of
+// imports followed by a restart and an integrity check, 40 sign-ins at once for one name, a second serve on the
+// same folder, a restore killed at each of its steps, and the audit log rewritten in the database alone. Prints what it found (and JSON); exits 1 if the server
 // crashed, answered a malformed call with a server error, lost a photograph or failed a check.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +15,9 @@ import { ORIGINALS_DIR, largeBmp, pngHeaderOnly } from '../../model/testing/test
 import { noiseImage, solidImage, textPageImage } from '../../model/testing/synthetic-images.ts';
 import { dicomFile } from '../../model/testing/dicom-files.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
-import { sha256File } from '../backup/backup.ts';
+import { createBackup, sha256File } from '../backup/backup.ts';
 import { namedFiles } from '../db/stored-files-repo.ts';
-import { tempDir } from '../test-helpers.ts';
+import { rewriteAuditLog, tempDir } from '../test-helpers.ts';
 import { BENCH_TECHNICIAN, rawClient, signedInClient, startServe, technicianClient } from './api-client.ts';
 
 const { values } = parseArgs({
@@ -264,6 +266,110 @@ async function main(): Promise<void> {
       failures.push(`after kills: ${JSON.stringify(kills)}`);
     report.kills = kills;
     console.log(`kill -9 during imports: ${JSON.stringify(kills)}`);
+
+    // 5. Forty sign-ins at once for one name, the right password last: none may get through.
+    serve = await startServe(data.dir);
+    const guesses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        rawClient(serve.url)('auth:login', {
+          username: 'drtwo',
+          password: i === 39 ? 'probe-password-2' : `guess-${i}-of-forty`,
+        }),
+      ),
+    );
+    const parallelGuess = {
+      attempts: 40,
+      signedIn: guesses.filter((g) => g.ok).length,
+      checked: guesses.filter((g) => !g.ok && /password is wrong/.test(g.error.message)).length,
+    };
+    if (parallelGuess.signedIn > 0) failures.push(`parallel guessing: ${JSON.stringify(parallelGuess)}`);
+    report.parallelGuess = parallelGuess;
+    console.log(`parallel guessing: ${JSON.stringify(parallelGuess)}`);
+
+    // 6. A second serve on the same folder while the first runs: refused, and the first keeps its lock.
+    const secondServe = await startServe(data.dir).then(
+      async (s) => {
+        await s.stop();
+        return 'started';
+      },
+      (error: Error) =>
+        /in use by EyeNet/.test(error.message) ? 'refused' : `failed: ${error.message.slice(0, 200)}`,
+    );
+    if (secondServe !== 'refused') failures.push(`second serve on one folder: ${secondServe}`);
+    report.secondServer = secondServe;
+    console.log(`a second serve on the same data folder: ${secondServe}`);
+    await serve.stop();
+
+    // 7. A restore killed at each step: the next start finds a whole record (never first-time setup).
+    const backupDir = tempDir('eyenet-probe-backup-');
+    const restoreCrash: Record<string, string> = {};
+    try {
+      const live = new BetterSqlite3(path.join(data.dir, 'eyenet.sqlite'));
+      const { folder: snapshot } = await createBackup(
+        { db: live, dataDir: data.dir, appVersion: 'probe' },
+        backupDir.dir,
+      );
+      live.close();
+      for (const point of ['restore:copied', 'restore:journal', 'restore:kept-aside', 'restore:swapped']) {
+        spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'app/backup/backup-cli.ts',
+            'restore',
+            '--backup',
+            snapshot,
+            '--data-dir',
+            data.dir,
+          ],
+          { env: { ...process.env, EYENET_FAULT_AT: point }, encoding: 'utf8' },
+        );
+        serve = await startServe(data.dir);
+        const status = (await rawClient(serve.url)('auth:status', {})) as {
+          ok: true;
+          value: { setupNeeded: boolean };
+        };
+        const patients = (await (
+          await signedInClient(serve.url, BENCH_TECHNICIAN)
+        )('patients:list', {})) as unknown[];
+        await serve.stop();
+        restoreCrash[point] = status.value.setupNeeded ? 'EMPTY RECORD' : `${patients.length} patient(s)`;
+        if (status.value.setupNeeded || patients.length === 0)
+          failures.push(`restore killed at ${point}: empty record`);
+      }
+    } finally {
+      backupDir.remove();
+    }
+    report.restoreCrash = restoreCrash;
+    console.log(`restore killed at each step, then a start: ${JSON.stringify(restoreCrash)}`);
+
+    // 8. The audit log rewritten in the database alone (one person's entries deleted, the chain recomputed).
+    const file = new BetterSqlite3(path.join(data.dir, 'eyenet.sqlite'));
+    const deleted = rewriteAuditLog(file, "username = 'drone'");
+    file.close();
+    const audit = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'app/audit/audit-cli.ts', '--verify', '--data-dir', data.dir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    serve = await startServe(data.dir);
+    const info = (await rawClient(serve.url)('app:info', {})) as {
+      ok: true;
+      value: { auditProblem: string | null };
+    };
+    await serve.stop();
+    const auditRewrite = {
+      entriesDeleted: deleted,
+      auditCommand: audit.status === 1 ? 'found it' : `exit ${audit.status}`,
+      serveAtStart: info.value.auditProblem ? 'found it' : 'said nothing',
+    };
+    if (audit.status !== 1 || !info.value.auditProblem)
+      failures.push(`audit rewrite: ${JSON.stringify(auditRewrite)}`);
+    report.auditRewrite = auditRewrite;
+    console.log(`audit log rewritten in the database: ${JSON.stringify(auditRewrite)}`);
   } finally {
     data.remove();
   }

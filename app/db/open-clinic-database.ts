@@ -24,7 +24,10 @@ export function refuseEmptyRecordOverRecords(dataDir: string): void {
   const kept = entries.find(
     (name) => name.startsWith('eyenet.sqlite.replaced-') && !/-(wal|shm)$/.test(name),
   );
-  const photographs = safeList(path.join(dataDir, 'images')).length > 0;
+  // Whole stored photographs (a half-written `.tmp` from a crash is no record).
+  const photographs = safeList(path.join(dataDir, 'images')).some((shard) =>
+    safeList(path.join(dataDir, 'images', shard)).some((name) => !name.endsWith('.tmp')),
+  );
   if (!kept && !photographs) return;
   throw new AppError(
     'DB_DAMAGED',
