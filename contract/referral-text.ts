@@ -1,6 +1,6 @@
 // Words for referral rules and screening categories, shared by the UI and reports so they never disagree.
 import { GRADE_NAMES } from '../domain/grades.ts';
-import type { ReferralCategory, ReferralRule } from './index.ts';
+import type { EyeOutcome, ReferralCategory, ReferralRule } from './index.ts';
 
 export const CATEGORY_LABELS: Record<ReferralCategory | 'missing', string> = {
   '0': GRADE_NAMES[0],
@@ -12,6 +12,23 @@ export const CATEGORY_LABELS: Record<ReferralCategory | 'missing', string> = {
   ungradable_again: 'Still ungradable after re-imaging',
   missing: 'Not photographed',
 };
+
+/**
+ * What was found in one eye, for documents and screens: the grade someone gave (the clinician's, or the model's
+ * "most likely" grade), or, for an eye the model's flag refers, the flag with its figures — never a grade nobody
+ * gave.
+ */
+export function eyeFinding(outcome: EyeOutcome): string {
+  if (outcome.flag)
+    return (
+      `Referable DR flagged by the screening model (probability ${percent(outcome.flag.probability)}, at or above ` +
+      `the operating point ${percent(outcome.flag.threshold)}; most likely grade ` +
+      `${outcome.grade === null ? '–' : GRADE_NAMES[outcome.grade]}), awaiting clinician review`
+    );
+  return CATEGORY_LABELS[outcome.category];
+}
+
+const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 export function describeRule(rule: ReferralRule): string {
   const within = (months: number | null) =>
@@ -45,8 +62,16 @@ export function dueDate(visitDate: string, rule: ReferralRule): string | null {
  * The next step in words a patient understands (the report's first lines), with the due date when there is one.
  * `final` false: no clinician has confirmed every result yet, and the words say it may change.
  */
-export function patientWords(rule: ReferralRule, due: string | null, final: boolean): string {
+export function patientWords(
+  rule: ReferralRule,
+  due: string | null,
+  final: boolean,
+  flagged = false,
+): string {
   const by = due ? ` by ${due}` : '';
+  // A model's flag is not a finding of disease: the words say it may be, and an eye specialist will look.
+  if (flagged && rule.action === 'refer')
+    return `The screening flagged your eye photographs for an eye specialist (ophthalmologist) to look at: they may show changes from diabetes. Please see the eye specialist${by}.${final ? '' : ' This is a first reading: a clinician has not yet confirmed it, and it may change.'}`;
   const provisional = final
     ? ''
     : ' This is a first reading: a clinician has not yet confirmed it, and it may change.';

@@ -25,18 +25,30 @@ export interface ReferralRule {
 
 export type ReferralPolicy = Record<ReferralCategory, ReferralRule>;
 
+/** A model's referable-DR flag: its probability at or above the operating point in force when graded. */
+export interface ReferableFlag {
+  probability: number;
+  threshold: number;
+}
+
 export interface EyeOutcome {
   eye: Eye;
   /** `missing`: no photograph of this eye in the visit (treated like an ungradable eye). */
   category: ReferralCategory | 'missing';
-  /** The grade that decides: the clinician's when reviewed, else the model's; null when ungradable or missing. */
+  /**
+   * The grade someone gave: the clinician's when reviewed, else the model's most likely grade; null when
+   * ungradable or missing. Never a grade nobody gave: a flagged eye keeps the model's own grade here.
+   */
   grade: number | null;
   source: 'clinician' | 'model' | null;
   /**
-   * True when an unreviewed model grade below 2 was raised to 2 because the referable-DR probability
-   * reached the operating point: the flag refers, it is never silently ignored.
+   * True when an unreviewed model grade below 2 is referred because the referable-DR probability reached the
+   * operating point: the flag refers (the category is that of grade 2, for the referral rule), it is never
+   * silently ignored, and it is written as a flag (`flag`), never as a grade.
    */
   raisedByReferableFlag: boolean;
+  /** The model's referable flag that raised the eye, with its figures; null when none did. */
+  flag: ReferableFlag | null;
   /** Every photograph of this eye in the visit has a clinician review. */
   reviewed: boolean;
 }

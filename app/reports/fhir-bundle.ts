@@ -311,6 +311,18 @@ class VisitResources {
       },
       ...(study ? { derivedFrom: [study] } : {}),
       ...value,
+      // The model's flag is said as a flag beside the grade it found, never as a grade.
+      ...(outcome.flag
+        ? {
+            interpretation: [
+              {
+                text:
+                  `Referable DR flagged by the screening model: probability ${(outcome.flag.probability * 100).toFixed(1)}% ` +
+                  `at or above the operating point ${(outcome.flag.threshold * 100).toFixed(1)}%; awaiting clinician review`,
+              },
+            ],
+          }
+        : {}),
       component:
         probability === null
           ? undefined

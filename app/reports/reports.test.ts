@@ -204,6 +204,48 @@ describe('the CSV export', () => {
     expect(csvField(null)).toBe('');
   });
 
+  it('never names a grade nobody gave: a flagged grade-0 eye is written as a flag in the report, the letter, the CSV and FHIR', async () => {
+    // The defect as found: model grade 0, referable probability 9.8%, flagged because ≥ 6.8%.
+    const patient = createPatient(ctx.db, { clinicId: 'F-1', name: 'Flora Flag', dateOfBirth: '1970-01-01' });
+    const visit = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-30' });
+    for (const eye of ['OD', 'OS'] as const)
+      insertGradedImage(ctx.db, visit.id, {
+        grade: 0,
+        eye,
+        fileName: `F-1_${eye === 'OD' ? 'right' : 'left'}.jpeg`,
+        referableProbability: eye === 'OD' ? 0.098 : 0.01,
+        referableThreshold: 0.068,
+      });
+    const flag =
+      /Referable DR flagged by the screening model \(probability 9\.8%, at or above the operating point 6\.8%; most likely grade No DR\), awaiting clinician review/;
+    const report = pdfText(
+      (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }))).bytes,
+    ).replace(/\s+/g, ' ');
+    const letter = pdfText(
+      (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'referral' }))).bytes,
+    ).replace(/\s+/g, ' ');
+    const csv = Buffer.from(
+      (await value<ExportFile>(dispatch('exports:csv', { from: '2026-11-30', to: '2026-11-30' }))).bytes,
+    ).toString('utf8');
+    for (const text of [report, letter, csv]) {
+      expect(text).not.toMatch(/Moderate NPDR/);
+      expect(text).toMatch(flag);
+    }
+    const bundle = JSON.parse(
+      Buffer.from((await value<ExportFile>(dispatch('exports:fhir', { visitId: visit.id }))).bytes).toString(
+        'utf8',
+      ),
+    ) as { entry: { resource: Record<string, unknown> }[] };
+    const observations = bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === 'Observation');
+    expect(JSON.stringify(observations)).not.toContain('312904009'); // SNOMED moderate NPDR
+    expect(JSON.stringify(observations)).toMatch(
+      /Referable DR flagged by the screening model: probability 9\.8%/,
+    );
+    // The patient is told it may be disease, not that it is.
+    expect(report).not.toMatch(/Your eye photographs show changes from diabetes/);
+    expect(report).toMatch(/The screening flagged your eye photographs for an eye specialist/);
+  });
+
   it('writes one row per eye for the visits of a range, UTF-8 with a header', async () => {
     const { visit } = seedVisit('=cmd|"/c calc"!A1');
     const other = createPatient(ctx.db, { clinicId: 'C-8', name: 'Zoë' });

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { PaperSize, ReportKind } from '../../contract/index.ts';
 import { SCREENING_DISCLAIMER } from '../../contract/app.ts';
-import { CATEGORY_LABELS, describeRule, patientWords } from '../../contract/referral-text.ts';
+import { describeRule, eyeFinding, patientWords } from '../../contract/referral-text.ts';
 import { localIsoDate } from '../../domain/dates.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
@@ -139,17 +139,17 @@ class ReportWriter {
     const { visit, due } = this.report;
     const { outcome } = visit;
     this.heading('Result', 12);
-    this.doc.fontSize(11).text(patientWords(outcome.rule, due, outcome.final), { width: this.width });
+    const flagged = outcome.decidingEye !== null && outcome.eyes[outcome.decidingEye].flag !== null;
+    this.doc
+      .fontSize(11)
+      .text(patientWords(outcome.rule, due, outcome.final, flagged), { width: this.width });
     this.doc.fontSize(10).moveDown(0.4);
     this.doc.font('bold').text('For the clinician', MARGIN).font('regular');
     for (const eye of ['OD', 'OS'] as const) {
       const e = outcome.eyes[eye];
       const by =
         e.source === 'clinician' ? 'clinician' : e.source === 'model' ? 'model, not yet confirmed' : '';
-      const raised = e.raisedByReferableFlag ? '; raised to referable by the referable-DR flag' : '';
-      this.doc.text(
-        `${eyeName(eye)} eye (${eye}): ${CATEGORY_LABELS[e.category]}${by ? ` (${by})` : ''}${raised}`,
-      );
+      this.doc.text(`${eyeName(eye)} eye (${eye}): ${eyeFinding(e)}${by && !e.flag ? ` (${by})` : ''}`);
     }
     this.line(
       'Next step',
@@ -170,12 +170,12 @@ class ReportWriter {
           ? `routinely${due ? `, to be seen by ${due}` : ''}`
           : `for your opinion (the screening policy's next step is: ${describeRule(outcome.rule).toLowerCase()})`;
     const findings = (['OD', 'OS'] as const)
-      .map((eye) => `${EYE_NAMES[eye]} eye ${CATEGORY_LABELS[outcome.eyes[eye].category]}`)
-      .join(', ');
+      .map((eye) => `${EYE_NAMES[eye]} eye: ${eyeFinding(outcome.eyes[eye])}`)
+      .join('; ');
     this.doc.text('Dear colleague,', { width: this.width }).moveDown(0.4);
     this.doc.text(
       `I am referring ${patient.name} (clinic ID ${patient.clinicId}${patient.dateOfBirth ? `, born ${patient.dateOfBirth}` : ''}) ${urgency}. ` +
-        `Diabetic retinopathy screening on ${visit.date} found: ${findings} (ICDR). ` +
+        `Diabetic retinopathy screening on ${visit.date} found (ICDR grades): ${findings}. ` +
         'The photographs, what the screening model saw and each grade are below.',
       { width: this.width },
     );
@@ -192,7 +192,7 @@ class ReportWriter {
     for (const { eye, outcome, photographs } of this.report.eyes) {
       // The eye's heading never sits alone at the foot of a page: its first photograph comes with it.
       if (photographs.length) this.room(PICTURE + 70);
-      this.heading(`${eyeName(eye)} eye (${eye}): ${CATEGORY_LABELS[outcome.category]}`);
+      this.heading(`${eyeName(eye)} eye (${eye}): ${eyeFinding(outcome)}`);
       if (photographs.length === 0) this.doc.text('Not photographed at this visit.');
       for (const photograph of photographs) this.photograph(photograph);
     }

@@ -1,5 +1,5 @@
 import type { Patient, VisitDetail } from '../../contract/index.ts';
-import { CATEGORY_LABELS, describeRule, dueDate } from '../../contract/referral-text.ts';
+import { describeRule, dueDate, eyeFinding } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
 import { QUALITY_REASONS } from '../../domain/quality.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
@@ -71,7 +71,7 @@ function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {
     clinician_grade: review ? (review.clinicianGrade ?? 'ungradable') : null,
     reviewer: review?.reviewer ?? null,
     reviewed_at: review?.reviewedAt ?? null,
-    eye_category: CATEGORY_LABELS[outcome.category],
+    eye_category: eyeFinding(outcome),
     referral: describeRule(visit.outcome.rule),
     due_date: dueDate(visit.date, visit.outcome.rule),
     final: visit.outcome.final ? 'yes' : 'no',

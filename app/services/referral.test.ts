@@ -1,3 +1,4 @@
+import { eyeFinding } from '../../contract/referral-text.ts';
 import { describe, expect, it } from 'vitest';
 import type { Eye, FundusImage, GradeResult, ReferralPolicy, Review } from '../../contract/index.ts';
 import type { Visit } from '../../contract/index.ts';
@@ -85,8 +86,20 @@ describe('visit outcome (ICDR/AAO defaults)', () => {
 
   it('never lets a referable flag be undone by a low argmax grade', () => {
     const o = outcome([photo('OD', 0, { p: 0.3, threshold: 0.2 }), photo('OS', 0)]);
-    expect(o.eyes.OD).toMatchObject({ grade: 2, raisedByReferableFlag: true, source: 'model' });
+    // Referred as grade 2 would be, but the grade kept is the one the model gave, and the flag is a flag.
+    expect(o.eyes.OD).toMatchObject({
+      grade: 0,
+      category: '2',
+      raisedByReferableFlag: true,
+      flag: { probability: 0.3, threshold: 0.2 },
+      source: 'model',
+    });
     expect(o.rule.action).toBe('refer');
+    expect(eyeFinding(o.eyes.OD)).toBe(
+      'Referable DR flagged by the screening model (probability 30.0%, at or above the operating point 20.0%; ' +
+        'most likely grade No DR), awaiting clinician review',
+    );
+    expect(eyeFinding(o.eyes.OD)).not.toMatch(/Moderate/);
   });
 
   it("uses the clinician's grade once reviewed, including a grade for a photo the model could not grade", () => {

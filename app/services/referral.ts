@@ -5,6 +5,7 @@ import type {
   ReferralAction,
   ReferralCategory,
   ReferralPolicy,
+  ReferableFlag,
   Visit,
   VisitOutcome,
 } from '../../contract/index.ts';
@@ -52,19 +53,29 @@ const SEVERITY: Record<EyeOutcome['category'], number> = {
 
 interface Judged {
   grade: number | null;
+  /** What decides the referral: the grade, or 2 for a flagged eye. */
+  severity: number | null;
   source: 'clinician' | 'model';
-  raised: boolean;
+  flag: ReferableFlag | null;
 }
 
 /** One photograph's grade for the referral decision: the clinician's when reviewed, else the model's. */
 function judge(image: OutcomeImage): Judged | null {
   const { result, review } = image;
   if (!result) return null;
-  if (review) return { grade: review.clinicianGrade, source: 'clinician', raised: false };
-  if (result.grade === null) return { grade: null, source: 'model', raised: false };
-  // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag.
-  if (isReferable(result) && result.grade < 2) return { grade: 2, source: 'model', raised: true };
-  return { grade: result.grade, source: 'model', raised: false };
+  if (review)
+    return { grade: review.clinicianGrade, severity: review.clinicianGrade, source: 'clinician', flag: null };
+  if (result.grade === null) return { grade: null, severity: null, source: 'model', flag: null };
+  // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag. The eye is
+  // referred as grade 2 would be, and keeps the grade the model gave.
+  if (isReferable(result) && result.grade < 2)
+    return {
+      grade: result.grade,
+      severity: 2,
+      source: 'model',
+      flag: { probability: result.referableProbability!, threshold: result.referableThreshold! },
+    };
+  return { grade: result.grade, severity: result.grade, source: 'model', flag: null };
 }
 
 export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcome {
@@ -73,22 +84,23 @@ export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcom
     .map(judge)
     .filter((j): j is Judged => j !== null);
   const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician');
-  const base = { eye, grade: null, raisedByReferableFlag: false, reviewed };
+  const base = { eye, grade: null, raisedByReferableFlag: false, flag: null, reviewed };
   if (judged.length === 0) return { ...base, category: 'missing', source: null };
-  const graded = judged.filter((j): j is Judged & { grade: number } => j.grade !== null);
+  const graded = judged.filter((j): j is Judged & { grade: number; severity: number } => j.severity !== null);
   if (graded.length === 0) {
     // Every photograph of the eye is ungradable: a second one means re-imaging did not help.
     const category = judged.length > 1 ? 'ungradable_again' : 'ungradable';
     return { ...base, category, source: judged[0]!.source };
   }
   // Several gradable photographs of one eye: the worst one decides.
-  const worst = graded.reduce((a, b) => (b.grade > a.grade ? b : a));
+  const worst = graded.reduce((a, b) => (b.severity > a.severity ? b : a));
   return {
     ...base,
-    category: String(worst.grade) as ReferralCategory,
+    category: String(worst.severity) as ReferralCategory,
     grade: worst.grade,
     source: worst.source,
-    raisedByReferableFlag: worst.raised,
+    raisedByReferableFlag: worst.flag !== null,
+    flag: worst.flag,
   };
 }
 
