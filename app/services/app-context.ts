@@ -10,6 +10,7 @@ import { restrictToOwner } from './owner-only.ts';
 import { sweepLeftovers } from './sweep-leftovers.ts';
 import { Sessions } from '../auth/sessions.ts';
 import { GradingService } from './grading-service.ts';
+import { defaultPoolSize } from '../../model/index.ts';
 import { ImageStore } from './image-store.ts';
 import { FineTuneJobs } from '../learning/fine-tune-job.ts';
 import { activeModelFolder } from '../learning/model-registry.ts';
@@ -86,8 +87,9 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
   const grading = new GradingService({
     // The latest promoted model, when one was (and its folder is still there); else the one shipped.
     modelDir: activeModelFolder(db, { bundledModelDir: options.modelDir, dataDir: options.dataDir }),
-    // One grading worker: a clinic grades a photograph at a time, and each worker holds a model in memory.
-    size: 1,
+    // One worker per core (at most 4): ONNX Runtime runs one thread in each, so a batch import uses every core;
+    // each worker holds its own session (tens of MB).
+    size: Math.min(4, defaultPoolSize()),
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });
   const base = {

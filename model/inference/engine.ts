@@ -1,11 +1,10 @@
-import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend.ts';
-import { loadModel } from './load-model.ts';
+import type { BackendName } from './backend.ts';
 import { OnnxUnavailable, loadOnnxModel } from './onnx-model.ts';
 import type { DrModel } from './prediction.ts';
 
 /** What `--backend` and EYENET_BACKEND may name: ONNX Runtime, a tfjs backend, or the fastest that loads. */
 export type EngineChoice = 'auto' | 'onnx' | BackendName;
-export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'onnx', ...BACKEND_PREFERENCE];
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
 
 export interface LoadedModel {
   model: DrModel;
@@ -37,6 +36,9 @@ export async function loadDrModel(
       note = `ONNX Runtime not used: ${error.message}.`;
     }
   }
+  // TensorFlow.js is loaded only when it is needed: a worker on ONNX Runtime never pays its memory or start-up.
+  const { BACKEND_PREFERENCE, initBackend } = await import('./backend.ts');
+  const { loadModel } = await import('./load-model.ts');
   await initBackend(choice === 'auto' ? BACKEND_PREFERENCE : [choice]);
   return { model: await loadModel(dir), note };
 }
