@@ -152,8 +152,7 @@ function newestAuditEntry(file: string): { id: number; hash: string } | null {
   try {
     return (
       (db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-        | { id: number; hash: string }
-        | undefined) ?? null
+        { id: number; hash: string } | undefined) ?? null
     );
   } finally {
     db.close();

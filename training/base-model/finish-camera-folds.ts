@@ -65,7 +65,9 @@ const folds: FoldResult[] = [];
 for (const entry of (await readdir(dir)).filter((d) => /^fold-\d+$/.test(d)).sort())
   folds.push(JSON.parse(await readFile(path.join(dir, entry, 'result.json'), 'utf8')) as FoldResult);
 if (folds.length !== plan.k) {
-  console.error(`${folds.length} of ${plan.k} folds are done: run train_camera_folds.py again to finish them.`);
+  console.error(
+    `${folds.length} of ${plan.k} folds are done: run train_camera_folds.py again to finish them.`,
+  );
   process.exit(1);
 }
 
@@ -146,7 +148,8 @@ if (values.out) {
   const out = path.resolve(values.out);
   const final = path.join(dir, 'final', 'best');
   await mkdir(out, { recursive: true });
-  for (const file of ['model.json', 'weights.bin']) await copyFile(path.join(final, file), path.join(out, file));
+  for (const file of ['model.json', 'weights.bin'])
+    await copyFile(path.join(final, file), path.join(out, file));
   const start = await readModelMetadata(plan.init);
   const metadata = {
     ...start,
@@ -166,7 +169,9 @@ if (values.out) {
     },
   };
   await writeFile(path.join(out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-  const finalResult = JSON.parse(await readFile(path.join(dir, 'final', 'result.json'), 'utf8')) as FoldResult;
+  const finalResult = JSON.parse(
+    await readFile(path.join(dir, 'final', 'result.json'), 'utf8'),
+  ) as FoldResult;
   await writeFile(
     path.join(out, 'training.json'),
     `${JSON.stringify(
