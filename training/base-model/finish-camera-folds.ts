@@ -119,7 +119,7 @@ const summary = {
   chosen,
   foldModelsInternalValidationAuc: avg(internal),
   lookGap: avg(internal) - chosen.referableAuc,
-  foldModelsSrahimDevAuc: { mean: avg(external), each: external },
+  foldModelsSrahimDev: { mean: avg(external), each: external },
   recipe: plan.args,
   torch: plan.torch,
   trainSeconds: folds.reduce((a, f) => a + f.trainSeconds, 0),
@@ -192,6 +192,119 @@ if (values.out) {
       2,
     )}\n`,
   );
+  // The out-of-fold figures in the shape `npm run evaluate` writes, so reports quote them like any evaluation.
+  await mkdir(path.join(out, 'evaluation'), { recursive: true });
+  await writeFile(
+    path.join(out, 'evaluation', 'camera-look-folds-evaluation.json'),
+    `${JSON.stringify(
+      {
+        set: { name: `camera-look EyePACS, out-of-fold (${plan.k} patient folds)` },
+        images: summary.images,
+        gradable: summary.images,
+        referable: {
+          positives: summary.referable,
+          auc: chosen.referableAuc,
+          auc95: chosen.interval,
+          threshold: chosen.threshold,
+          sensitivity: chosen.sensitivity,
+          specificity: chosen.specificity,
+        },
+        kappa: chosen.kappa,
+        gradedBy:
+          'PyTorch (train_camera_folds.py), each photograph by the fold model that never saw its patient',
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  await writeFile(path.join(out, 'MODEL_CARD.md'), await card(out, metadata, summary, start));
   await exportOnnx(out);
-  console.error(`model written to ${out} (with its ONNX backbone)`);
+  console.error(`model written to ${out} (with its ONNX backbone and MODEL_CARD.md)`);
+}
+
+/** The card: every figure from summary.json or an evaluation file `npm run evaluate` wrote into evaluation/. */
+async function card(
+  out: string,
+  metadata: { name: string; version: string; operatingPoint: { threshold: number } },
+  s: typeof summary,
+  start: { name: string; version: string },
+): Promise<string> {
+  const srahim = await readEvaluation(path.join(out, 'evaluation', 'srahim-dev-evaluation.json'));
+  const previous = await readEvaluation(
+    path.join(path.dirname(plan.init), path.basename(plan.init), 'evaluation', 'srahim-dev-evaluation.json'),
+  );
+  const row = (label: string, c: ReturnType<typeof figures>) =>
+    `| ${label} | ${f(c.referableAuc)} (${f(c.interval.low)}–${f(c.interval.high)}) | ${f(c.kappa)} | ${f(c.threshold)} | ${f(c.sensitivity)} / ${f(c.specificity)} |`;
+  const evalRow = (label: string, e: Awaited<ReturnType<typeof readEvaluation>>) =>
+    e
+      ? `| ${label} | ${e.images} | ${f(e.referable.auc)} (${f(e.referable.auc95.low)}–${f(e.referable.auc95.high)}) | ${f(e.referable.threshold)} | ${f(e.referable.sensitivity)} / ${f(e.referable.specificity)} | ${f(e.kappa)} |`
+      : `| ${label} | – | not evaluated yet (npm run evaluate -- --model … --out …/evaluation) | | | |`;
+  return [
+    `# Model card: ${metadata.name} ${metadata.version}`,
+    '',
+    '**A screening aid, not a diagnosis.** It flags fundus photographs that may show referable diabetic retinopathy',
+    '(ICDR grade ≥ 2) for a clinician to review. **Not validated for clinical use**: the figures below fall short of',
+    'the targets (AUC ≥ 0.85 on camera-look EyePACS, ≥ 0.93 on srahim-dev; sensitivity ≥ 0.87 with specificity ≥ 0.70).',
+    '',
+    '## What it is',
+    '',
+    `- ${start.name} ${start.version} (MobileNetV2, 256 px, \`retina-lan-v1\`; see its card) with every layer trained again by`,
+    '  `training/base-model/train_camera_folds.py` on the eyepacs-256 training photographs and all camera-look EyePACS',
+    `  photographs (eyepacs-1024-paired, eyepacs-1024-dev, eyepacs-originals), ${Math.round(Number(s.recipe.camera_share) * 100)}% of every batch camera-look;`,
+    `  ${String(s.recipe.steps)} steps of ${String(s.recipe.batch)}, learning rate ${String(s.recipe.lr)} (head ${String(s.recipe.head_lr)}), PyTorch ${s.torch}, CPU.`,
+    `- Test-time augmentation: ${s.testTimeAugmentation} (chosen on the camera-look folds).`,
+    `- Operating point: referable when P ≥ ${f(metadata.operatingPoint.threshold)}, for 90% sensitivity on the camera-look folds (out-of-fold).`,
+    '- Engines: ONNX Runtime (model.onnx, the backbone; checked against tfjs at load) or tfjs-wasm.',
+    '',
+    '## Camera-look EyePACS photographs, by patient folds',
+    '',
+    `${s.images} photographs (${s.referable} referable) of ${s.patients} patients the starting model never trained on, dealt into`,
+    `${plan.k} folds by patient (referable patients spread evenly). Each fold model trained on everything but its fold with a`,
+    'recipe fixed before any fold was seen; each photograph below was graded by the fold model that never saw its patient.',
+    `Candidates tried on these folds: ${s.candidatesTried} (mirror averaging or not). Reproduce: README, "Training the base model".`,
+    '',
+    '| out-of-fold | referable AUC (95% CI) | kappa | point for 90% sens. | sens. / spec. there |',
+    '| --- | --- | --- | --- | --- |',
+    row(`starting model (${start.name} ${start.version})`, s.candidates.startingModel),
+    row('starting model, mirror-averaged', s.candidates.startingModelMirror),
+    row('fold models', s.candidates.foldModels),
+    row('fold models, mirror-averaged', s.candidates.foldModelsMirror),
+    '',
+    `Look gap (internal validation on eyepacs-256 minus camera-look out-of-fold AUC): ${f(s.lookGap)}`,
+    `(fold models' internal validation ${f(s.foldModelsInternalValidationAuc)}). Fold models on srahim-dev: mean AUC ${f(s.foldModelsSrahimDev.mean)}`,
+    `(${s.foldModelsSrahimDev.each.map(f).join(', ')}).`,
+    '',
+    '## srahim-dev (another clinic and camera; never trained on)',
+    '',
+    '| model | images | AUC (95% CI) | operating point | sens. / spec. | kappa |',
+    '| --- | --- | --- | --- | --- | --- |',
+    evalRow(`${metadata.name} ${metadata.version}`, srahim),
+    evalRow(`${start.name} ${start.version}`, previous),
+    '',
+    '## Limits',
+    '',
+    "- The camera-look sets are small (intervals about ±0.07); labels are single graders' (EyePACS).",
+    '- The routes of issue #25 not measured in this model: higher input resolution, features of both eyes,',
+    '  an ordinal target, an ensemble with test-time augmentation. See the issue notes.',
+    '- Data: EyePACS (Kaggle 2015, research use); srahim-dev (Rahim S. S., 2025, academic use) only for evaluation.',
+    '',
+  ].join('\n');
+}
+
+async function readEvaluation(file: string): Promise<{
+  images: number;
+  kappa: number;
+  referable: {
+    auc: number;
+    auc95: { low: number; high: number };
+    threshold: number;
+    sensitivity: number;
+    specificity: number;
+  };
+} | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return null;
+  }
 }

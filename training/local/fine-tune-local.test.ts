@@ -87,7 +87,15 @@ describe('the local fine-tune', () => {
     // Base and candidate were judged on the model's reference set too.
     expect(result.reference?.base.photographs).toBe(6);
     expect(result.reference?.candidate).toMatchObject({ photographs: 6, patients: expect.any(Number) });
-    expect(readdirSync(dir).sort()).toEqual(['metadata.json', 'model.json', 'training.json', 'weights.bin']);
+    // The base's ONNX backbone and its check come along: only the head was trained.
+    expect(readdirSync(dir).sort()).toEqual([
+      'metadata.json',
+      'model.json',
+      'model.onnx',
+      'onnx-check.json',
+      'training.json',
+      'weights.bin',
+    ]);
     const metadata = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
     expect(metadata).toMatchObject({
       version: '2.0.0-local.test',
