@@ -48,6 +48,8 @@ const { values } = parseArgs({
     name: { type: 'string', default: 'eyenet-mnv2-dr' },
     version: { type: 'string', default: '2.1.0' },
     'target-sensitivity': { type: 'string', default: '0.9' },
+    // A Markdown record of this route's out-of-fold figures (with summary.json beside it), to commit.
+    report: { type: 'string' },
   },
 });
 if (!values.folds) {
@@ -101,6 +103,8 @@ const candidates = {
   startingModelMirror: figures(pick('before', true)),
   foldModels: figures(pick('after', false)),
   foldModelsMirror: figures(pick('after', true)),
+  // A two-member ensemble: the starting model and the fold model, neither of which saw the patient.
+  ensemble: figures(pick('before', false).map((p, i) => mean(p, pick('after', false)[i]!))),
 };
 // Mirror averaging is chosen on the camera-look folds (one of the two candidates counted in the card).
 const mirror = candidates.foldModelsMirror.referableAuc > candidates.foldModels.referableAuc;
@@ -114,7 +118,7 @@ const summary = {
   referable: labels.filter(Boolean).length,
   patients: new Set(folds.flatMap((f) => f.heldOut.map((n) => n.replace(/_(left|right)$/, '')))).size,
   testTimeAugmentation: mirror ? 'mirror' : 'none',
-  candidatesTried: 2,
+  candidatesTried: 3,
   candidates,
   chosen,
   foldModelsInternalValidationAuc: avg(internal),
@@ -129,20 +133,39 @@ await writeFile(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null,
 const f = (v: number) => v.toFixed(3);
 const line = (label: string, c: ReturnType<typeof figures>) =>
   `| ${label} | ${f(c.referableAuc)} (${f(c.interval.low)}–${f(c.interval.high)}) | ${f(c.kappa)} | ${f(c.threshold)} | ${f(c.sensitivity)} / ${f(c.specificity)} |`;
-console.log(
-  [
-    `${summary.images} camera-look photographs (${summary.referable} referable, ${summary.patients} patients), ${plan.k} folds`,
-    '',
-    '| out-of-fold | referable AUC (95% CI) | kappa | point for 90% sens. | sens. / spec. there |',
-    '| --- | --- | --- | --- | --- |',
-    line('starting model', candidates.startingModel),
-    line('starting model, mirror-averaged', candidates.startingModelMirror),
-    line('fold models', candidates.foldModels),
-    line('fold models, mirror-averaged', candidates.foldModelsMirror),
-    '',
-    `fold models: internal validation (eyepacs-256) AUC ${f(avg(internal))}, look gap ${f(summary.lookGap)}; srahim-dev AUC ${f(avg(external))} (${external.map(f).join(', ')})`,
-  ].join('\n'),
-);
+const table = [
+  `${summary.images} camera-look photographs (${summary.referable} referable, ${summary.patients} patients), ${plan.k} folds`,
+  '',
+  '| out-of-fold | referable AUC (95% CI) | kappa | point for 90% sens. | sens. / spec. there |',
+  '| --- | --- | --- | --- | --- |',
+  line('starting model', candidates.startingModel),
+  line('starting model, mirror-averaged', candidates.startingModelMirror),
+  line('fold models', candidates.foldModels),
+  line('fold models, mirror-averaged', candidates.foldModelsMirror),
+  line('starting model + fold model, averaged', candidates.ensemble),
+  '',
+  `fold models: internal validation (eyepacs-256) AUC ${f(avg(internal))}, look gap ${f(summary.lookGap)}; srahim-dev AUC ${f(avg(external))} (${external.map(f).join(', ')})`,
+].join('\n');
+console.log(table);
+if (values.report) {
+  const recipe = Object.entries(plan.args)
+    .filter(([k]) => !['data', 'init', 'out', 'only_fold', 'final'].includes(k))
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+  await writeFile(
+    values.report,
+    [
+      `# Route: camera-look fine-tuning by patient folds (written by npm run base-model:finish-folds)`,
+      '',
+      `Started from ${path.basename(plan.init)}; PyTorch ${plan.torch}; recipe: ${recipe}.`,
+      `Training time ${(summary.trainSeconds / 60).toFixed(0)} min for ${plan.k} folds (${summary.imagesPerSecond.toFixed(1)} images/s).`,
+      '',
+      table,
+      '',
+    ].join('\n'),
+  );
+  await writeFile(values.report.replace(/\.md$/, '') + '.json', `${JSON.stringify(summary, null, 2)}\n`);
+}
 
 if (values.out) {
   const out = path.resolve(values.out);
