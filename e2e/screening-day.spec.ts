@@ -94,7 +94,7 @@ test('a screening day: register, batch import, results, review, restart', async 
     for (const eye of ['Right eye (OD)', 'Left eye (OS)']) {
       const region = page.getByRole('region', { name: eye });
       await expect(region.getByTestId('quality')).toHaveText(/Gradable|Ungradable/);
-      await expect(region.getByTestId('model-version')).toContainText('wasm');
+      await expect(region.getByTestId('model-version')).toContainText('onnxruntime');
     }
     await expect(page.getByTestId('visit-outcome')).toContainText(/Rescreen|Refer|Re-image/);
     await expect(page.getByTestId('visit-outcome')).toContainText('Provisional');
