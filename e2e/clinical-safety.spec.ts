@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { expectAccessible } from './a11y.ts';
 import {
   SHARED_DATA,
+  acceptByKey,
   createStaff,
   expect,
   registerPatientWithVisit,
@@ -103,7 +104,7 @@ test('clinical safety: review typing, decided policy, wrong eye, corrections, wo
     await page.waitForTimeout(200);
     await expect(page.getByTestId('review-count')).toHaveText('1');
     await look(page);
-    await page.keyboard.press('a');
+    await acceptByKey(page);
     await expect(page.getByTestId('queue-empty')).toBeVisible();
     await expectAccessible(page, 'review (empty)');
 

@@ -94,3 +94,21 @@ export async function switchTo(page: Page, username: string): Promise<void> {
   await page.getByTestId('signed-in').getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, username);
 }
+
+/**
+ * `a` on the review page: accepts the model's grade, unless the model flagged the eye as referable with a grade
+ * below 2, which needs a reason to clear the flag (typed here, then Enter). Returns whether it asked.
+ */
+export async function acceptByKey(page: Page): Promise<boolean> {
+  await page.keyboard.press('a');
+  const reason = page.getByLabel('Reason for clearing the referable flag');
+  try {
+    await reason.waitFor({ state: 'visible', timeout: 1000 });
+  } catch {
+    return false;
+  }
+  await expect(reason).toBeFocused();
+  await reason.fill('Looked at the flagged areas: no lesion that needs referral');
+  await reason.press('Enter');
+  return true;
+}

@@ -61,9 +61,17 @@ function insertReviewNow(
   policy: ReferralPolicy,
   now: Date,
 ): Review {
-  const result = prepared<[number], { grade: number | null; quality_reasons: string }>(
+  const result = prepared<
+    [number],
+    {
+      grade: number | null;
+      quality_reasons: string;
+      referable_probability: number | null;
+      referable_threshold: number | null;
+    }
+  >(
     db,
-    `SELECT r.grade, r.quality_reasons FROM results r
+    `SELECT r.grade, r.quality_reasons, r.referable_probability, r.referable_threshold FROM results r
        JOIN images i ON i.id = r.image_id JOIN visits v ON v.id = i.visit_id JOIN patients p ON p.id = v.patient_id
        WHERE r.id = ? AND i.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL`,
   ).get(input.resultId);
@@ -90,6 +98,16 @@ function insertReviewNow(
   const reason = input.reason?.trim() ?? '';
   if (action === 'override' && reason.length === 0)
     throw new AppError('INVALID_INPUT', 'Give a reason when your grade differs from the model’s.');
+  // Clearing the model's referable flag (a flagged eye confirmed below grade 2) is as deliberate as an override.
+  const flagged =
+    result.referable_probability !== null &&
+    result.referable_threshold !== null &&
+    result.referable_probability >= result.referable_threshold;
+  if (flagged && input.grade !== null && input.grade < 2 && reason.length === 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      'The model flagged this eye as referable: give a reason to clear the flag with a grade below 2.',
+    );
   const info = prepared(
     db,
     `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at,

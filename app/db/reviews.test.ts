@@ -82,6 +82,28 @@ describe('visits: operator and camera', () => {
 });
 
 describe('reviews', () => {
+  it('needs a reason to clear a referable flag, even when the clinician agrees with the model’s grade 0', () => {
+    const p = createPatient(db, { clinicId: 'F', name: 'F' });
+    const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    const { resultId } = insertGradedImage(db, v.id, {
+      grade: 0,
+      referableProbability: 0.098,
+      referableThreshold: 0.068,
+    });
+    expect(() =>
+      insertReview(db, { resultId, grade: 0, seenReviewId: null, reviewer: 'Dr K' }, DEFAULT_REFERRAL_POLICY),
+    ).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/clear the flag/) }),
+    );
+    expect(
+      insertReview(
+        db,
+        { resultId, grade: 0, reason: 'Reflex artefact, no lesion', seenReviewId: null, reviewer: 'Dr K' },
+        DEFAULT_REFERRAL_POLICY,
+      ),
+    ).toMatchObject({ action: 'accept', clinicianGrade: 0, reason: 'Reflex artefact, no lesion' });
+  });
+
   it('keeps the model grade beside an accept or an override, and needs a reason to override', () => {
     const p = createPatient(db, { clinicId: 'A', name: 'A' });
     const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });

@@ -42,6 +42,21 @@ export class ReviewState {
   /** Not a fundus photograph at all: it can only be confirmed as ungradable. */
   readonly notFundus = $derived(this.current?.image.result?.quality.reasons.includes('not_fundus') ?? false);
   readonly isOverride = $derived(this.grade !== undefined && this.grade !== this.modelGrade);
+  /** The model flagged this eye as referable (its probability reached the operating point in force then). */
+  readonly flagged = $derived.by(() => {
+    const r = this.current?.image.result;
+    return (
+      !!r &&
+      r.referableProbability !== null &&
+      r.referableThreshold !== null &&
+      r.referableProbability >= r.referableThreshold
+    );
+  });
+  /** Clearing the flag (a grade below 2 for a flagged eye) is as deliberate as an override: it needs a reason. */
+  readonly clearsFlag = $derived(
+    this.flagged && this.grade !== undefined && this.grade !== null && this.grade < 2,
+  );
+  readonly needsReason = $derived(this.isOverride || this.clearsFlag);
 
   constructor(
     private readonly deps: StateDeps,
@@ -111,16 +126,23 @@ export class ReviewState {
     if (decides && this.now() - this.shownAt < SETTLE_MS) return 'handled';
     if (/^[0-4]$/.test(key)) {
       this.setGrade(Number(key));
-      return this.isOverride ? 'focus-reason' : 'handled';
+      return this.needsReason ? 'focus-reason' : 'handled';
     }
     if (key === 'u') {
       this.setGrade(null);
-      return this.isOverride ? 'focus-reason' : 'handled';
+      return this.needsReason ? 'focus-reason' : 'handled';
     }
     if (key === 'a') {
       if (this.grade !== undefined && this.grade !== this.modelGrade) {
         this.error = 'You chose another grade: press Enter to save it with a reason, or choose again.';
         return 'handled';
+      }
+      if (this.flagged && this.modelGrade !== null && this.modelGrade < 2) {
+        // Accepting a grade below 2 for a flagged eye clears the flag: not on one key.
+        this.setGrade(this.modelGrade);
+        this.error =
+          'The model flagged this eye as referable: give a reason to clear the flag with this grade, then press Enter.';
+        return 'focus-reason';
       }
       void this.accept();
       return 'handled';
@@ -142,6 +164,10 @@ export class ReviewState {
     if (!item || !result || this.saving) return;
     if (grade !== this.modelGrade && !this.reason.trim()) {
       this.error = 'Give a reason for overriding the model’s grade.';
+      return;
+    }
+    if (this.flagged && grade !== null && grade < 2 && !this.reason.trim()) {
+      this.error = 'The model flagged this eye as referable: give a reason to clear the flag.';
       return;
     }
     this.saving = true;

@@ -19,7 +19,11 @@ vi.mock('../lib/api.ts', () => ({
 
 const { ReviewState } = await import('./review.svelte.ts');
 
-function item(resultId: number, grade: number | null): ReviewQueueItem {
+function item(
+  resultId: number,
+  grade: number | null,
+  flag?: { p: number; threshold: number },
+): ReviewQueueItem {
   return {
     patient: { id: 1, clinicId: '10', name: 'Ann' },
     visitId: 1,
@@ -32,6 +36,8 @@ function item(resultId: number, grade: number | null): ReviewQueueItem {
         id: resultId,
         grade,
         quality: { gradable: grade !== null, reasons: grade === null ? ['blurred'] : [], metrics: {} },
+        referableProbability: flag?.p ?? null,
+        referableThreshold: flag?.threshold ?? null,
       },
     },
   } as unknown as ReviewQueueItem;
@@ -104,6 +110,27 @@ describe('review queue', () => {
       expect(submitted).toEqual([]);
       expect(review.error).toMatch(/You chose another grade/);
       expect(review.grade).toBeNull();
+    });
+
+    it('clears a referable flag only with a reason: `a` on a flagged grade-0 eye asks for one', async () => {
+      queue = [item(5, 0, { p: 0.098, threshold: 0.068 }), item(6, 0, { p: 0.01, threshold: 0.068 })];
+      const review = await make();
+      expect(review.handleKey('a', key)).toBe('focus-reason');
+      await flush();
+      expect(submitted).toEqual([]);
+      expect(review.needsReason).toBe(true);
+      expect(review.error).toMatch(/flagged this eye as referable/);
+      review.reason = 'Dust on the lens, no lesion';
+      expect(review.handleKey('Enter', key)).toBe('handled');
+      await flush();
+      expect(submitted).toEqual([
+        { resultId: 5, grade: 0, seenReviewId: null, reason: 'Dust on the lens, no lesion' },
+      ]);
+      // An unflagged grade 0 is accepted on one key, as before.
+      settled();
+      review.handleKey('a', key);
+      await flush();
+      expect(submitted).toHaveLength(2);
     });
 
     it('never decides a result that was not on screen long enough, nor on a held key', async () => {
