@@ -7,6 +7,7 @@ import { dicomFile, jpegLosslessOf } from '../model/testing/dicom-files.ts';
 import { expectAccessible } from './a11y.ts';
 import {
   SHARED_DATA,
+  acceptByKey,
   activeModel,
   createStaff,
   expect,
@@ -87,7 +88,9 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
     for (let i = 0; i < 2; i++) {
       await expect(page.getByRole('list', { name: 'Review queue' })).toContainText('IMG000');
       await look(page);
-      await page.getByRole('button', { name: /Accept model's grade|Confirm ungradable/ }).click();
+      await acceptByKey(page, () =>
+        page.getByRole('button', { name: /Accept model's grade|Confirm ungradable/ }).click(),
+      );
     }
     await expect(page.getByTestId('review-count')).toHaveCount(0);
 

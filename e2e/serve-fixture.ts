@@ -96,11 +96,13 @@ export async function switchTo(page: Page, username: string): Promise<void> {
 }
 
 /**
- * `a` on the review page: accepts the model's grade, unless the model flagged the eye as referable with a grade
- * below 2, which needs a reason to clear the flag (typed here, then Enter). Returns whether it asked.
+ * `a` on the review page (or `click`, the Accept button): accepts the model's grade, unless the model flagged the
+ * eye as referable with a grade below 2, which needs a reason to clear the flag (typed here, then Enter). Returns
+ * whether it asked.
  */
-export async function acceptByKey(page: Page): Promise<boolean> {
-  await page.keyboard.press('a');
+export async function acceptByKey(page: Page, click?: () => Promise<void>): Promise<boolean> {
+  if (click) await click();
+  else await page.keyboard.press('a');
   const reason = page.getByLabel('Reason for clearing the referable flag');
   try {
     await reason.waitFor({ state: 'visible', timeout: 1000 });

@@ -97,9 +97,18 @@ export class ReviewState {
     this.clearDecision();
   }
 
-  /** Accept the model's grade, or confirm the model's "ungradable". */
-  accept(): Promise<void> {
-    return this.submit(this.modelGrade);
+  /**
+   * Accept the model's grade, or confirm the model's "ungradable". For an eye the model flagged as referable with a
+   * grade below 2, accepting clears the flag: the grade is chosen and a reason asked for instead (true).
+   */
+  accept(): Promise<boolean> {
+    if (this.flagged && this.modelGrade !== null && this.modelGrade < 2 && !this.reason.trim()) {
+      this.setGrade(this.modelGrade);
+      this.error =
+        'The model flagged this eye as referable: give a reason to clear the flag with this grade, then press Enter.';
+      return Promise.resolve(true);
+    }
+    return this.submit(this.modelGrade).then(() => false);
   }
 
   /** Saves the chosen grade: an accept when it equals the model's, else an override that needs a reason. */
@@ -137,11 +146,9 @@ export class ReviewState {
         this.error = 'You chose another grade: press Enter to save it with a reason, or choose again.';
         return 'handled';
       }
-      if (this.flagged && this.modelGrade !== null && this.modelGrade < 2) {
-        // Accepting a grade below 2 for a flagged eye clears the flag: not on one key.
-        this.setGrade(this.modelGrade);
-        this.error =
-          'The model flagged this eye as referable: give a reason to clear the flag with this grade, then press Enter.';
+      // Accepting a grade below 2 for a flagged eye clears the flag: not on one key.
+      if (this.flagged && this.modelGrade !== null && this.modelGrade < 2 && !this.reason.trim()) {
+        void this.accept();
         return 'focus-reason';
       }
       void this.accept();
