@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DateRangeInput, ExportFile, PaperSize, ReportKind } from '../../contract/index.ts';
+import type {
+  DateRangeInput,
+  ExportFile,
+  PaperSize,
+  ReportKind,
+  SignedInUser,
+} from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { AppContext } from '../services/app-context.ts';
 import { visitDetail } from '../services/patient-record.ts';
@@ -13,17 +19,34 @@ import { visitsInRange } from './visit-range.ts';
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
+/**
+ * A visit's PDF. A referral letter leaves the clinic signed by a clinician, or not at all: `signer` must be the
+ * signed-in clinician, and every photograph of the visit must have been reviewed.
+ */
 export async function visitPdf(
   ctx: ReportContext,
   visitId: number,
   kind: ReportKind,
   paperSize?: PaperSize,
+  signer: SignedInUser | null = null,
 ): Promise<ExportFile> {
   const report = await visitReport(ctx, visitId);
+  if (kind === 'referral') {
+    if (signer?.role !== 'clinician')
+      throw new AppError(
+        'FORBIDDEN',
+        'A referral letter leaves the clinic signed by a clinician: a clinician signs in to write it.',
+      );
+    if (!report.visit.outcome.final)
+      throw new AppError(
+        'INVALID_INPUT',
+        'A referral letter is written once a clinician has reviewed every photograph of both eyes of this visit. Review them first.',
+      );
+  }
   return {
     fileName: reportFileName(report, kind),
     mimeType: 'application/pdf',
-    bytes: await renderVisitPdf(report, kind, paperSize),
+    bytes: await renderVisitPdf(report, kind, paperSize, signer),
   };
 }
 
@@ -32,10 +55,11 @@ export async function openVisitPdf(
   ctx: AppContext,
   visitId: number,
   kind: ReportKind,
+  signer: SignedInUser | null = null,
 ): Promise<{ path: string }> {
   if (!ctx.openFile)
     throw new AppError('INVALID_INPUT', 'Opening a report needs the desktop app. Use Save PDF instead.');
-  const file = await visitPdf(ctx, visitId, kind);
+  const file = await visitPdf(ctx, visitId, kind, undefined, signer);
   const dir = path.join(ctx.dataDir, 'reports');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = path.join(dir, file.fileName);

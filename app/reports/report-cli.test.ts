@@ -37,8 +37,9 @@ describe('npm run report', () => {
     insertGradedImage(db, visit.id, { grade: 1, eye: 'OD', referableProbability: 0.01 });
     db.close();
 
+    // A referral letter needs a clinician to sign it: not from a command.
     const out = path.join(data.dir, 'letter.pdf');
-    const ok = await report([
+    const letter = await report([
       '--visit',
       String(visit.id),
       '--data-dir',
@@ -48,10 +49,12 @@ describe('npm run report', () => {
       '--kind',
       'referral',
     ]);
+    expect(letter).toMatchObject({ code: 2, stderr: expect.stringMatching(/signed by a clinician/) });
+    expect(existsSync(out)).toBe(false);
+    const ok = await report(['--visit', String(visit.id), '--data-dir', data.dir, '--out', out]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/Wrote .*letter\.pdf/);
     const text = pdfText(new Uint8Array(readFileSync(out)));
-    expect(text).toContain('Referral to ophthalmology');
     expect(text).toContain('Report Patient');
     expect(text).toContain('Left eye (OS): Not photographed');
 

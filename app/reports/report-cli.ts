@@ -38,6 +38,11 @@ if (!values.visit || !Number.isInteger(visitId) || visitId <= 0)
   fail(`Give the visit's id with --visit.\n${USAGE}`);
 if (!values.out) fail(`Give the file to write with --out.\n${USAGE}`);
 if (values.kind !== 'report' && values.kind !== 'referral') fail('--kind is report or referral.');
+// A letter is signed by the clinician signed in to EyeNet; a command has nobody to sign it.
+if (values.kind === 'referral')
+  fail(
+    "A referral letter is signed by a clinician in EyeNet (the patient's page, Save referral letter); this command writes reports only.",
+  );
 if (values.paper !== undefined && values.paper !== 'A4' && values.paper !== 'Letter')
   fail('--paper is A4 or Letter.');
 

@@ -11,7 +11,14 @@ import { insertReview } from '../db/reviews-repo.ts';
 import { createVisit } from '../db/visits-repo.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { insertGradedImage, memoryContext, pdfText, staffDispatch, value } from '../test-helpers.ts';
+import {
+  TEST_STAFF,
+  insertGradedImage,
+  memoryContext,
+  pdfText,
+  staffDispatch,
+  value,
+} from '../test-helpers.ts';
 import { csvField, neutraliseFormula } from './visits-csv.ts';
 
 let ctx: AppContext;
@@ -117,8 +124,45 @@ describe('the visit PDF', () => {
     expect(text).toContain('Every result confirmed by a clinician');
   });
 
-  it('writes a referral letter to the ophthalmologist, on US Letter when asked', async () => {
-    const { visit } = seedVisit('Ann Example');
+  it('writes a referral letter only for a clinician, once every photograph is reviewed, and signs it', async () => {
+    const { patient, visit, od, os: left } = seedVisit('Ann Example');
+    ctx.db
+      .prepare("UPDATE patients SET diabetes_type = 'type2', notes = 'Insulin since 2019' WHERE id = ?")
+      .run(patient.id);
+    expect(await dispatch('reports:pdf', { visitId: visit.id, kind: 'referral' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/reviewed every photograph/) },
+    });
+    insertReview(
+      ctx.db,
+      { resultId: od.resultId, grade: 2, seenReviewId: null, reviewer: 'Dr Lee' },
+      DEFAULT_REFERRAL_POLICY,
+    );
+    insertReview(
+      ctx.db,
+      { resultId: left.resultId, grade: null, seenReviewId: null, reviewer: 'Dr Lee' },
+      DEFAULT_REFERRAL_POLICY,
+    );
+    // A technician may not send one, reviewed or not.
+    expect(
+      await staffDispatch(
+        ctx,
+        undefined,
+        'technician',
+      )('reports:pdf', { visitId: visit.id, kind: 'referral' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/signed by a clinician/) },
+    });
+    const signed = pdfText(
+      (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'referral' }))).bytes,
+    ).replace(/\s+/g, ' ');
+    expect(signed).toMatch(/Every photograph was reviewed by Dr Lee/);
+    expect(signed).toMatch(/Diabetes: type 2\./);
+    expect(signed).toMatch(/Notes: Insulin since 2019/);
+    expect(signed).toMatch(new RegExp(`Yours sincerely, ${TEST_STAFF.clinician.displayName}, clinician`));
+    expect(signed).not.toMatch(/Not photographed \(ICDR\)/);
+
     const file = await value<ExportFile>(
       dispatch('reports:pdf', { visitId: visit.id, kind: 'referral', paperSize: 'Letter' }),
     );
@@ -221,13 +265,13 @@ describe('the CSV export', () => {
     const report = pdfText(
       (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }))).bytes,
     ).replace(/\s+/g, ' ');
-    const letter = pdfText(
-      (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'referral' }))).bytes,
-    ).replace(/\s+/g, ' ');
+    const letter = await dispatch('reports:pdf', { visitId: visit.id, kind: 'referral' });
     const csv = Buffer.from(
       (await value<ExportFile>(dispatch('exports:csv', { from: '2026-11-30', to: '2026-11-30' }))).bytes,
     ).toString('utf8');
-    for (const text of [report, letter, csv]) {
+    // The letter is refused for this unreviewed visit (a clinician reviews first), so the flag never reaches one.
+    expect(letter).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    for (const text of [report, csv]) {
       expect(text).not.toMatch(/Moderate NPDR/);
       expect(text).toMatch(flag);
     }

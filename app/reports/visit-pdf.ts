@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { PaperSize, ReportKind } from '../../contract/index.ts';
+import type { DiabetesType, PaperSize, ReportKind, SignedInUser } from '../../contract/index.ts';
 import { SCREENING_DISCLAIMER } from '../../contract/app.ts';
 import { describeRule, eyeFinding, patientWords } from '../../contract/referral-text.ts';
 import { localIsoDate } from '../../domain/dates.ts';
@@ -30,6 +30,14 @@ const when = (iso: string) => {
 
 type Doc = PDFKit.PDFDocument;
 
+const DIABETES_TYPES: Record<DiabetesType, string> = {
+  type1: 'type 1',
+  type2: 'type 2',
+  gestational: 'gestational',
+  other: 'another type',
+  unknown: 'type not known',
+};
+
 class ReportWriter {
   readonly doc: Doc;
 
@@ -37,6 +45,8 @@ class ReportWriter {
     private readonly report: VisitReport,
     private readonly kind: ReportKind,
     paper: PaperSize,
+    /** The clinician who signs a referral letter. */
+    private readonly signer: SignedInUser | null = null,
   ) {
     const { patient, visit } = report;
     this.doc = new PDFDocument({
@@ -170,20 +180,36 @@ class ReportWriter {
           ? `routinely${due ? `, to be seen by ${due}` : ''}`
           : `for your opinion (the screening policy's next step is: ${describeRule(outcome.rule).toLowerCase()})`;
     const findings = (['OD', 'OS'] as const)
-      .map((eye) => `${EYE_NAMES[eye]} eye: ${eyeFinding(outcome.eyes[eye])}`)
+      .map((eye) =>
+        outcome.eyes[eye].category === 'missing'
+          ? `the ${EYE_NAMES[eye].toLowerCase()} eye was not photographed at this visit`
+          : `${EYE_NAMES[eye]} eye: ${eyeFinding(outcome.eyes[eye])}`,
+      )
       .join('; ');
+    const reviewers = [...new Set(visit.images.flatMap((i) => (i.review ? [i.review.reviewer] : [])))];
     this.doc.text('Dear colleague,', { width: this.width }).moveDown(0.4);
     this.doc.text(
       `I am referring ${patient.name} (clinic ID ${patient.clinicId}${patient.dateOfBirth ? `, born ${patient.dateOfBirth}` : ''}) ${urgency}. ` +
         `Diabetic retinopathy screening on ${visit.date} found (ICDR grades): ${findings}. ` +
+        `Every photograph was reviewed by ${reviewers.join(' and ') || 'a clinician'}. ` +
         'The photographs, what the screening model saw and each grade are below.',
       { width: this.width },
     );
+    const diabetes = [
+      patient.diabetesType ? `Diabetes: ${DIABETES_TYPES[patient.diabetesType]}` : '',
+      patient.diagnosisYear ? `diagnosed ${patient.diagnosisYear}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    if (diabetes) this.doc.moveDown(0.3).text(`${diabetes}.`, { width: this.width });
+    if (patient.notes.trim())
+      this.doc.moveDown(0.3).text(`Notes: ${patient.notes.trim()}`, { width: this.width });
     if (!outcome.final)
       this.doc
         .moveDown(0.3)
         .text('Not every grade has been confirmed by a clinician yet: treat them as provisional.');
     this.doc.moveDown(0.4).text(`Yours sincerely,`).moveDown(1.2);
+    if (this.signer) this.doc.text(`${this.signer.displayName}, clinician`);
     this.doc.text(`${clinic.name || 'Diabetic eye screening'}`);
     this.doc.moveDown(0.2);
   }
@@ -347,8 +373,9 @@ export function renderVisitPdf(
   report: VisitReport,
   kind: ReportKind = 'report',
   paper: PaperSize = report.clinic.paperSize,
+  signer: SignedInUser | null = null,
 ): Promise<Uint8Array> {
-  const writer = new ReportWriter(report, kind, paper);
+  const writer = new ReportWriter(report, kind, paper, signer);
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {
     writer.doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -18,7 +18,7 @@ export const reportHandlers: HandlerGroup<'reports'> = {
     contract:
       'Reads one live visit and makes its PDF report or referral letter; changes nothing, writes no file.',
     input: z.object({ visitId: id, kind, paperSize: z.enum(['A4', 'Letter']).optional() }).strict(),
-    run: (ctx, input) => visitPdf(ctx, input.visitId, input.kind, input.paperSize),
+    run: (ctx, input, caller) => visitPdf(ctx, input.visitId, input.kind, input.paperSize, caller.user),
   },
   'reports:open': {
     roles: STAFF,
@@ -26,7 +26,7 @@ export const reportHandlers: HandlerGroup<'reports'> = {
     contract:
       "Writes one visit's PDF into the data folder's reports/ (a name it makes, never one from the caller) and opens it with the system viewer.",
     input: z.object({ visitId: id, kind }).strict(),
-    run: (ctx, input) => openVisitPdf(ctx, input.visitId, input.kind),
+    run: (ctx, input, caller) => openVisitPdf(ctx, input.visitId, input.kind, caller.user),
   },
 };
 
