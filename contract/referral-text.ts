@@ -30,6 +30,17 @@ export function eyeFinding(outcome: EyeOutcome): string {
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
+/** The other eye's action, in a sentence ("Also: re-image the left eye now."); '' when there is none. */
+export function alsoNeededText(outcome: {
+  alsoNeeded: { eye: 'OD' | 'OS'; rule: ReferralRule } | null;
+}): string {
+  if (!outcome.alsoNeeded) return '';
+  const eye = outcome.alsoNeeded.eye === 'OD' ? 'right' : 'left';
+  return outcome.alsoNeeded.rule.action === 'reimage'
+    ? `Also: re-image the ${eye} eye now.`
+    : `Also, for the ${eye} eye: ${describeRule(outcome.alsoNeeded.rule).toLowerCase()}.`;
+}
+
 export function describeRule(rule: ReferralRule): string {
   const within = (months: number | null) =>
     months === null ? '' : ` within ${months} month${months === 1 ? '' : 's'}`;

@@ -59,6 +59,11 @@ export interface VisitOutcome {
   decidingEye: Eye | null;
   category: ReferralCategory | 'missing';
   rule: ReferralRule;
+  /**
+   * The other eye's own action when it needs one the deciding eye's rule does not cover: an ungradable or
+   * missing eye is re-imaged even when the other eye is referred. Null when there is none.
+   */
+  alsoNeeded: { eye: Eye; rule: ReferralRule } | null;
   /** Both eyes photographed and every photograph reviewed by a clinician. */
   final: boolean;
   /**

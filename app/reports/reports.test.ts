@@ -162,6 +162,8 @@ describe('the visit PDF', () => {
     expect(signed).toMatch(/Notes: Insulin since 2019/);
     expect(signed).toMatch(new RegExp(`Yours sincerely, ${TEST_STAFF.clinician.displayName}, clinician`));
     expect(signed).not.toMatch(/Not photographed \(ICDR\)/);
+    // The left eye confirmed ungradable: its re-imaging is not dropped behind the right eye's referral.
+    expect(signed).toMatch(/Also: re-image the left eye now\./);
 
     const file = await value<ExportFile>(
       dispatch('reports:pdf', { visitId: visit.id, kind: 'referral', paperSize: 'Letter' }),

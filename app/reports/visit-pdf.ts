@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { DiabetesType, PaperSize, ReportKind, SignedInUser } from '../../contract/index.ts';
 import { SCREENING_DISCLAIMER } from '../../contract/app.ts';
-import { describeRule, eyeFinding, patientWords } from '../../contract/referral-text.ts';
+import { alsoNeededText, describeRule, eyeFinding, patientWords } from '../../contract/referral-text.ts';
 import { localIsoDate } from '../../domain/dates.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
@@ -153,6 +153,11 @@ class ReportWriter {
     this.doc
       .fontSize(11)
       .text(patientWords(outcome.rule, due, outcome.final, flagged), { width: this.width });
+    if (outcome.alsoNeeded?.rule.action === 'reimage')
+      this.doc.text(
+        `The photographs of your ${outcome.alsoNeeded.eye === 'OD' ? 'right' : 'left'} eye also need to be taken again, today if possible.`,
+        { width: this.width },
+      );
     this.doc.fontSize(10).moveDown(0.4);
     this.doc.font('bold').text('For the clinician', MARGIN).font('regular');
     for (const eye of ['OD', 'OS'] as const) {
@@ -165,6 +170,7 @@ class ReportWriter {
       'Next step',
       `${describeRule(outcome.rule)}${due ? `, due ${due}` : ''}${outcome.decidingEye ? ` (decided by the ${EYE_NAMES[outcome.decidingEye]} eye)` : ''}`,
     );
+    if (outcome.alsoNeeded) this.line('Also', alsoNeededText(outcome));
     this.line('Status', outcome.final ? 'Every result confirmed by a clinician' : 'Provisional');
   }
 
@@ -192,6 +198,7 @@ class ReportWriter {
       `I am referring ${patient.name} (clinic ID ${patient.clinicId}${patient.dateOfBirth ? `, born ${patient.dateOfBirth}` : ''}) ${urgency}. ` +
         `Diabetic retinopathy screening on ${visit.date} found (ICDR grades): ${findings}. ` +
         `Every photograph was reviewed by ${reviewers.join(' and ') || 'a clinician'}. ` +
+        (outcome.alsoNeeded ? `${alsoNeededText(outcome)} ` : '') +
         'The photographs, what the screening model saw and each grade are below.',
       { width: this.width },
     );

@@ -1,4 +1,4 @@
-import { eyeFinding } from '../../contract/referral-text.ts';
+import { alsoNeededText, eyeFinding } from '../../contract/referral-text.ts';
 import { describe, expect, it } from 'vitest';
 import type { Eye, FundusImage, GradeResult, ReferralPolicy, Review } from '../../contract/index.ts';
 import type { Visit } from '../../contract/index.ts';
@@ -82,6 +82,21 @@ describe('visit outcome (ICDR/AAO defaults)', () => {
     expect(again.rule).toEqual({ action: 'refer', months: 3 });
     // A gradable re-take settles the eye.
     expect(outcome([photo('OD', 0), photo('OS', null), photo('OS', 1)]).category).toBe('1');
+  });
+
+  it('keeps the other eye’s re-imaging beside the deciding eye’s referral', () => {
+    const o = outcome([photo('OD', 2, { review: 2 }), photo('OS', null, { review: null })]);
+    expect(o.rule.action).toBe('refer');
+    expect(o.decidingEye).toBe('OD');
+    expect(o.alsoNeeded).toEqual({ eye: 'OS', rule: DEFAULT_REFERRAL_POLICY.ungradable });
+    expect(alsoNeededText(o)).toBe('Also: re-image the left eye now.');
+    // A missing eye too; and nothing more when both eyes need the same.
+    expect(outcome([photo('OD', 3)]).alsoNeeded).toEqual({
+      eye: 'OS',
+      rule: DEFAULT_REFERRAL_POLICY.ungradable,
+    });
+    expect(outcome([photo('OD', null), photo('OS', null)]).alsoNeeded).toBeNull();
+    expect(outcome([photo('OD', 0), photo('OS', 1)]).alsoNeeded).toBeNull();
   });
 
   it('never lets a referable flag be undone by a low argmax grade', () => {

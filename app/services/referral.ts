@@ -128,11 +128,21 @@ export function visitOutcome(images: readonly OutcomeImage[], policyInForce: Ref
   const final = eyes.OD.reviewed && eyes.OS.reviewed;
   const decided = final ? decidedPolicy(images) : null;
   const policy = decided ?? policyInForce;
+  const ruleOf = (c: EyeOutcome['category']) => policy[c === 'missing' ? 'ungradable' : c];
+  const rule = ruleOf(category);
+  // The other eye is not forgotten: a re-imaging it needs is said beside the deciding eye's referral.
+  const other = worse.eye === 'OD' ? eyes.OS : eyes.OD;
+  const otherRule = ruleOf(other.category);
+  const alsoNeeded =
+    !noPhotos && otherRule.action === 'reimage' && rule.action !== 'reimage'
+      ? { eye: other.eye, rule: otherRule }
+      : null;
   return {
     eyes,
     decidingEye: noPhotos ? null : worse.eye,
     category,
-    rule: policy[category === 'missing' ? 'ungradable' : category],
+    rule,
+    alsoNeeded,
     final,
     policy: decided ? 'decided' : 'current',
   };
