@@ -58,6 +58,9 @@ export class BatchImportState {
   mode = $state<'pattern' | 'patient'>('pattern');
   patientId = $state<number | null>(null);
   date = $state(todayIso());
+  /** A visit date before today files the photographs into a past visit: asked, not assumed. */
+  pastDateConfirmed = $state(false);
+  readonly isPastDate = $derived(this.date !== '' && this.date < todayIso());
   operator = $state('');
   camera = $state('');
   rows = $state<BatchRow[]>([]);
@@ -158,6 +161,11 @@ export class BatchImportState {
 
   async run(): Promise<void> {
     if (this.phase !== 'planned' || this.ready === 0) return;
+    if (this.isPastDate && !this.pastDateConfirmed) {
+      this.error = `The visit date is ${this.date}, before today: confirm it to file these photographs in that past visit, or set today's date.`;
+      return;
+    }
+    this.error = null;
     this.phase = 'running';
     this.cancelling = false;
     let next = 0;
@@ -186,6 +194,9 @@ export class BatchImportState {
   reset(): void {
     this.files = [];
     this.rows = [];
+    // Each batch starts at today: the last batch's (perhaps past) date never carries over to the next.
+    this.date = todayIso();
+    this.pastDateConfirmed = false;
     this.phase = 'choose';
     this.error = null;
     this.cancelling = false;

@@ -121,6 +121,24 @@ describe('batch import', () => {
     expect(batch.finished).toBe(batch.toImport);
   });
 
+  it('asks before filing a batch in a past visit, and starts every new batch at today', async () => {
+    const batch = new BatchImportState({ onResultsChanged: () => {} });
+    const today = batch.date;
+    batch.date = '2025-11-20';
+    await batch.choose(plan.map((p) => file(p.fileName)));
+    await batch.run();
+    expect(batch.phase).toBe('planned');
+    expect(batch.error).toMatch(/2025-11-20, before today: confirm it/);
+    expect(calls.some((c) => c.channel === 'images:import')).toBe(false);
+    batch.pastDateConfirmed = true;
+    await batch.run();
+    expect(batch.phase).toBe('done');
+    // "Import more": the next batch is today's, and a past date must be confirmed again.
+    batch.reset();
+    expect(batch.date).toBe(today);
+    expect(batch.pastDateConfirmed).toBe(false);
+  });
+
   it('stops before the next file when cancelled, keeping what was imported', async () => {
     const batch = new BatchImportState({ onResultsChanged: () => {} });
     let release: () => void = () => undefined;
