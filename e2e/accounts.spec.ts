@@ -80,6 +80,8 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await page.getByRole('button', { name: 'Ann Audit' }).click();
     await page.getByTestId('signed-in').getByRole('button', { name: 'Lock' }).click();
     await expect(page.getByRole('heading', { name: 'EyeNet is locked' })).toBeVisible();
+    // Locked by hand, and the screen says so (not "after a while without use").
+    await expect(page.getByText('It was locked with Lock')).toBeVisible();
     await expect(page.getByText('Dr Lee was signed in.')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Ann Audit' })).toHaveCount(0);
     await expectAccessible(page, 'locked');

@@ -87,7 +87,7 @@ describe('first start and signing in', () => {
     // The clinician cannot manage accounts or settings.
     expect(await dispatch('users:list', {}, W2)).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: expect.stringMatching(/administrator's account/) },
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/This needs an administrator's account/) },
     });
     expect(await dispatch('settings:update', { referableThreshold: 0.1 }, W2)).toMatchObject({
       ok: false,

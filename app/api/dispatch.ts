@@ -26,7 +26,8 @@ const refuse = (code: ErrorCode, message: string): Envelope<unknown> => ({
 
 function roleList(roles: readonly string[]): string {
   const names = roles.map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS].toLowerCase());
-  return names.length === 1 ? `a ${names[0]}` : `a ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  const first = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  return `${/^[aeiou]/.test(first) ? 'an' : 'a'} ${first}`;
 }
 
 /**

@@ -15,6 +15,8 @@ export class AuthState {
   locked = $state(false);
   /** The person the window locked on, shown on the lock screen. */
   lockedName = $state<string | null>(null);
+  /** Why the window is locked: by the person's own Lock, or after the idle time (the lock screen says which). */
+  lockedBy = $state<'hand' | 'idle'>('idle');
   checked = $state(false);
   error = $state<string | null>(null);
   busy = $state(false);
@@ -72,9 +74,9 @@ export class AuthState {
     this.lockedName = null;
   }
 
-  async lock(): Promise<void> {
+  async lock(by: 'hand' | 'idle' = 'hand'): Promise<void> {
     await call('auth:lock', {}).catch(() => undefined);
-    this.showLock();
+    this.showLock(by);
   }
 
   /** Starts watching for activity; returns the function that stops it. */
@@ -89,10 +91,11 @@ export class AuthState {
   }
 
   lockIfIdle(): void {
-    if (this.signedIn && this.now() - this.lastActivity > this.idleMinutes * 60_000) void this.lock();
+    if (this.signedIn && this.now() - this.lastActivity > this.idleMinutes * 60_000) void this.lock('idle');
   }
 
-  private showLock(): void {
+  private showLock(by: 'hand' | 'idle' = 'idle'): void {
+    this.lockedBy = by;
     this.lockedName = this.user?.displayName ?? this.lockedName;
     this.locked = true;
   }
