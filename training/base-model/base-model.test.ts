@@ -7,6 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../model/inference/backend.ts';
+import { loadOnnxModel } from '../../model/inference/onnx-model.ts';
+import { maxDifference } from '../../model/testing/compare.ts';
+import { exportOnnx } from './export-onnx.ts';
 import { loadModel } from '../../model/inference/load-model.ts';
 import { activeModelDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
@@ -126,6 +129,16 @@ describe.skipIf(!hasTorch)('base-model trainer (PyTorch)', () => {
       });
       expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(heatmap?.size).toBe(8);
+      // The maintainer's ONNX export of the trained folder: ONNX Runtime equals tfjs on it (its load-time check
+      // passed too, or loadOnnxModel would have refused it).
+      await exportOnnx(out);
+      const onnx = await loadOnnxModel(out);
+      const input = Float32Array.from({ length: 256 * 256 * 3 }, (_, i) => ((i * 7919) % 1000) / 1000);
+      const a = await model.predict(input, { heatmap: true });
+      const b = await onnx.predict(input, { heatmap: true });
+      expect(maxDifference(a.probabilities, b.probabilities)).toBeLessThan(1e-4);
+      expect(maxDifference(a.heatmap!.values, b.heatmap!.values)).toBeLessThan(1e-4);
+      onnx.dispose();
     } finally {
       model.dispose();
     }
