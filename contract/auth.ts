@@ -93,3 +93,6 @@ export interface AuthApi {
   'audit:list': { input: AuditQuery; output: AuditEntry[] };
   'audit:verify': { input: Record<string, never>; output: AuditVerification };
 }
+
+/** A password's least length, spaces at either end not counted (the main process checks the rest). */
+export const MIN_PASSWORD_LENGTH = 10;

@@ -18,6 +18,13 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await expectAccessible(page, 'first start');
     await page.getByLabel('Your name (as shown on records)').fill('Clinic Admin');
     await page.getByLabel('User name').fill('admin');
+    // Everything wrong with the password is said at once: too short, and typed differently the second time.
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password again').fill('shirt');
+    await page.getByRole('button', { name: 'Create and sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText(
+      'The password needs at least 10 characters, and differs from the one typed again.',
+    );
     await page.getByLabel('Password', { exact: true }).fill(passwordOf('admin'));
     await page.getByLabel('Password again').fill(passwordOf('admin'));
     await page.getByRole('button', { name: 'Create and sign in' }).click();

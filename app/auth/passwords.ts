@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { MIN_PASSWORD_LENGTH } from '../../contract/auth.ts';
 import { AppError } from '../../domain/errors.ts';
 
 // scrypt from node:crypto: memory-hard, no native add-on to build. N = 2^15, r = 8 needs 32 MiB a hash (128·N·r),
@@ -6,7 +7,7 @@ import { AppError } from '../../domain/errors.ts';
 // raised later without locking anyone out.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH };
 
 function derive(
   password: string,
