@@ -1,11 +1,11 @@
 // Helpers for tests of the main-process code: a private data folder and an app context without Electron.
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activeModelDir } from '../model/inference/model-paths.ts';
 import { openMemoryDatabase, type Database } from './db/database.ts';
+import { GENESIS_HASH, hashOf } from './audit/audit-log.ts';
 import { localModelsDir } from './learning/model-registry.ts';
 import { insertImage } from './db/images-repo.ts';
 import { insertResult } from './db/results-repo.ts';
@@ -216,35 +216,22 @@ export function rewriteAuditLog(db: Database, where: string): number {
     `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
        prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  let prev = '0'.repeat(64);
+  let prev = GENESIS_HASH;
   rows.forEach((row, i) => {
-    const fields = [
-      i + 1,
-      row.at,
-      row.user_id,
-      row.username,
-      row.role,
-      row.action,
-      row.kind,
-      row.patient_id,
-      row.request,
-      row.before,
-      row.after,
-      prev,
-    ];
-    const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    const entry = { ...row, id: i + 1, prev_hash: prev } as Parameters<typeof hashOf>[0];
+    const hash = hashOf(entry);
     insert.run(
-      i + 1,
-      row.at,
-      row.user_id,
-      row.username,
-      row.role,
-      row.action,
-      row.kind,
-      row.patient_id,
-      row.request,
-      row.before,
-      row.after,
+      entry.id,
+      entry.at,
+      entry.user_id,
+      entry.username,
+      entry.role,
+      entry.action,
+      entry.kind,
+      entry.patient_id,
+      entry.request,
+      entry.before,
+      entry.after,
       prev,
       hash,
     );

@@ -59,7 +59,7 @@ function json(value: unknown): string | null {
 }
 
 /** The entry's hash covers its id, every field and the previous hash: edit, delete or reorder, and it breaks. */
-function hashOf(row: Omit<AuditRow, 'hash'>): string {
+export function hashOf(row: Omit<AuditRow, 'hash'>): string {
   const fields = [
     row.id,
     row.at,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { foldBatchNorm } from './fold-batchnorm.ts';
 import { readModelArtifacts } from './model-artifacts.ts';
-import { readModelMetadata } from './metadata.ts';
+import { modelInfo, readModelMetadata } from './metadata.ts';
 import type { DrModel, Prediction } from './prediction.ts';
 
 export { readModelArtifacts };
@@ -42,12 +42,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
 
   return {
     metadata,
-    info: {
-      name: metadata.name,
-      version: metadata.version,
-      validated: metadata.validated,
-      preprocessing: metadata.preprocessing.id,
-    },
+    info: modelInfo(metadata),
     hasHeatmap: direction !== null,
     backend: tf.getBackend(),
     // tfjs computes synchronously; the promise keeps one interface with the ONNX Runtime engine.

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ModelInfo } from './types.ts';
 import { KNOWN_PREPROCESSING, PIPELINE_PARAMS } from '../preprocess/preprocess.ts';
 
 /** The schema of `resources/models/<name>/metadata.json`. */
@@ -70,4 +71,14 @@ export function parseModelMetadata(json: unknown, source: string): ModelMetadata
 export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   const file = path.join(dir, 'metadata.json');
   return parseModelMetadata(JSON.parse(await readFile(file, 'utf8')), file);
+}
+
+/** What every result records of the model that graded it. */
+export function modelInfo(metadata: ModelMetadata): ModelInfo {
+  return {
+    name: metadata.name,
+    version: metadata.version,
+    validated: metadata.validated,
+    preprocessing: metadata.preprocessing.id,
+  };
 }

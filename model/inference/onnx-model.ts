@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { mirror } from '../image/mirror.ts';
 import { applyDenseHead, readDenseHead } from './dense-head.ts';
-import { readModelMetadata } from './metadata.ts';
+import { modelInfo, readModelMetadata } from './metadata.ts';
 import { readModelArtifacts } from './model-artifacts.ts';
 import { checkInputs, checkPooled, type OnnxCheck } from './onnx-check.ts';
 import type { DrModel } from './prediction.ts';
@@ -42,19 +43,6 @@ export const SESSION_OPTIONS: InferenceSession.SessionOptions = {
   graphOptimizationLevel: 'all',
   extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
 };
-
-function mirrorPixels(pixels: Float32Array, size: number): Float32Array {
-  const out = new Float32Array(pixels.length);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const from = (y * size + x) * 3;
-      const to = (y * size + (size - 1 - x)) * 3;
-      out[to] = pixels[from]!;
-      out[to + 1] = pixels[from + 1]!;
-      out[to + 2] = pixels[from + 2]!;
-    }
-  return out;
-}
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
@@ -121,12 +109,7 @@ export async function loadOnnxModel(dir: string): Promise<DrModel> {
   const mirrored = metadata.testTimeAugmentation === 'mirror';
   return {
     metadata,
-    info: {
-      name: metadata.name,
-      version: metadata.version,
-      validated: metadata.validated,
-      preprocessing: metadata.preprocessing.id,
-    },
+    info: modelInfo(metadata),
     hasHeatmap: true,
     backend: ONNX_BACKEND,
     async predict(pixels, options = {}) {
@@ -136,7 +119,7 @@ export async function loadOnnxModel(dir: string): Promise<DrModel> {
       if (mirrored) {
         batch = new Float32Array(pixels.length * 2);
         batch.set(pixels);
-        batch.set(mirrorPixels(pixels, size), pixels.length);
+        batch.set(mirror(pixels, size), pixels.length);
       }
       const { data, dims } = await features(batch, mirrored ? 2 : 1);
       return applyDenseHead(head, data, dims, { heatmap: options.heatmap ?? false, mirrored });
