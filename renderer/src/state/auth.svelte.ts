@@ -21,12 +21,15 @@ export class AuthState {
   error = $state<string | null>(null);
   busy = $state(false);
   private idleMinutes = 15;
-  private lastActivity = Date.now();
+  /** When the site's idle limit was last read: a limit an administrator changes reaches open windows too. */
+  private limitReadAt = 0;
+  private lastActivity = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   readonly signedIn = $derived(this.user !== null && !this.locked);
 
   constructor(private readonly now: () => number = Date.now) {
+    this.lastActivity = now();
     onSignInNeeded((code) => {
       if (code === 'LOCKED') this.showLock();
       else {
@@ -45,6 +48,7 @@ export class AuthState {
       const status = await call('auth:status', {});
       this.setupNeeded = status.setupNeeded;
       this.idleMinutes = status.idleLockMinutes;
+      this.limitReadAt = this.now();
       if (status.user) {
         this.user = status.user;
         this.locked = false;
@@ -83,15 +87,24 @@ export class AuthState {
   watchIdle(target: Pick<Window, 'addEventListener' | 'removeEventListener'>): () => void {
     const seen = () => (this.lastActivity = this.now());
     for (const e of ACTIVITY_EVENTS) target.addEventListener(e, seen, { passive: true });
-    this.timer = setInterval(() => this.lockIfIdle(), 15_000);
+    this.timer = setInterval(() => void this.lockIfIdle(), 15_000);
     return () => {
       for (const e of ACTIVITY_EVENTS) target.removeEventListener(e, seen);
       if (this.timer) clearInterval(this.timer);
     };
   }
 
-  lockIfIdle(): void {
-    if (this.signedIn && this.now() - this.lastActivity > this.idleMinutes * 60_000) void this.lock('idle');
+  async lockIfIdle(): Promise<void> {
+    // The limit is read again every minute (auth:status is passive: it does not count as use).
+    if (this.signedIn && this.now() - this.limitReadAt >= 60_000) {
+      try {
+        this.idleMinutes = (await call('auth:status', {})).idleLockMinutes;
+        this.limitReadAt = this.now();
+      } catch {
+        // the next tick tries again; the main process enforces the limit on every call meanwhile
+      }
+    }
+    if (this.signedIn && this.now() - this.lastActivity > this.idleMinutes * 60_000) await this.lock('idle');
   }
 
   private showLock(by: 'hand' | 'idle' = 'idle'): void {
