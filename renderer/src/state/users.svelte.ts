@@ -22,8 +22,9 @@ export class UsersState {
   /** Throws so the form can show why beside its fields. */
   async create(user: NewUser): Promise<void> {
     await call('users:create', user);
-    this.notice = `${user.displayName} can sign in as “${user.username}”.`;
     await this.load();
+    // Said last: the page clears its form when this returns, so the notice never shows over a form still to clear.
+    this.notice = `${user.displayName} can sign in as “${user.username}”.`;
   }
 
   async update(
