@@ -113,6 +113,15 @@ export function createDispatch(
           before,
           after: handler.audit === 'change' ? value : undefined,
         });
+      const recordAfter = (v: unknown): void => {
+        try {
+          record(v);
+        } catch (error) {
+          // The change itself is done: answering a failure would make staff repeat it. The log says what is
+          // missing from the audit trail.
+          log(`[${channel}] done, but its audit entry could not be written`, error);
+        }
+      };
       let value: unknown;
       if (handler.audit === 'change' && !ctx.readOnly && !ctx.db.inTransaction) {
         // A change and its audit entry commit together or not at all: the handler runs in a savepoint that the
@@ -128,15 +137,6 @@ export function createDispatch(
       } else {
         value = await handler.run(ctx, parsed.data, caller);
         if (audited) recordAfter(value);
-      }
-      function recordAfter(v: unknown): void {
-        try {
-          record(v);
-        } catch (error) {
-          // The change itself is done: answering a failure would make staff repeat it. The log says what is
-          // missing from the audit trail.
-          log(`[${channel}] done, but its audit entry could not be written`, error);
-        }
       }
       return { ok: true, value };
     } catch (error) {

@@ -1,8 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
+import { concatBytes } from './model-artifacts.ts';
 
 // BatchNorm after a convolution is an affine map per output channel, so at inference it can live in the
 // convolution's kernel and bias. tfjs-wasm spends ~40% of MobileNetV2's time in its BatchNorm kernels; folding
-// them at load time makes the fallback engine ~1.8× faster with the same outputs (tested in load-model.test.ts).
+// them at load time makes the fallback engine faster with the same outputs (`npm run bench` times it with and
+// without; onnx-model.test.ts checks the outputs).
 
 interface KerasLayer {
   class_name: string;
@@ -104,12 +106,6 @@ export function foldBatchNorm(artifacts: tf.io.ModelArtifacts): tf.io.ModelArtif
       chunks.push(bias);
     }
   }
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const weightData = new Float32Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    weightData.set(chunk, at);
-    at += chunk.length;
-  }
+  const weightData = concatBytes(chunks);
   return { ...artifacts, modelTopology: topology, weightSpecs: outSpecs, weightData: weightData.buffer };
 }

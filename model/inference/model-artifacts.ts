@@ -17,6 +17,17 @@ interface ModelJson {
   convertedBy?: string | null;
 }
 
+/** The parts one after another in one new buffer (weights split over shards, or rewritten layer by layer). */
+export function concatBytes(parts: readonly ArrayBufferView[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
 /** Reads a tfjs model folder from disk; tfjs has no file:// loader without tfjs-node. */
 export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   const modelJson = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
@@ -31,13 +42,7 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
       buffers.push(new Uint8Array(await readFile(resolved)));
     }
   }
-  const total = buffers.reduce((sum, b) => sum + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weightData.set(b, offset);
-    offset += b.byteLength;
-  }
+  const weightData = concatBytes(buffers);
   return {
     modelTopology: modelJson.modelTopology,
     weightSpecs,

@@ -98,13 +98,15 @@ const pick = (key: 'before' | 'after', mirror: boolean) =>
   folds.flatMap((f) =>
     mirror ? f[key].probabilities.map((p, i) => mean(p, f[key].mirrored[i]!)) : f[key].probabilities,
   );
+/** Each photograph's probabilities from two models, averaged. */
+const zip = (a: number[][], b: number[][]) => a.map((p, i) => mean(p, b[i]!));
 const candidates = {
   startingModel: figures(pick('before', false)),
   startingModelMirror: figures(pick('before', true)),
   foldModels: figures(pick('after', false)),
   foldModelsMirror: figures(pick('after', true)),
   // A two-member ensemble: the starting model and the fold model, neither of which saw the patient.
-  ensemble: figures(pick('before', false).map((p, i) => mean(p, pick('after', false)[i]!))),
+  ensemble: figures(zip(pick('before', false), pick('after', false))),
 };
 // Mirror averaging is chosen on the camera-look folds (one of the two candidates counted in the card).
 const mirror = candidates.foldModelsMirror.referableAuc > candidates.foldModels.referableAuc;
@@ -253,9 +255,7 @@ async function card(
   start: { name: string; version: string },
 ): Promise<string> {
   const srahim = await readEvaluation(path.join(out, 'evaluation', 'srahim-dev-evaluation.json'));
-  const previous = await readEvaluation(
-    path.join(path.dirname(plan.init), path.basename(plan.init), 'evaluation', 'srahim-dev-evaluation.json'),
-  );
+  const previous = await readEvaluation(path.join(plan.init, 'evaluation', 'srahim-dev-evaluation.json'));
   const row = (label: string, c: ReturnType<typeof figures>) =>
     `| ${label} | ${f(c.referableAuc)} (${f(c.interval.low)}–${f(c.interval.high)}) | ${f(c.kappa)} | ${f(c.threshold)} | ${f(c.sensitivity)} / ${f(c.specificity)} |`;
   const evalRow = (label: string, e: Awaited<ReturnType<typeof readEvaluation>>) =>
