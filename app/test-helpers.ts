@@ -9,7 +9,7 @@ import { GENESIS_HASH, hashOf } from './audit/audit-log.ts';
 import { localModelsDir } from './learning/model-registry.ts';
 import { insertImage } from './db/images-repo.ts';
 import { insertResult } from './db/results-repo.ts';
-import type { HeldOutFigures } from '../contract/index.ts';
+import type { HeldOutFigures, PairedComparison } from '../contract/index.ts';
 import type { ModelInfo } from '../domain/results.ts';
 import type { AppContext } from './services/app-context.ts';
 import { createAppContext } from './services/app-context.ts';
@@ -116,11 +116,11 @@ export function pdfText(pdf: Uint8Array): string {
 }
 
 /** Held-out figures as a local fine-tune writes them, with the AUC given. */
-export function heldOutFigures(auc: number, sensitivity = 0.9): HeldOutFigures {
+export function heldOutFigures(auc: number, sensitivity = 0.9, referablePatients = 90): HeldOutFigures {
   return {
-    photographs: 80,
-    patients: 40,
-    referablePatients: 20,
+    photographs: 4 * referablePatients,
+    patients: 2 * referablePatients,
+    referablePatients,
     referableAuc: auc,
     auc95: { low: auc - 0.07, high: auc + 0.05 },
     threshold: 0.068,
@@ -129,16 +129,30 @@ export function heldOutFigures(auc: number, sensitivity = 0.9): HeldOutFigures {
   };
 }
 
+/** Candidate − base as a paired bootstrap gives it: the difference given, ± `half` around it. */
+function pairedAround(difference: number, half: number): PairedComparison {
+  return {
+    auc: { estimate: difference, low: difference - half, high: difference + half },
+    sensitivity: { estimate: 0, low: 0, high: 0 },
+    threshold: 0.068,
+    rounds: 2000,
+    skipped: 0,
+  };
+}
+
 /**
  * A fine-tuned candidate for promotion tests: a copy of the shipped model under `<dataDir>/models/<id>`, with
- * the local figures a fine-tune writes (base AUC 0.85, the candidate's as given), so the gate has something to
- * judge without a fine-tune being run.
+ * the local figures a fine-tune writes (base AUC 0.85, the candidate's as given, their paired difference ±0.015),
+ * so the gate has something to judge without a fine-tune being run. `referenceDifference` adds the reference
+ * set's figures (candidate − base there, ±0.03); `referablePatients` sets how many held-out patients had
+ * referable DR (90 by default: enough at the default margin).
  */
 export function writeCandidateModel(
   dataDir: string,
   id: string,
   version: string,
   candidateAuc: number,
+  options: { referenceDifference?: number; referablePatients?: number } = {},
 ): void {
   const dir = path.join(localModelsDir(dataDir), id);
   cpSync(activeModelDir(), dir, { recursive: true });
@@ -146,6 +160,8 @@ export function writeCandidateModel(
     name: string;
     version: string;
   };
+  const n = options.referablePatients ?? 90;
+  const d = options.referenceDifference;
   writeFileSync(
     path.join(dir, 'metadata.json'),
     JSON.stringify({
@@ -153,9 +169,23 @@ export function writeCandidateModel(
       version,
       fineTunedFrom: { name: metadata.name, version: metadata.version },
       localValidation: {
-        base: heldOutFigures(0.85),
-        candidate: heldOutFigures(candidateAuc),
+        base: heldOutFigures(0.85, 0.9, n),
+        candidate: heldOutFigures(candidateAuc, 0.9, n),
         derivedThreshold: 0.05,
+        comparison: pairedAround(candidateAuc - 0.85, 0.015),
+        ...(d === undefined
+          ? {}
+          : {
+              reference: {
+                base: heldOutFigures(0.78, 0.9, 32),
+                candidate: heldOutFigures(0.78 + d, 0.9, 32),
+              },
+              referenceComparison: {
+                ...pairedAround(d, 0.03),
+                source: 'public EyePACS camera photographs',
+                excludedTrainedOn: 0,
+              },
+            }),
       },
     }),
   );

@@ -118,6 +118,7 @@ export const CHANNELS = [
   'learning:status',
   'learning:models',
   'learning:promote',
+  'learning:override',
   'learning:rollback',
   'learning:fineTune',
   'learning:job',

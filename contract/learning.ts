@@ -57,11 +57,43 @@ export interface HeldOutFigures {
   specificity: number;
 }
 
+/** Candidate − base on the same photographs, with its 95% interval (a paired bootstrap over patients). */
+export interface PairedDifference {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+export interface PairedComparison {
+  /** Referable-DR AUC, candidate − base. */
+  auc: PairedDifference;
+  /** Sensitivity at `threshold`, candidate − base. */
+  sensitivity: PairedDifference;
+  threshold: number;
+  /** Bootstrap rounds drawn, and those left out because they held no referable or no non-referable photograph. */
+  rounds: number;
+  skipped: number;
+}
+
+/**
+ * The gate's decision on a candidate: `promote`; `refuse`; or `override` — better (not worse) on this clinic's
+ * patients but worse on the model's reference set, promoted only by an administrator who says why.
+ */
+export type PromotionDecision = 'promote' | 'refuse' | 'override';
+
 export interface PromotionVerdict {
+  decision: PromotionDecision;
+  /** Promotable as it stands (decision `promote`). */
   allowed: boolean;
   rule: string;
-  /** Why it is refused, each in a sentence; empty when allowed. */
+  /** The margin: how much worse (in AUC and in sensitivity) the candidate's lower 95% bound may be. */
+  delta: number;
+  /** Why it is refused or needs an override, each in a sentence; empty when promoted. */
   reasons: string[];
+  /** The figures behind the decision, each in a sentence (shown on the Models screen and kept in the audit log). */
+  evidence: string[];
+  /** One line: `gate: promote|refuse|override — why`, as `npm run train` prints it. */
+  line: string;
 }
 
 /** One model this workstation can grade with: shipped with the app, or fine-tuned here. */
@@ -83,6 +115,10 @@ export interface ModelVersion {
     derivedPoint?: { threshold: number; sensitivity: number; specificity: number };
     /** Base and candidate on the reference set shipped with the model, when it has one. */
     reference?: { base: HeldOutFigures; candidate: HeldOutFigures };
+    /** Candidate − base on the held-out patients, paired (fine-tunes since the non-inferiority gate). */
+    comparison?: PairedComparison;
+    /** Candidate − base on the reference set, paired; with where the set came from. */
+    referenceComparison?: PairedComparison & { source: string; excludedTrainedOn: number };
   } | null;
   verdict: PromotionVerdict | null;
 }
@@ -94,6 +130,8 @@ export interface ModelHistoryEntry {
   action: 'promote' | 'rollback';
   by: string;
   at: string;
+  /** An administrator's reason for promoting a candidate the gate sent for override. */
+  override?: string;
 }
 
 export interface ModelsOverview {
@@ -108,6 +146,11 @@ export interface LearningApi {
   'learning:models': { input: Record<string, never>; output: ModelsOverview };
   /** Grades with a local candidate from now on, if the gate allows; records who promoted it. */
   'learning:promote': { input: { id: string }; output: ModelsOverview };
+  /**
+   * An administrator promotes a candidate the gate found better here but worse on the reference set, saying why;
+   * refused for any other verdict.
+   */
+  'learning:override': { input: { id: string; reason: string }; output: ModelsOverview };
   /** Back to the model that was active before the latest promotion. */
   'learning:rollback': { input: Record<string, never>; output: ModelsOverview };
   /** Starts a fine-tune of the grading model on the validated set, in the background; refused while not ready. */

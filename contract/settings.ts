@@ -20,6 +20,8 @@ export interface SiteSettings {
   watchFolder: string | null;
   /** Minutes without use before a window locks itself. */
   idleLockMinutes: number;
+  /** The promotion gate's margin δ in force (AUC and sensitivity), and the range a site may choose from. */
+  promotionMargin: { value: number; default: number; min: number; max: number };
   /**
    * When the grading model was fine-tuned here: its operating point re-derived on this clinic's held-out
    * patients (the threshold for 90% sensitivity there), shown so the site can choose it; never applied by itself.
@@ -62,6 +64,8 @@ export interface SettingsUpdate {
   /** An absolute folder path; null stops watching. */
   watchFolder?: string | null;
   idleLockMinutes?: number;
+  /** The promotion gate's margin; null restores the default. */
+  promotionMargin?: number | null;
 }
 
 /** A provisional visit whose next step a new policy would change (decided visits keep theirs). */

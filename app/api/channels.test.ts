@@ -54,6 +54,7 @@ const ACCESS: Record<string, string> = {
   'learning:status': 'ACT',
   'learning:models': 'ACT',
   'learning:promote': 'C',
+  'learning:override': 'A',
   'learning:rollback': 'C',
   'learning:fineTune': 'C',
   'learning:job': 'ACT',

@@ -41,7 +41,8 @@ async function until(jobs: FineTuneJobs, test: (j: FineTuneJob) => boolean): Pro
 describe('the background fine-tune', () => {
   it('runs in a worker with progress and a time estimate, and names its candidate', async () => {
     const jobs = new FineTuneJobs();
-    const started = jobs.start({ photographs, options: options('cand-1') }, 'Dr Lee');
+    const made: string[] = [];
+    const started = jobs.start({ photographs, options: options('cand-1') }, 'Dr Lee', (id) => made.push(id));
     expect(started).toMatchObject({ state: 'running' });
     expect(() => jobs.start({ photographs, options: options('cand-2') }, 'Dr Lee')).toThrow(
       /already running/,
@@ -51,6 +52,8 @@ describe('the background fine-tune', () => {
     expect(midway.etaSeconds).toBeGreaterThan(0);
     await jobs.idle();
     expect(jobs.status()).toMatchObject({ state: 'done', candidateId: 'cand-1' });
+    // What follows a finished fine-tune (the gate's verdict to the audit log) runs once, with the candidate.
+    expect(made).toEqual(['cand-1']);
     expect(existsSync(path.join(out, 'cand-1', 'model.json'))).toBe(true);
   });
 

@@ -56,9 +56,11 @@ export class FineTuneJobs {
     return this.finished;
   }
 
+  /** `onDone` runs once the candidate is written (the gate's verdict goes to the audit log there). */
   start(
     input: FineTuneWorkerInput & { options: Omit<LocalFineTuneOptions, 'onProgress' | 'signal'> },
     by: string,
+    onDone?: (candidateId: string) => void,
   ): FineTuneJob {
     if (this.job.state === 'running') throw new AppError('CONFLICT', 'A fine-tune is already running.');
     this.outDir = input.options.outDir;
@@ -94,6 +96,11 @@ export class FineTuneJobs {
             candidateId: path.basename(this.outDir!),
             message: null,
           };
+          try {
+            onDone?.(this.job.candidateId!);
+          } catch (error) {
+            console.error('The fine-tune finished, but what follows it failed', error);
+          }
         } else this.job = { ...this.job, state: 'failed', etaSeconds: null, message: m.message };
       });
       worker.on('error', (error) => {

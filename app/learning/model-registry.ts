@@ -6,7 +6,7 @@ import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting, setSetting } from '../db/settings-repo.ts';
 import type { Database } from '../db/database.ts';
 import type { AppContext } from '../services/app-context.ts';
-import { promotionVerdict } from './promotion.ts';
+import { promotionMargin, promotionVerdict } from './promotion.ts';
 
 /** Where models are: shipped with the app beside the default one, and fine-tuned here under the data folder. */
 export interface ModelPlaces {
@@ -73,6 +73,8 @@ export function activeModelFolder(db: Database, places: ModelPlaces): string {
 
 export function modelsOverview(db: Database, places: ModelPlaces): ModelsOverview {
   const active = activeModelFolder(db, places);
+  // Judged at the margin in force now: a site that makes the gate stricter sees its candidates judged so.
+  const delta = promotionMargin(db);
   const versions: ModelVersion[] = [];
   for (const [source, root] of [
     ['bundled', path.dirname(places.bundledModelDir)],
@@ -92,7 +94,7 @@ export function modelsOverview(db: Database, places: ModelPlaces): ModelsOvervie
         active: path.resolve(dir) === path.resolve(active),
         fineTunedFrom: m.fineTunedFrom ?? null,
         localValidation: local,
-        verdict: local ? promotionVerdict(local.base, local.candidate, local.reference) : null,
+        verdict: local ? promotionVerdict(local, delta) : null,
       });
     }
   return { versions, history: modelHistory(db) };
@@ -108,22 +110,41 @@ function record(ctx: Switching, entry: Omit<ModelHistoryEntry, 'at'>): void {
 }
 
 /**
- * Promotes a local candidate: refused, with the gate's reasons, unless it is not worse than the model it was
- * judged against. The new model is loaded before the record says it is active, so a model that cannot load
- * changes nothing; every result keeps the version that made it.
+ * Promotes a local candidate: refused, with the gate's reasons, unless the gate says promote — or, given
+ * `override` (an administrator's reason), unless it says override (better here, worse on the reference set). The
+ * new model is loaded before the record says it is active, so a model that cannot load changes nothing; every
+ * result keeps the version that made it.
  */
-export async function promoteModel(ctx: Switching, id: string, by: string): Promise<ModelsOverview> {
+export async function promoteModel(
+  ctx: Switching,
+  id: string,
+  by: string,
+  override?: string,
+): Promise<ModelsOverview> {
   const version = modelsOverview(ctx.db, ctx).versions.find((v) => v.source === 'local' && v.id === id);
   if (!version) throw new AppError('NOT_FOUND', `No fine-tuned model “${id}” on this workstation.`);
   if (version.active)
     throw new AppError('CONFLICT', `${version.name} ${version.version} is already grading.`);
-  if (!version.verdict?.allowed)
+  const decision = version.verdict?.decision ?? 'refuse';
+  const reasons = (version.verdict?.reasons ?? ['It has no local evaluation.']).join(' ');
+  if (override === undefined && decision !== 'promote')
+    throw new AppError('CONFLICT', `${version.name} ${version.version} cannot be promoted. ${reasons}`);
+  if (override !== undefined && decision !== 'override')
     throw new AppError(
       'CONFLICT',
-      `${version.name} ${version.version} cannot be promoted. ${(version.verdict?.reasons ?? ['It has no local evaluation.']).join(' ')}`,
+      decision === 'promote'
+        ? `${version.name} ${version.version} needs no override: a clinician can promote it.`
+        : `${version.name} ${version.version} cannot be promoted, not even by an administrator. ${reasons}`,
     );
   await ctx.grading.switchModel(dirOf(ctx, { id, source: 'local' }));
-  record(ctx, { id, source: 'local', version: version.version, action: 'promote', by });
+  record(ctx, {
+    id,
+    source: 'local',
+    version: version.version,
+    action: 'promote',
+    by,
+    ...(override !== undefined ? { override } : {}),
+  });
   return modelsOverview(ctx.db, ctx);
 }
 

@@ -1,5 +1,6 @@
 import type { ReadinessGap } from '../../contract/index.ts';
 import { GRADE_NAMES, isReferableGrade } from '../../domain/grades.ts';
+import { DEFAULT_PROMOTION_MARGIN, referablePatientsNeeded } from './promotion.ts';
 import { isHeldOut, type ValidatedPhotograph } from './validated-set.ts';
 
 /** Photographs of each ICDR grade a fine-tune needs before it can learn that grade at all. */
@@ -7,13 +8,14 @@ export const MIN_PER_GRADE = 5;
 /** Referable and non-referable photographs on the training side. */
 export const MIN_TRAINING_PER_SIDE = 20;
 /**
- * Referable patients on the held-out side: with fewer, the AUC interval is too wide to tell a better model from a
- * worse one, and promotion is refused.
+ * What a fine-tune still needs, each in a sentence; empty when it can start. A fine-tune waits, too, for the
+ * held-out referable patients the promotion gate needs at margin `delta` (referablePatientsNeeded): a candidate
+ * that could never be judged is not worth training.
  */
-export const MIN_HELD_OUT_REFERABLE_PATIENTS = 10;
-
-/** What a fine-tune still needs, each in a sentence; empty when it can start. */
-export function readinessGaps(photographs: readonly ValidatedPhotograph[]): ReadinessGap[] {
+export function readinessGaps(
+  photographs: readonly ValidatedPhotograph[],
+  delta = DEFAULT_PROMOTION_MARGIN,
+): ReadinessGap[] {
   const gaps: ReadinessGap[] = [];
   for (let grade = 0; grade < GRADE_NAMES.length; grade++) {
     const have = photographs.filter((p) => p.grade === grade).length;
@@ -41,10 +43,11 @@ export function readinessGaps(photographs: readonly ValidatedPhotograph[]): Read
   const heldOutReferable = new Set(
     photographs.filter((p) => isHeldOut(p.clinicId) && isReferableGrade(p.grade)).map((p) => p.patientId),
   ).size;
-  if (heldOutReferable < MIN_HELD_OUT_REFERABLE_PATIENTS)
+  const needed = referablePatientsNeeded(delta);
+  if (heldOutReferable < needed)
     gaps.push({
       what: 'Held-out patients with referable DR, to judge a new model on',
-      needed: MIN_HELD_OUT_REFERABLE_PATIENTS,
+      needed,
       have: heldOutReferable,
     });
   return gaps;

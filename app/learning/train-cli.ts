@@ -1,6 +1,6 @@
 // `npm run train`: one entry for the three ways to train.
 //   --from-db DATA_DIR [--out DIR] [--version V]   fine-tune the active model on a data folder's validated set
-//   --init-model DIR --images DIR --labels CSV --out DIR [--version V] [--operating-point P]
+//   --init-model DIR --images DIR --labels CSV --out DIR [--version V] [--operating-point P] [--margin δ]
 //                                                  the same fine-tune on a labelled folder of confirmed photographs
 //   anything else                                  the base-model trainer (training/fine-tune/train-cli.ts)
 import { existsSync } from 'node:fs';
@@ -13,7 +13,17 @@ import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting } from '../db/settings-repo.ts';
 import { ImageStore } from '../services/image-store.ts';
 import { activeModelDir, projectRoot } from '../services/paths.ts';
+import type { LocalFineTuneResult } from '../../training/local/fine-tune-local.ts';
 import { localPhotographs } from './local-photographs.ts';
+import {
+  DEFAULT_PROMOTION_MARGIN,
+  MAX_PROMOTION_MARGIN,
+  MIN_PROMOTION_MARGIN,
+  observedSpread,
+  PAIRED_SPREAD,
+  promotionMargin,
+  promotionVerdict,
+} from './promotion.ts';
 import { readinessGaps } from './readiness.ts';
 import { validatedSet } from './validated-set.ts';
 
@@ -23,6 +33,26 @@ const local = argv.includes('--from-db') || argv.includes('--init-model');
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+/** The gate's verdict, as the Models screen would give it: the line, the reasons and the evidence. */
+function describeVerdict(result: LocalFineTuneResult, delta: number): string {
+  const verdict = promotionVerdict(
+    {
+      ...result,
+      reference: result.reference ?? undefined,
+      referenceComparison: result.referenceComparison ?? undefined,
+    },
+    delta,
+  );
+  const spread = observedSpread(result.comparison, result.candidate.referablePatients);
+  return [
+    '',
+    verdict.line,
+    ...verdict.reasons.slice(1).map((r) => `  also: ${r}`),
+    ...verdict.evidence.map((e) => `  ${e}`),
+    `  (paired spread per referable patient here ${spread.toFixed(3)}; the gate plans with ${PAIRED_SPREAD})`,
+  ].join('\n');
 }
 
 if (!local) {
@@ -38,8 +68,12 @@ if (!local) {
       out: { type: 'string' },
       version: { type: 'string' },
       'operating-point': { type: 'string' },
+      margin: { type: 'string' },
     },
   });
+  const margin = values.margin === undefined ? null : Number(values.margin);
+  if (margin !== null && !(margin >= MIN_PROMOTION_MARGIN && margin <= MAX_PROMOTION_MARGIN))
+    fail(`--margin is the promotion gate's δ, from ${MIN_PROMOTION_MARGIN} to ${MAX_PROMOTION_MARGIN}.`);
   const operatingPoint = values['operating-point'] === undefined ? null : Number(values['operating-point']);
   if (operatingPoint !== null && !(operatingPoint > 0 && operatingPoint < 1))
     fail('--operating-point is a probability between 0 and 1.');
@@ -53,12 +87,14 @@ if (!local) {
       operatingPoint,
     });
     console.log(describeResult(result));
+    console.log(describeVerdict(result, margin ?? DEFAULT_PROMOTION_MARGIN));
   } else {
     const dataDir = path.resolve(values['from-db']!);
     const dbFile = path.join(dataDir, 'eyenet.sqlite');
     if (!existsSync(dbFile)) fail(`No EyeNet record in ${dataDir} (no eyenet.sqlite there).`);
     const db = openDatabase(dbFile);
-    const gaps = readinessGaps(validatedSet(db).photographs);
+    const delta = margin ?? promotionMargin(db);
+    const gaps = readinessGaps(validatedSet(db).photographs, delta);
     if (gaps.length)
       fail(
         `The validated set is not ready for a fine-tune:\n${gaps.map((g) => `- ${g.what}: ${g.have} of ${g.needed}`).join('\n')}`,
@@ -74,5 +110,6 @@ if (!local) {
     });
     db.close();
     console.log(describeResult(result));
+    console.log(describeVerdict(result, delta));
   }
 }

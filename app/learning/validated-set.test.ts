@@ -7,7 +7,8 @@ import { createVisit } from '../db/visits-repo.ts';
 import type { AppContext } from '../services/app-context.ts';
 import { DEFAULT_REFERRAL_POLICY } from '../services/referral.ts';
 import { insertGradedImage, memoryContext, staffDispatch, value } from '../test-helpers.ts';
-import { MIN_HELD_OUT_REFERABLE_PATIENTS, readinessGaps } from './readiness.ts';
+import { DEFAULT_PROMOTION_MARGIN, MAX_PROMOTION_MARGIN, referablePatientsNeeded } from './promotion.ts';
+import { readinessGaps } from './readiness.ts';
 import { HELD_OUT_FRACTION, isHeldOut, validatedSet } from './validated-set.ts';
 
 let ctx: AppContext;
@@ -82,7 +83,7 @@ describe('the validated set', () => {
       'Non-referable photographs (grade 0–1) to train on',
       'Held-out patients with referable DR, to judge a new model on',
     ]);
-    const photographs = Array.from({ length: 200 }, (_, i) => ({
+    const photographs = Array.from({ length: 600 }, (_, i) => ({
       imageId: i,
       patientId: i,
       clinicId: `P${i}`,
@@ -94,14 +95,23 @@ describe('the validated set', () => {
       referableThreshold: 0.5,
     }));
     expect(readinessGaps(photographs)).toEqual([]);
-    const fewHeldOut = photographs.filter((p) => !isHeldOut(p.clinicId) || p.grade < 2);
+    const heldOutReferable = (set: typeof photographs) =>
+      set.filter((p) => isHeldOut(p.clinicId) && p.grade >= 2).length;
+    // A fine-tune waits for the held-out referable patients the promotion gate needs at the site's margin.
+    const fewHeldOut = photographs.filter(
+      (p) => !isHeldOut(p.clinicId) || p.grade < 2 || p.imageId % 3 === 0,
+    );
+    expect(heldOutReferable(fewHeldOut)).toBeLessThan(referablePatientsNeeded(DEFAULT_PROMOTION_MARGIN));
     expect(readinessGaps(fewHeldOut)).toEqual([
       {
         what: 'Held-out patients with referable DR, to judge a new model on',
-        needed: MIN_HELD_OUT_REFERABLE_PATIENTS,
-        have: 0,
+        needed: referablePatientsNeeded(DEFAULT_PROMOTION_MARGIN),
+        have: heldOutReferable(fewHeldOut),
       },
     ]);
+    // A site that allows a wider margin needs fewer; a stricter one, more.
+    expect(readinessGaps(fewHeldOut, MAX_PROMOTION_MARGIN)).toEqual([]);
+    expect(referablePatientsNeeded(0.01)).toBeGreaterThan(referablePatientsNeeded(0.02));
   });
 
   it('holds out about 30% of patients, each always on the same side', () => {

@@ -42,7 +42,7 @@ export function checkInputs(check: Pick<OnnxCheck, 'seed' | 'count'>, size: numb
 }
 
 /** Mean over the spatial positions of NHWC feature maps: [n × C]. */
-export function checkPooled(features: { data: Float32Array; dims: readonly number[] }): Float32Array {
+export function poolFeatureMaps(features: { data: Float32Array; dims: readonly number[] }): Float32Array {
   const [n, h, w, c] = features.dims as [number, number, number, number];
   const pooled = new Float32Array(n * c);
   for (let b = 0; b < n; b++)

@@ -7,7 +7,7 @@ import { mirror } from '../image/mirror.ts';
 import { applyDenseHead, readDenseHead } from './dense-head.ts';
 import { modelInfo, readModelMetadata } from './metadata.ts';
 import { readModelArtifacts } from './model-artifacts.ts';
-import { checkInputs, checkPooled, type OnnxCheck } from './onnx-check.ts';
+import { checkInputs, poolFeatureMaps, type OnnxCheck } from './onnx-check.ts';
 import type { DrModel } from './prediction.ts';
 
 /** The backbone as ONNX (exported by training/base-model/export_onnx.py), beside model.json in a model folder. */
@@ -88,7 +88,7 @@ export async function loadOnnxModel(dir: string): Promise<DrModel> {
   const check = JSON.parse(await readFile(checkFile, 'utf8')) as OnnxCheck;
   try {
     const inputs = checkInputs(check, size);
-    const got = checkPooled(await features(inputs, check.count));
+    const got = poolFeatureMaps(await features(inputs, check.count));
     let worst = 0;
     for (let i = 0; i < got.length; i++)
       worst = Math.max(
@@ -123,6 +123,11 @@ export async function loadOnnxModel(dir: string): Promise<DrModel> {
       }
       const { data, dims } = await features(batch, mirrored ? 2 : 1);
       return applyDenseHead(head, data, dims, { heatmap: options.heatmap ?? false, mirrored });
+    },
+    async pooledFeatures(pixels) {
+      if (pixels.length !== size * size * 3)
+        throw new Error(`Expected ${size}×${size}×3 input values, got ${pixels.length}.`);
+      return poolFeatureMaps(await features(pixels, 1));
     },
     dispose() {
       void session.release();

@@ -26,5 +26,10 @@ export interface DrModel {
   readonly backend: string;
   /** `pixels` is inputSize × inputSize × 3 floats, laid out as the preprocessing produced them. */
   predict(pixels: Float32Array, options?: { heatmap?: boolean }): Promise<Prediction>;
+  /**
+   * The head's input for one view (the globally pooled last feature maps), where the engine exposes it: the local
+   * fine-tune retrains only the head on these.
+   */
+  pooledFeatures?(pixels: Float32Array): Promise<Float32Array>;
   dispose(): void;
 }

@@ -51,10 +51,22 @@ def parse_args():
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--warmup-steps", type=int, default=10)
     p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--ordinal-weight", type=float, default=0.0,
+                   help="weight of the grade as an ordered quantity: squared error of the expected grade (0 = off)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=2017)
     p.add_argument("--checkpoint-every", type=int, default=20)
     return p.parse_args()
+
+
+def ordinal_loss(logits, levels, weights):
+    """The grade as an ordered quantity beside the classes: the expected grade under the softmax should be the
+    grade, so confusing 0 with 4 costs more than 0 with 1 (the class loss treats both alike). Squared error in
+    grade steps, weighted like the class loss; the head stays five classes, so the app reads it unchanged."""
+    p = torch.softmax(logits, 1)
+    expected = (p * torch.arange(p.shape[1], dtype=p.dtype)).sum(1)
+    w = weights[levels]
+    return (w * (expected - levels.to(p.dtype)) ** 2).sum() / w.sum()
 
 
 def stable_order(key, seed):
@@ -145,7 +157,7 @@ def run_fold(args, name, held_out, entries, images, folds):
         y = torch.tensor([entries[i]["level"] for i in chosen])
         set_learning_rates(optimizer, step, args.steps, args.warmup_steps)
         logits = net(x, extra_dropout=args.dropout)[head_name(net)]
-        loss = loss_fn(logits, y, weights)
+        loss = loss_fn(logits, y, weights) + args.ordinal_weight * ordinal_loss(logits, y, weights)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

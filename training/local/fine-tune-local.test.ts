@@ -1,22 +1,17 @@
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readDenseHead } from '../../model/inference/dense-head.ts';
 import { loadModel } from '../../model/inference/load-model.ts';
+import { readModelArtifacts } from '../../model/inference/model-artifacts.ts';
 import { loadOnnxModel } from '../../model/inference/onnx-model.ts';
 import { maxDifference } from '../../model/testing/compare.ts';
 import { activeModelDir, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
+import { rocAuc } from '../evaluate/metrics.ts';
 import { fineTuneLocal, type LocalPhotograph } from './fine-tune-local.ts';
 import { isHeldOut } from './split.ts';
 
@@ -41,34 +36,12 @@ const photographs: LocalPhotograph[] = [...pick(false, 12), ...pick(true, 8)].ma
 const out = mkdtempSync(path.join(os.tmpdir(), 'eyenet-local-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/**
- * The active model with a reference set beside it, as a maintainer who may share one ships it: six camera-like
- * photographs of eyepacs-1024-dev (never trained on), three with referable DR.
- */
-function modelWithReference(): string {
-  const dir = path.join(out, 'with-reference');
-  cpSync(activeModelDir(), dir, { recursive: true });
-  const dev = path.join(sharedDataDir(), 'eyepacs-1024-dev');
-  const labelled = readKaggleLabels(path.join(dev, 'trainLabels.csv'), path.join(dev, 'images')).images;
-  const chosen = [
-    ...labelled.filter((i) => i.level >= 2).slice(0, 3),
-    ...labelled.filter((i) => i.level < 2).slice(0, 3),
-  ];
-  mkdirSync(path.join(dir, 'reference', 'images'), { recursive: true });
-  for (const i of chosen) copyFileSync(i.file, path.join(dir, 'reference', 'images', path.basename(i.file)));
-  writeFileSync(
-    path.join(dir, 'reference', 'trainLabels.csv'),
-    ['image,level', ...chosen.map((i) => `${i.name},${i.level}`)].join('\n'),
-  );
-  return dir;
-}
-
 describe('the local fine-tune', () => {
   it('starts from the active model and writes a candidate with its held-out figures beside the base model’s', async () => {
     const stages = new Set<string>();
     const dir = path.join(out, 'candidate');
     const result = await fineTuneLocal(photographs, {
-      initModelDir: modelWithReference(),
+      initModelDir: activeModelDir(),
       outDir: dir,
       version: '2.0.0-local.test',
       operatingPoint: 0.1,
@@ -84,15 +57,41 @@ describe('the local fine-tune', () => {
       expect(f.auc95.low).toBeLessThanOrEqual(f.auc95.high);
       expect(f.threshold).toBe(0.1);
     }
-    // Base and candidate were judged on the model's reference set too.
-    expect(result.reference?.base.photographs).toBe(6);
-    expect(result.reference?.candidate).toMatchObject({ photographs: 6, patients: expect.any(Number) });
+    // Base and candidate were judged on the model's reference set too (its features ship with the model).
+    expect(result.reference?.base.photographs).toBe(290);
+    expect(result.reference?.candidate).toMatchObject({ photographs: 290, referablePatients: 32 });
+    expect(result.referenceComparison).toMatchObject({ excludedTrainedOn: 0, rounds: 2000 });
+    // The base is judged with its own head, exactly as it grades: training the candidate never moves it.
+    const baseHead = readDenseHead(await readModelArtifacts(activeModelDir()), 'dr_head');
+    const onnxBase = await loadOnnxModel(activeModelDir());
+    const heldOut = photographs.filter((p) => isHeldOut(p.patient));
+    const baseScores: number[] = [];
+    for (const p of heldOut) {
+      const pooled = await onnxBase.pooledFeatures!(
+        (await preprocess(await p.read(), onnxBase.metadata.inputSize)).pixels,
+      );
+      const logits = [0, 1, 2, 3, 4].map(
+        (k) => baseHead.bias[k]! + pooled.reduce((sum, v, c) => sum + v * baseHead.kernel[c * 5 + k]!, 0),
+      );
+      const top = Math.max(...logits);
+      const e = logits.map((l) => Math.exp(l - top));
+      baseScores.push((e[2]! + e[3]! + e[4]!) / e.reduce((a, b) => a + b, 0));
+    }
+    onnxBase.dispose();
+    expect(result.base.referableAuc).toBeCloseTo(
+      rocAuc(
+        heldOut.map((p) => p.grade >= 2),
+        baseScores,
+      ),
+      6,
+    );
     // The base's ONNX backbone and its check come along: only the head was trained.
     expect(readdirSync(dir).sort()).toEqual([
       'metadata.json',
       'model.json',
       'model.onnx',
       'onnx-check.json',
+      'reference-features.json',
       'training.json',
       'weights.bin',
     ]);
@@ -102,7 +101,8 @@ describe('the local fine-tune', () => {
       validated: false,
       fineTunedFrom: { version: '2.0.0' },
       localValidation: {
-        reference: { base: { photographs: 6 } },
+        comparison: { auc: { estimate: expect.any(Number) }, threshold: 0.1 },
+        reference: { base: { photographs: 290 } },
         derivedPoint: { threshold: result.derivedThreshold, sensitivity: expect.any(Number) },
       },
     });

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeldOutFigures } from '../../contract/learning.ts';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isReferableGrade, referableProbability } from '../../domain/grades.ts';
 import { initBackend } from '../../model/inference/backend.ts';
+import { loadDrModel } from '../../model/inference/engine.ts';
 import { readModelArtifacts } from '../../model/inference/load-model.ts';
 import { ONNX_CHECK_FILE, ONNX_FILE } from '../../model/inference/onnx-model.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
@@ -15,8 +17,9 @@ import {
   rocAuc,
   thresholdForSensitivity,
 } from '../evaluate/metrics.ts';
-import { readKaggleLabels, type LabelledImage } from '../data/dataset.ts';
+import { pairedBootstrap, type PairedComparison } from '../evaluate/paired-bootstrap.ts';
 import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
+import { readReferenceSet, REFERENCE_FILE } from './reference-set.ts';
 import { isHeldOut, isInnerValidation } from './split.ts';
 
 /** One confirmed photograph of the clinic: its label is the clinician's grade. */
@@ -36,11 +39,14 @@ export interface LocalFineTuneResult {
   version: string;
   base: HeldOutFigures;
   candidate: HeldOutFigures;
+  /** Candidate − base on the same held-out patients, by a paired bootstrap over patients. */
+  comparison: PairedComparison;
   /**
-   * Base and candidate on the reference set shipped with the model (`reference/` in its folder), when it has
-   * one: a check that learning this clinic's photographs did not unlearn what the model knew.
+   * Base and candidate on the reference set shipped with the model (reference-features.json), when it has one: a
+   * check that learning this clinic's photographs did not unlearn what the model knew elsewhere.
    */
   reference: { base: HeldOutFigures; candidate: HeldOutFigures } | null;
+  referenceComparison: (PairedComparison & { source: string; excludedTrainedOn: number }) | null;
   /** The candidate's operating point for 90% sensitivity on the held-out patients (shown, not applied). */
   derivedThreshold: number;
   training: { photographs: number; patients: number; byGrade: number[]; lambda: number; epochs: number };
@@ -68,17 +74,6 @@ const LEARNING_RATE = 0.001;
 /** The head and its input: the active model's pooled features feed a 5-way softmax (see the model's metadata). */
 const POOL_LAYER = 'dr_pool';
 const HEAD_LAYER = 'dr_head';
-
-/**
- * The reference set shipped with a model, when its folder has one: `reference/trainLabels.csv` (Kaggle
- * `image,level`) and the photographs in `reference/images/`. The bundled models have none: their evaluation
- * photographs may not be shipped. A site or a maintainer who may share such a set puts it there.
- */
-export function referenceSetOf(modelDir: string): LabelledImage[] | null {
-  const csv = path.join(modelDir, 'reference', 'trainLabels.csv');
-  if (!existsSync(csv)) return null;
-  return readKaggleLabels(csv, path.join(modelDir, 'reference', 'images')).images;
-}
 
 /** The model as a LayersModel (its head is retrained), read from disk as the app's loader reads it. */
 async function loadLayers(dir: string): Promise<tf.LayersModel> {
@@ -132,10 +127,14 @@ function trainHead(
   const bias = tf.variable(init.bias.clone());
   const optimiser = tf.train.adam(LEARNING_RATE);
   for (let e = 0; e < EPOCHS; e++)
-    optimiser.minimize(() => {
-      const loss = tf.losses.softmaxCrossEntropy(y, tf.matMul(x, kernel).add(bias), weights);
-      return loss.add(kernel.sub(init.kernel).square().sum().mul(lambda)) as tf.Scalar;
-    });
+    optimiser.minimize(
+      () => {
+        const loss = tf.losses.softmaxCrossEntropy(y, tf.matMul(x, kernel).add(bias), weights);
+        return loss.add(kernel.sub(init.kernel).square().sum().mul(lambda)) as tf.Scalar;
+      },
+      false,
+      [kernel, bias],
+    );
   optimiser.dispose();
   tf.dispose([weights, y]);
   return { kernel, bias };
@@ -176,28 +175,46 @@ export async function fineTuneLocal(
     inputs: net.inputs,
     outputs: net.getLayer(POOL_LAYER).output as tf.SymbolicTensor,
   });
-  const [kernel0, bias0] = net.getLayer(HEAD_LAYER).getWeights();
+  // Copies, not the layer's own variables: the optimiser must never reach the base's head, or the base would be
+  // judged with weights its training had moved (it once did: minimize() without a list trains every variable).
+  const [kernel0, bias0] = net
+    .getLayer(HEAD_LAYER)
+    .getWeights()
+    .map((w) => tf.clone(w));
   if (!kernel0 || !bias0) throw new Error(`${HEAD_LAYER} has no weights.`);
   const size = metadata.inputSize;
 
   const t0 = performance.now();
-  const reference = referenceSetOf(options.initModelDir);
-  const total = photographs.length + (reference?.length ?? 0);
+  const reference = readReferenceSet(options.initModelDir);
+  // The head's input from ONNX Runtime where it runs (several times faster; its features are checked against
+  // tfjs's when it loads), else from the layers model.
+  const fast = await loadDrModel(options.initModelDir, 'onnx').then(
+    (loaded) => loaded.model,
+    () => null,
+  );
   let done = 0;
+  const trainedOn = new Set<string>();
   const extract = async (read: () => Promise<Uint8Array>): Promise<Float32Array> => {
     aborted(options.signal);
-    const pre = await preprocess(await read(), size);
-    const f = tf.tidy(() => extractor.predict(tf.tensor4d(pre.pixels, [1, size, size, 3])) as tf.Tensor);
-    const out = new Float32Array(await f.data());
-    f.dispose();
-    options.onProgress?.('features', ++done, total);
+    const bytes = await read();
+    trainedOn.add(createHash('sha256').update(bytes).digest('hex'));
+    const pre = await preprocess(bytes, size);
+    let out: Float32Array;
+    if (fast?.pooledFeatures) out = await fast.pooledFeatures(pre.pixels);
+    else {
+      const f = tf.tidy(() => extractor.predict(tf.tensor4d(pre.pixels, [1, size, size, 3])) as tf.Tensor);
+      out = new Float32Array(await f.data());
+      f.dispose();
+    }
+    options.onProgress?.('features', ++done, photographs.length);
     return out;
   };
   const features: Float32Array[] = [];
-  for (const photo of photographs) features.push(await extract(photo.read));
-  const referenceFeatures: Float32Array[] = [];
-  for (const image of reference ?? [])
-    referenceFeatures.push(await extract(async () => new Uint8Array(await readFile(image.file))));
+  try {
+    for (const photo of photographs) features.push(await extract(photo.read));
+  } finally {
+    fast?.dispose();
+  }
   const featureSeconds = (performance.now() - t0) / 1000;
 
   const side = (held: boolean, inner?: boolean) =>
@@ -268,17 +285,34 @@ export async function fineTuneLocal(
     sensitivity: atDerived.sensitivity,
     specificity: atDerived.specificity,
   };
+  const comparison = pairedBootstrap(
+    heldLabels,
+    heldPatients,
+    referableScores(xHeld, kernel0, bias0),
+    candidateScores,
+    threshold,
+  );
   let referenceFigures: LocalFineTuneResult['reference'] = null;
-  if (reference?.length) {
+  let referenceComparison: LocalFineTuneResult['referenceComparison'] = null;
+  // A reference photograph the clinic trained on cannot judge the candidate: it is left out (and counted).
+  const keep = reference ? reference.sha256.map((h) => !trainedOn.has(h)) : [];
+  if (reference && keep.some(Boolean)) {
+    const rows = reference.features.filter((_, i) => keep[i]);
     const xRef = tf.tensor2d(
-      referenceFeatures.map((f) => Array.from(f)),
-      [referenceFeatures.length, referenceFeatures[0]!.length],
+      rows.map((f) => Array.from(f)),
+      [rows.length, rows[0]!.length],
     );
-    const labels = reference.map((r) => isReferableGrade(r.level));
-    const patients = reference.map((r) => r.patient);
+    const labels = reference.levels.filter((_, i) => keep[i]).map((l) => isReferableGrade(l));
+    const patients = reference.patients.filter((_, i) => keep[i]);
+    const [b, c] = [referableScores(xRef, kernel0, bias0), referableScores(xRef, head.kernel, head.bias)];
     referenceFigures = {
-      base: figures(labels, patients, referableScores(xRef, kernel0, bias0), threshold),
-      candidate: figures(labels, patients, referableScores(xRef, head.kernel, head.bias), threshold),
+      base: figures(labels, patients, b, threshold),
+      candidate: figures(labels, patients, c, threshold),
+    };
+    referenceComparison = {
+      ...pairedBootstrap(labels, patients, b, c, threshold),
+      source: reference.source,
+      excludedTrainedOn: keep.filter((k) => !k).length,
     };
     xRef.dispose();
   }
@@ -292,7 +326,9 @@ export async function fineTuneLocal(
     version: options.version,
     base,
     candidate,
+    comparison,
     reference: referenceFigures,
+    referenceComparison,
     derivedThreshold,
     training: {
       photographs: train.length,
@@ -323,7 +359,9 @@ export async function fineTuneLocal(
             candidate,
             derivedThreshold,
             derivedPoint,
+            comparison,
             ...(referenceFigures ? { reference: referenceFigures } : {}),
+            ...(referenceComparison ? { referenceComparison } : {}),
           },
         },
         null,
@@ -333,7 +371,8 @@ export async function fineTuneLocal(
     await writeFile(path.join(partial, 'training.json'), `${JSON.stringify(result, null, 2)}\n`);
     // Only the head was trained: the base's ONNX backbone (and its check) is the candidate's too, so the candidate
     // runs on ONNX Runtime with its own head (applied in TypeScript from weights.bin).
-    for (const file of [ONNX_FILE, ONNX_CHECK_FILE])
+    // The reference features are the backbone's too: a later fine-tune of this candidate is checked against them.
+    for (const file of [ONNX_FILE, ONNX_CHECK_FILE, REFERENCE_FILE])
       if (existsSync(path.join(options.initModelDir, file)))
         await copyFile(path.join(options.initModelDir, file), path.join(partial, file));
     aborted(options.signal);
@@ -342,7 +381,7 @@ export async function fineTuneLocal(
     await rm(partial, { recursive: true, force: true });
     throw error;
   } finally {
-    tf.dispose([head.kernel, head.bias]);
+    tf.dispose([head.kernel, head.bias, kernel0, bias0]);
     net.dispose();
   }
   options.onProgress?.('saving', 1, 1);

@@ -17,6 +17,12 @@ import { clinicDetails, MAX_LOGO_BYTES, saveClinic } from '../../reports/clinic.
 import { assertWatchableFolder } from '../../watch/watch-folder.ts';
 import { idleLockMinutes } from '../../auth/sessions.ts';
 import { localOperatingPoint } from '../../learning/local-operating-point.ts';
+import {
+  DEFAULT_PROMOTION_MARGIN,
+  MAX_PROMOTION_MARGIN,
+  MIN_PROMOTION_MARGIN,
+  promotionMargin,
+} from '../../learning/promotion.ts';
 import { ADMINISTRATORS, STAFF, type HandlerGroup } from '../handler.ts';
 import { empty } from '../schemas.ts';
 
@@ -30,6 +36,12 @@ function current(ctx: AppContext): SiteSettings {
     clinic: clinicDetails(ctx),
     watchFolder: getSetting<string>(ctx.db, SETTING_KEYS.watchFolder),
     idleLockMinutes: idleLockMinutes(ctx.db),
+    promotionMargin: {
+      value: promotionMargin(ctx.db),
+      default: DEFAULT_PROMOTION_MARGIN,
+      min: MIN_PROMOTION_MARGIN,
+      max: MAX_PROMOTION_MARGIN,
+    },
     localOperatingPoint: localOperatingPoint(ctx.grading.modelDir),
   };
 }
@@ -121,6 +133,18 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           .min(1, 'Lock after at least 1 minute.')
           .max(240, 'Lock after at most 240 minutes.')
           .optional(),
+        promotionMargin: z
+          .number()
+          .min(
+            MIN_PROMOTION_MARGIN,
+            `The promotion margin is at least ${MIN_PROMOTION_MARGIN}: no clinic's patients could show a smaller one.`,
+          )
+          .max(
+            MAX_PROMOTION_MARGIN,
+            `The promotion margin is at most ${MAX_PROMOTION_MARGIN}: a wider one would let a measurably worse model grade.`,
+          )
+          .nullable()
+          .optional(),
       })
       .strict(),
     before: (ctx) => current(ctx),
@@ -138,6 +162,8 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
         if (input.importPattern !== undefined)
           setSetting(ctx.db, SETTING_KEYS.importPattern, input.importPattern);
         if (input.watchFolder !== undefined) setSetting(ctx.db, SETTING_KEYS.watchFolder, input.watchFolder);
+        if (input.promotionMargin !== undefined)
+          setSetting(ctx.db, SETTING_KEYS.promotionMargin, input.promotionMargin);
         if (input.idleLockMinutes !== undefined)
           setSetting(ctx.db, SETTING_KEYS.idleLockMinutes, input.idleLockMinutes);
       })();
