@@ -21,6 +21,8 @@ export interface ReadinessGap {
   what: string;
   needed: number;
   have: number;
+  /** The held-out patients with referable DR the promotion gate needs to judge a candidate at the site's margin. */
+  forJudging?: true;
 }
 
 /** A photograph where clinician and model disagree by two grades or more, or across the referable line. */

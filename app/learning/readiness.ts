@@ -49,6 +49,7 @@ export function readinessGaps(
       what: 'Held-out patients with referable DR, to judge a new model on',
       needed,
       have: heldOutReferable,
+      forJudging: true,
     });
   return gaps;
 }

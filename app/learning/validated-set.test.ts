@@ -107,6 +107,7 @@ describe('the validated set', () => {
         what: 'Held-out patients with referable DR, to judge a new model on',
         needed: referablePatientsNeeded(DEFAULT_PROMOTION_MARGIN),
         have: heldOutReferable(fewHeldOut),
+        forJudging: true,
       },
     ]);
     // A site that allows a wider margin needs fewer; a stricter one, more.

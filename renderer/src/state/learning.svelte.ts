@@ -102,6 +102,15 @@ export class LearningState {
     );
   }
 
+  /** An administrator promotes a candidate the gate sent for override (better here, worse elsewhere), saying why. */
+  override(id: string, reason: string): Promise<void> {
+    return this.change(
+      () => call('learning:override', { id, reason }),
+      (o) =>
+        `Promoted by override: ${active(o)} grades new photographs from now on. The reason is in the audit log.`,
+    );
+  }
+
   rollback(): Promise<void> {
     return this.change(
       () => call('learning:rollback', {}),

@@ -1,7 +1,7 @@
 import type { PolicyImpact, ReferralPolicy, SettingsUpdate, SiteSettings } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
-export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch';
+export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch' | 'margin';
 
 /** The Settings page: the site's operating point, referral policy and import pattern, each saved on its own. */
 export class SettingsState {
@@ -18,6 +18,8 @@ export class SettingsState {
   paperSize = $state<'A4' | 'Letter'>('A4');
   /** The camera-export folder field as typed. */
   watchFolder = $state('');
+  /** The promotion gate's margin, as typed (AUC units, e.g. 0.02). */
+  margin = $state('');
   error = $state<string | null>(null);
   /** Which form last saved, so its confirmation shows beside it. */
   saved = $state<SettingsForm | null>(null);
@@ -32,6 +34,18 @@ export class SettingsState {
     this.clinicAddress = next.clinic.address;
     this.paperSize = next.clinic.paperSize;
     this.watchFolder = next.watchFolder ?? '';
+    this.margin = String(next.promotionMargin.value);
+  }
+
+  /** Saves the typed promotion margin (the server says why one is out of range); null restores the default. */
+  saveMargin(margin: string | null): Promise<void> {
+    if (margin === null) return this.update('margin', { promotionMargin: null });
+    const value = Number(margin.trim().replace(',', '.'));
+    if (margin.trim() === '' || !Number.isFinite(value)) {
+      this.savedError = { form: 'margin', message: 'The margin is a number such as 0.02.' };
+      return Promise.resolve();
+    }
+    return this.update('margin', { promotionMargin: value });
   }
 
   /** Saves the clinic's name, address and paper size; `logo` a new logo's bytes, null to remove it, absent to keep. */
