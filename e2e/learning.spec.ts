@@ -94,6 +94,15 @@ test('a clinician promotes a fine-tuned model and rolls it back', async ({ page,
     await point.getByRole('button', { name: 'Use this point' }).click();
     await expect(page.getByLabel('Site operating point (%)')).toHaveValue('5');
     await page.screenshot({ path: 'test-output/screens/learning-local-operating-point.png', fullPage: true });
+    // The promotion margin: within the range a site may choose, else a sentence saying why not.
+    const margin = page.getByRole('form', { name: 'Promotion margin' });
+    await margin.getByLabel(/^Margin \(AUC, 0\.01–0\.05\)/).fill('0.06');
+    await margin.getByRole('button', { name: 'Save' }).click();
+    await expect(margin.getByRole('alert')).toContainText(
+      'The promotion margin is at most 0.05: a wider one would let a measurably worse model grade.',
+    );
+    await margin.getByRole('button', { name: 'Use the default (0.02)' }).click();
+    await expect(margin.getByRole('status')).toContainText('Saved.');
     await switchTo(page, 'drpromote');
 
     // Graded again on request: the promoted model's grade, with the shipped model's beside it.
