@@ -12,8 +12,8 @@ import {
 } from './serve-fixture.ts';
 
 const GOOD = path.join(SHARED_DATA, 'eyepacs-originals', 'images', '13_right.jpeg');
-/** A held-out camera photograph, dim but with vessels, disc and macula plainly visible. */
-const DIM_BUT_SHARP = path.join(SHARED_DATA, 'eyepacs-1024-dev', 'images', '940_left.jpeg');
+/** A held-out camera photograph, dim, whose lower-left quadrant and macula are in shadow. */
+const IN_SHADOW = path.join(SHARED_DATA, 'eyepacs-1024-dev', 'images', '940_left.jpeg');
 
 test('an ungradable photograph shows why and never a grade; a graded one shows what the model saw', async ({
   page,
@@ -21,6 +21,8 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
 }) => {
   const dark = path.join(dataDir, 'dark_right.jpeg');
   writeFileSync(dark, await sharp(GOOD).linear(0.12, 0).jpeg().toBuffer());
+  const dim = path.join(dataDir, 'dim_left.jpeg');
+  writeFileSync(dim, await sharp(GOOD).linear(0.3, 0).jpeg().toBuffer());
   const server = await startServer(dataDir);
   try {
     await createStaff(server, [{ username: 'tech', displayName: 'Tess Tech', role: 'technician' }]);
@@ -39,12 +41,21 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     await expect(right.getByRole('img', { name: /brightened/ })).toBeVisible();
     await expect(right.getByText('too little survived')).toBeVisible();
 
-    // Dim is not ungradable when the detail survived.
+    // Dim is not ungradable when the detail survived everywhere...
     const left = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
-    await left.getByTestId('file-OS').setInputFiles(DIM_BUT_SHARP);
+    await left.getByTestId('file-OS').setInputFiles(dim);
     await expect(left.getByTestId('quality')).toHaveText('Gradable');
     await left.getByRole('button', { name: 'Show the photograph brightened' }).click();
     await expect(left.getByText('dim, but gradable')).toBeVisible();
+    // ...but a photograph whose average passes while part of the retina is in shadow is refused, saying where.
+    await left.getByTestId('file-OS').setInputFiles(IN_SHADOW);
+    const shadowed = left
+      .getByTestId('result')
+      .filter({ hasText: 'Part of the retina too dark to grade: lower-left quadrant' });
+    await expect(shadowed.getByTestId('quality')).toHaveText('Ungradable');
+    await expect(shadowed.getByTestId('grade')).toHaveCount(0);
+    await shadowed.getByRole('button', { name: 'Show the photograph brightened' }).click();
+    await expect(shadowed.getByText('part of the retina is in shadow')).toBeVisible();
 
     await right.getByTestId('file-OD').setInputFiles(GOOD);
     const graded = right.getByTestId('result').filter({ has: page.getByTestId('grade') });

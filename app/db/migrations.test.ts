@@ -10,6 +10,7 @@ import { getPatient, listPatients } from './patients-repo.ts';
 import { getVisit } from './visits-repo.ts';
 import { MAX_FAILURES, beginLoginAttempt } from './login-attempts-repo.ts';
 import { findLogin } from './users-repo.ts';
+import { toResult, type ResultRow } from './results-repo.ts';
 
 /** A database as the app at schema `version` left it. */
 function databaseAt(version: number): Database {
@@ -192,5 +193,19 @@ describe('migration 7: sign-in attempts kept in the record', () => {
     expect(verifyAuditChain(db)).toMatchObject({ ok: true, entries: 1 });
     for (let i = 0; i < MAX_FAILURES; i++) expect(beginLoginAttempt(db, 'admin', 1000)).toBe(true);
     expect(beginLoginAttempt(db, 'Admin', 2000)).toBe(false);
+  });
+});
+
+describe('migration 8: obscured regions', () => {
+  it('keeps earlier verdicts as they were, with no regions named', () => {
+    const db = databaseAt(7);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const rows = db.prepare('SELECT * FROM results ORDER BY id').all() as ResultRow[];
+    expect(rows.map((r) => toResult(r).quality)).toEqual([
+      { gradable: true, reasons: [], metrics: { sharpness: 0.4 } },
+      { gradable: false, reasons: ['too_dark'], metrics: {} },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { migration0004 } from './migrations/0004-tombstones-changes-decided-poli
 import { migration0005 } from './migrations/0005-dicom-identity-watch-log.ts';
 import { migration0006 } from './migrations/0006-users-audit-versions.ts';
 import { migration0007 } from './migrations/0007-login-attempts.ts';
+import { migration0008 } from './migrations/0008-quality-regions.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

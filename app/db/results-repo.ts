@@ -1,4 +1,4 @@
-import type { QualityReason } from '../../domain/quality.ts';
+import type { QualityReason, QualityRegion } from '../../domain/quality.ts';
 import type { GradeResult } from '../../contract/index.ts';
 import { prepared, type Database } from './database.ts';
 
@@ -19,6 +19,7 @@ export interface ResultRow {
   gradable: number;
   quality_reasons: string;
   quality_metrics: string;
+  quality_regions: string | null;
   grade: number | null;
   p0: number | null;
   p1: number | null;
@@ -49,6 +50,7 @@ export const RESULT_COLUMNS = [
   'gradable',
   'quality_reasons',
   'quality_metrics',
+  'quality_regions',
   'grade',
   'p0',
   'p1',
@@ -76,6 +78,7 @@ export function toResult(row: ResultRow): GradeResult {
       gradable: row.gradable === 1,
       reasons: JSON.parse(row.quality_reasons) as QualityReason[],
       metrics: JSON.parse(row.quality_metrics) as Record<string, number>,
+      ...(row.quality_regions ? { regions: JSON.parse(row.quality_regions) as QualityRegion[] } : {}),
     },
     grade: row.grade,
     probabilities,
@@ -111,10 +114,10 @@ export function insertResult(
   const info = prepared(
     db,
     `INSERT INTO results (image_id, model_name, model_version, model_validated, preprocessing, backend,
-         gradable, quality_reasons, quality_metrics, grade, p0, p1, p2, p3, p4, referable_probability,
-         referable_threshold, preview_sha256, heatmap_sha256, decode_ms, preprocess_ms, inference_ms, heatmap_ms,
-         total_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         gradable, quality_reasons, quality_metrics, quality_regions, grade, p0, p1, p2, p3, p4,
+         referable_probability, referable_threshold, preview_sha256, heatmap_sha256, decode_ms, preprocess_ms,
+         inference_ms, heatmap_ms, total_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     imageId,
     result.model.name,
@@ -125,6 +128,7 @@ export function insertResult(
     gradable ? 1 : 0,
     JSON.stringify(result.quality.reasons),
     JSON.stringify(result.quality.metrics),
+    result.quality.regions?.length ? JSON.stringify(result.quality.regions) : null,
     gradable ? result.grade : null,
     p?.[0] ?? null,
     p?.[1] ?? null,

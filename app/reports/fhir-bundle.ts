@@ -19,7 +19,7 @@ import type { FundusImage, Patient, VisitDetail } from '../../contract/index.ts'
 import { CATEGORY_LABELS, describeRule, dueDate } from '../../contract/referral-text.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
-import { QUALITY_REASONS } from '../../domain/quality.ts';
+import { qualityReasonTexts } from '../../domain/quality.ts';
 import type { StoredClinic } from './clinic.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
 
@@ -276,7 +276,7 @@ class VisitResources {
               coding: [
                 { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' },
               ],
-              text: `${CATEGORY_LABELS[outcome.category]}: ${result.quality.reasons.map((r) => QUALITY_REASONS[r]).join('; ') || 'ungradable'}`,
+              text: `${CATEGORY_LABELS[outcome.category]}: ${qualityReasonTexts(result.quality).join('; ') || 'ungradable'}`,
             },
           };
     const probability = result.referableProbability;

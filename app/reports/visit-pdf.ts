@@ -5,7 +5,7 @@ import { alsoNeededText, describeRule, eyeFinding, patientWords } from '../../co
 import { localIsoDate } from '../../domain/dates.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
-import { QUALITY_REASONS } from '../../domain/quality.ts';
+import { qualityReasonTexts } from '../../domain/quality.ts';
 import { DEFAULT_REFERABLE_THRESHOLD, isReferable } from '../../domain/referable.ts';
 import { REPORT_FONTS } from './pdf-fonts.ts';
 import type { ReportModel, ReportPhotograph, VisitReport } from './visit-report.ts';
@@ -268,7 +268,7 @@ class ReportWriter {
     if (!r) text('Not graded.');
     else if (!r.quality.gradable) {
       text('Quality: ungradable', true);
-      text(r.quality.reasons.map((q) => QUALITY_REASONS[q]).join('; ') || 'No reason recorded');
+      text(qualityReasonTexts(r.quality).join('; ') || 'No reason recorded');
       text('No grade is given for an ungradable photograph: re-image the eye.');
     } else {
       text('Quality: gradable');

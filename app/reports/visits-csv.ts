@@ -1,7 +1,7 @@
 import type { Patient, VisitDetail } from '../../contract/index.ts';
 import { describeRule, dueDate, eyeFinding } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
-import { QUALITY_REASONS } from '../../domain/quality.ts';
+import { qualityReasonTexts } from '../../domain/quality.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
 
 export const CSV_COLUMNS = [
@@ -64,7 +64,7 @@ function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {
     photographs: images.length,
     file_name: image?.fileName ?? null,
     quality: result ? (result.quality.gradable ? 'gradable' : 'ungradable') : null,
-    ungradable_reasons: result ? result.quality.reasons.map((r) => QUALITY_REASONS[r]).join('; ') : null,
+    ungradable_reasons: result ? qualityReasonTexts(result.quality).join('; ') : null,
     model_grade: result?.grade ?? null,
     referable_probability: result?.referableProbability ?? null,
     operating_point: result?.referableThreshold ?? null,

@@ -25,13 +25,21 @@ export const QUALITY_THRESHOLDS = {
   /**
    * A dim fundus is too dark only when its vessel-scale detail did not survive: less than this RMS in 8-bit grey
    * levels of the green channel (brightening cannot bring back what quantisation and noise took). Every original
-   * darkened ×0.15 has ≤ 0.57; the one dim real photograph (eyepacs-1024-dev 940_left, vessels, disc and macula
-   * plainly visible) has 0.76; real photographs of normal brightness ≥ 0.55. Chosen on that one real example:
-   * a site with many dim photographs should check it on theirs.
+   * darkened ×0.15 has ≤ 0.57; the one dim real photograph (eyepacs-1024-dev 940_left) has 0.76 — and is refused
+   * all the same, region by region (its lower-left quadrant and macula are in shadow); real photographs of normal
+   * brightness ≥ 0.55. A site with many dim photographs should check it on theirs.
    */
   minDimDetailLevels: 0.7,
   /** More than half the fundus nearly black: too dark whatever survives elsewhere. */
   maxDarkFraction: 0.5,
+  /**
+   * The same per region (each quadrant, the centre), since a grader needs every one: more than a quarter of a
+   * region nearly black (real photographs p95 ≤ 0.024 in every region; the one above, eyepacs-1024-dev 940_left,
+   * has its lower-left quadrant and most of the macula in shadow at 0.84).
+   */
+  maxRegionDarkFraction: 0.25,
+  /** A region whose vessel-scale detail is below this (grey levels) shows nothing to grade (real p1 ≥ 0.49). */
+  minRegionDetailLevels: 0.3,
   /** Real photographs ≤ 0.851 (pale but gradable); a blown-out frame goes past. */
   maxMeanLuminance: 0.88,
   maxSaturatedFraction: 0.25,

@@ -4,9 +4,17 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { preprocess } from '../preprocess/preprocess.ts';
 import { assessQuality } from './quality.ts';
-import { blurred, darkened, noiseImage, solidImage, textPageImage } from '../testing/synthetic-images.ts';
+import {
+  blurred,
+  darkened,
+  noiseImage,
+  partlyObscured,
+  solidImage,
+  textPageImage,
+} from '../testing/synthetic-images.ts';
 import { SHARED_DATA, original } from '../testing/test-images.ts';
 import { QUALITY_THRESHOLDS } from './quality-thresholds.ts';
+import { QUALITY_REGIONS, qualityReasonTexts } from '../../domain/quality.ts';
 
 const verdict = async (bytes: Uint8Array) => assessQuality(await preprocess(bytes, 224));
 
@@ -38,13 +46,31 @@ describe('quality gate', () => {
     expect(result.reasons).toContain('too_dark');
   });
 
-  it('passes a dim photograph whose detail survived (a held-out camera photograph), judged by detail not mean', async () => {
+  it('refuses the dim photograph whose average passes but whose lower-left quadrant and macula are in shadow', async () => {
+    // eyepacs-1024-dev 940_left: "dim, but gradable, detail 0.76" before regions were judged one by one.
     const dim = new Uint8Array(
       readFileSync(path.join(SHARED_DATA, 'eyepacs-1024-dev', 'images', '940_left.jpeg')),
     );
     const result = await verdict(dim);
     expect(result.metrics.meanLuminance).toBeLessThan(QUALITY_THRESHOLDS.minMeanLuminance);
-    expect(result).toMatchObject({ gradable: true, reasons: [] });
+    expect(result.metrics.detailLevels).toBeGreaterThan(QUALITY_THRESHOLDS.minDimDetailLevels);
+    expect(result).toMatchObject({ gradable: false, reasons: ['region_obscured'], regions: ['lowerLeft'] });
+  });
+
+  it('refuses a photograph with part of the retina in shadow, whatever its average, and says which part', async () => {
+    // The lower third in shadow (an eyelid): the whole is bright enough, its lower quadrants are not.
+    const lid = await verdict(await partlyObscured(original('16_left.jpeg'), 1, 0.67));
+    expect(lid.metrics.darkFraction).toBeLessThan(QUALITY_THRESHOLDS.maxDarkFraction);
+    expect(lid).toMatchObject({ gradable: false, reasons: ['region_obscured'] });
+    expect(lid.regions).toEqual(expect.arrayContaining(['lowerLeft', 'lowerRight']));
+    expect(lid.regions).not.toContain('upperLeft');
+    expect(qualityReasonTexts(lid)).toEqual([
+      `Part of the retina too dark to grade: ${lid.regions!.map((r) => QUALITY_REGIONS[r]).join(', ')}`,
+    ]);
+    // A dimmed frame whose lower half is in shadow: refused, naming the lower half.
+    const half = await verdict(await partlyObscured(original('16_left.jpeg'), 0.5));
+    expect(half).toMatchObject({ gradable: false, reasons: ['region_obscured'] });
+    expect(half.regions).toEqual(expect.arrayContaining(['lowerLeft', 'lowerRight']));
   });
 
   it('flags a blown-out photograph as over-exposed', async () => {

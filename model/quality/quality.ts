@@ -1,11 +1,24 @@
 import { boxRadiusForSigma, gaussianBlur } from '../preprocess/blur.ts';
 import type { Preprocessed } from '../preprocess/preprocess.ts';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './quality-thresholds.ts';
-import type { QualityReason, QualityVerdict } from '../../domain/quality.ts';
+import {
+  QUALITY_REGIONS,
+  type QualityReason,
+  type QualityRegion,
+  type QualityVerdict,
+} from '../../domain/quality.ts';
 
 export type { QualityReason };
 
-export interface QualityMetrics {
+/**
+ * Per region of the fundus (QUALITY_REGIONS: the four quadrants and the centre): the fraction nearly black, and the
+ * vessel-scale detail in grey levels, named e.g. `darkLowerLeft`, `detailLowerLeft`.
+ */
+export type RegionalMetrics = {
+  [K in `dark${Capitalize<QualityRegion>}` | `detail${Capitalize<QualityRegion>}`]: number;
+};
+
+export interface QualityMetrics extends RegionalMetrics {
   /** Fraction of the frame brighter than the surround threshold. */
   litFraction: number;
   /** Mean brightness of the whole frame, 0–1. */
@@ -36,6 +49,18 @@ export interface QualityMetrics {
   detailLevels: number;
 }
 
+const REGION_NAMES = Object.keys(QUALITY_REGIONS) as QualityRegion[];
+const cap = (r: QualityRegion) => `${r[0]!.toUpperCase()}${r.slice(1)}` as Capitalize<QualityRegion>;
+
+/** Which region a point of the canonical square is in: the centre within 0.35 of the radius, else a quadrant. */
+function regionOf(x: number, y: number, size: number): number {
+  const c = (size - 1) / 2;
+  const dx = x - c;
+  const dy = y - c;
+  if (dx * dx + dy * dy < ((0.35 * size) / 2) * ((0.35 * size) / 2)) return 4;
+  return (dy < 0 ? 0 : 2) + (dx < 0 ? 0 : 1);
+}
+
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** Measures what the quality gate decides on, on the canonical square (fixed size, so size-normalised). */
@@ -48,9 +73,13 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
   let dark = 0;
   const sum = [0, 0, 0];
   const green = new Float32Array(n);
+  const regionCount = new Array<number>(5).fill(0);
+  const regionDark = new Array<number>(5).fill(0);
   for (let p = 0; p < n; p++) {
     green[p] = rgb[p * 3 + 1]! / 255;
     if (!mask[p]) continue;
+    const region = regionOf(p % size, Math.floor(p / size), size);
+    regionCount[region]!++;
     const r = rgb[p * 3]! / 255;
     const g = green[p]!;
     const b = rgb[p * 3 + 2]! / 255;
@@ -61,8 +90,20 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
     sum[1]! += g;
     sum[2]! += b;
     if (l >= 0.94) saturated++;
-    if (l <= 0.04) dark++;
+    if (l <= 0.04) {
+      dark++;
+      regionDark[region]!++;
+    }
   }
+  const detail = count
+    ? detailMeasures(green, mask, size)
+    : { sharpness: 0, detail: 0, detailLevels: 0, regionLevels: new Array<number>(5).fill(0) };
+  const regional = Object.fromEntries(
+    REGION_NAMES.flatMap((r, i) => [
+      [`dark${cap(r)}`, round(regionCount[i] ? regionDark[i]! / regionCount[i]! : 1)],
+      [`detail${cap(r)}`, round(detail.regionLevels[i]!)],
+    ]),
+  ) as RegionalMetrics;
   const total = sum[0]! + sum[1]! + sum[2]!;
   return {
     litFraction: round(pre.circle.litFraction),
@@ -76,7 +117,10 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
     saturatedFraction: round(count ? saturated / count : 0),
     darkFraction: round(count ? dark / count : 1),
     redness: round(total > 1e-6 ? (sum[0]! - sum[2]!) / total : 0),
-    ...(count ? detailMeasures(green, mask, size) : { sharpness: 0, detail: 0, detailLevels: 0 }),
+    sharpness: detail.sharpness,
+    detail: detail.detail,
+    detailLevels: detail.detailLevels,
+    ...regional,
   };
 }
 
@@ -91,7 +135,7 @@ function detailMeasures(
   green: Float32Array,
   mask: Uint8Array,
   size: number,
-): { sharpness: number; detail: number; detailLevels: number } {
+): { sharpness: number; detail: number; detailLevels: number; regionLevels: number[] } {
   // The blur is three box passes whose radius rounds from σ: σ 1 and 1.5 both give radius 1, so one blur serves
   // both (the same values as computing it twice).
   const byRadius = new Map<number, Float32Array>();
@@ -111,6 +155,8 @@ function detailMeasures(
   let fine = 0;
   let vessel = 0;
   let band = 0;
+  const regionBand = new Array<number>(5).fill(0);
+  const regionCount = new Array<number>(5).fill(0);
   for (let y = m; y < size - m; y++) {
     for (let x = m; x < size - m; x++) {
       const p = y * size + x;
@@ -119,30 +165,53 @@ function detailMeasures(
       mean += green[p]!;
       fine += (green[p]! - b15[p]!) ** 2;
       vessel += (b15[p]! - b8[p]!) ** 2;
-      band += (b1[p]! - b3[p]!) ** 2;
+      const e = (b1[p]! - b3[p]!) ** 2;
+      band += e;
+      const region = regionOf(x, y, size);
+      regionBand[region]! += e;
+      regionCount[region]!++;
     }
   }
-  if (count === 0 || mean === 0) return { sharpness: 0, detail: 0, detailLevels: 0 };
+  const regionLevels = regionBand.map((e, i) => (regionCount[i] ? Math.sqrt(e / regionCount[i]!) * 255 : 0));
+  if (count === 0 || mean === 0) return { sharpness: 0, detail: 0, detailLevels: 0, regionLevels };
   return {
     sharpness: round(vessel > 0 ? Math.sqrt(fine / vessel) : 0),
     detail: round(Math.sqrt(band / count) / (mean / count)),
     detailLevels: round(Math.sqrt(band / count) * 255),
+    regionLevels,
   };
+}
+
+/**
+ * The regions a grader cannot read: mostly nearly black, or with their vessel-scale detail lost (not counted for
+ * a blurred photograph, where blur took the detail everywhere and says so).
+ */
+function obscuredRegions(m: QualityMetrics, t: QualityThresholds, blurred = false): QualityRegion[] {
+  return REGION_NAMES.filter(
+    (r) =>
+      m[`dark${cap(r)}`] > t.maxRegionDarkFraction ||
+      (!blurred && m[`detail${cap(r)}`] < t.minRegionDetailLevels),
+  );
 }
 
 /** The gate: each failed check is a reason; any reason makes the photograph ungradable. */
 export function judgeQuality(m: QualityMetrics, t: QualityThresholds = QUALITY_THRESHOLDS): QualityVerdict {
   const reasons: QualityReason[] = [];
+  const regions: QualityRegion[] = [];
   const overExposed = m.meanLuminance > t.maxMeanLuminance || m.saturatedFraction > t.maxSaturatedFraction;
   if (m.litFraction < t.minLitFraction && m.frameBrightness < t.maxBlackFrameBrightness) {
     reasons.push('no_fundus');
   } else if (
     m.litFraction < t.minLitFraction ||
     !m.circleFitted ||
-    m.fill < t.minFill ||
-    m.containment < t.minContainment
+    m.containment < t.minContainment ||
+    (m.fill < t.minFill && m.redness < t.minRedness)
   ) {
     reasons.push('not_fundus');
+  } else if (m.fill < t.minFill) {
+    // A red fundus whose circle is fitted but not filled: part of it is in shadow (an eyelid, a small pupil).
+    regions.push(...obscuredRegions(m, t));
+    reasons.push('region_obscured');
   } else if (m.redness < t.minRedness && !overExposed) {
     // A blown-out fundus loses its colour too; that one is over-exposed, not something else.
     reasons.push('not_fundus');
@@ -153,12 +222,19 @@ export function judgeQuality(m: QualityMetrics, t: QualityThresholds = QUALITY_T
     if (dimAndLost || m.darkFraction > t.maxDarkFraction) reasons.push('too_dark');
     if (overExposed) reasons.push('over_exposed');
     if (m.sharpness < t.minSharpness || m.detail < t.minDetail) reasons.push('blurred');
+    // Each region on its own: mostly black, or with its vessel detail lost, it cannot be graded whatever the
+    // average says (a frame whose lower half is black averages out as merely dim).
+    if (!reasons.includes('too_dark')) {
+      regions.push(...obscuredRegions(m, t, reasons.includes('blurred')));
+      if (regions.length) reasons.push('region_obscured');
+    }
   }
   // `dim` tells the app to offer a brightened view of what was judged, whether or not the detail survived.
   return {
     gradable: reasons.length === 0,
     reasons,
     metrics: { ...m, dim: m.meanLuminance < t.minMeanLuminance ? 1 : 0 },
+    ...(reasons.includes('region_obscured') ? { regions } : {}),
   };
 }
 

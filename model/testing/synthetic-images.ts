@@ -60,3 +60,22 @@ export async function blurred(bytes: Uint8Array, sigmaFractionOfWidth: number): 
 export async function darkened(bytes: Uint8Array, factor: number): Promise<Uint8Array> {
   return new Uint8Array(await sharp(bytes).linear(factor, 0).jpeg({ quality: 92 }).toBuffer());
 }
+
+/**
+ * A photograph with part of the retina in shadow, as an eyelid or a small pupil leaves it: the frame dimmed by
+ * `factor`, and a shadow that deepens from `from` (a fraction of the height) to nearly black (×0.03) a tenth of
+ * the height further down, and stays so to the bottom.
+ */
+export async function partlyObscured(bytes: Uint8Array, factor: number, from = 0.5): Promise<Uint8Array> {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = info;
+  for (let y = 0; y < height; y++) {
+    const t = Math.min(1, Math.max(0, (y / height - from) / 0.1));
+    const gain = factor * (1 - t * 0.97);
+    for (let i = y * width * channels; i < (y + 1) * width * channels; i++)
+      data[i] = Math.round(data[i]! * gain);
+  }
+  return new Uint8Array(
+    await sharp(data, { raw: { width, height, channels } }).jpeg({ quality: 92 }).toBuffer(),
+  );
+}

@@ -12,6 +12,7 @@ import {
   blurred,
   darkened,
   noiseImage,
+  partlyObscured,
   solidImage,
   textPageImage,
 } from '../../model/testing/synthetic-images.ts';
@@ -53,6 +54,7 @@ const rows: Row[] = [
   ...(await folder('eyepacs-1024-dev', path.join(data, 'eyepacs-1024-dev', 'images'))),
   ...(await folder('eyepacs-originals', path.join(data, 'eyepacs-originals', 'images'))),
   ...(await folder('eyepacs-256', path.join(data, 'eyepacs-256', 'images'), Number(values.sample256))),
+  ...(await folder('srahim-dev', path.join(data, 'srahim-dev', 'images'))),
 ];
 // Synthetic failures from the 20 camera originals: blurred and darkened versions of good photographs.
 const originals = (await readdir(path.join(data, 'eyepacs-originals', 'images'))).sort();
@@ -62,6 +64,10 @@ for (const name of originals) {
   rows.push(await measure('synthetic: blurred σ=1% of width', name, await blurred(bytes, 0.01)));
   rows.push(await measure('synthetic: darkened ×0.3', name, await darkened(bytes, 0.3)));
   rows.push(await measure('synthetic: darkened ×0.15', name, await darkened(bytes, 0.15)));
+  rows.push(
+    await measure('synthetic: lower half in shadow, dimmed ×0.5', name, await partlyObscured(bytes, 0.5)),
+  );
+  rows.push(await measure('synthetic: lower third in shadow', name, await partlyObscured(bytes, 1, 0.67)));
 }
 rows.push(await measure('synthetic: non-fundus', 'black frame', await solidImage(1600, 1200, [0, 0, 0])));
 rows.push(
@@ -132,7 +138,10 @@ lines.push(
   '| --- | --- | --- |',
 );
 for (const r of rows.filter(
-  (row) => row.set.startsWith('eyepacs-') && row.set !== 'eyepacs-256' && row.reasons.length,
+  (row) =>
+    (row.set.startsWith('eyepacs-') || row.set === 'srahim-dev') &&
+    row.set !== 'eyepacs-256' &&
+    row.reasons.length,
 )) {
   lines.push(`| ${r.set} | ${r.file} | ${r.reasons.join(', ')} |`);
 }

@@ -13,7 +13,7 @@ import { call, messageOf } from '../lib/api.ts';
 import { readPhotograph } from '../lib/read-photograph.ts';
 import { todayIso } from '../lib/format.ts';
 import { GRADE_NAMES } from '$domain/grades.ts';
-import { QUALITY_REASONS } from '$domain/quality.ts';
+import { qualityReasonTexts } from '$domain/quality.ts';
 import { isReferable } from '$domain/referable.ts';
 import type { StateDeps } from './deps.ts';
 
@@ -274,7 +274,7 @@ function showResult(row: BatchRow, result: GradeResult | null): void {
   if (!result) return;
   row.quality = result.quality.gradable
     ? 'Gradable'
-    : `Ungradable: ${result.quality.reasons.map((r) => QUALITY_REASONS[r]).join(', ')}`;
+    : `Ungradable: ${qualityReasonTexts(result.quality).join(', ')}`;
   row.grade =
     result.grade === null
       ? '—'
