@@ -44,6 +44,8 @@ export interface UserUpdate {
   disabled: boolean;
   /** A new password, when the administrator resets it. */
   password?: string;
+  /** Why the role changes: required when it does, and kept in the audit log. */
+  reason?: string;
 }
 
 export interface AuditEntry {

@@ -94,6 +94,7 @@ export const CHANNELS = [
   'settings:get',
   'settings:update',
   'settings:policyImpact',
+  'settings:operatingPointImpact',
   'imports:plan',
   'imports:dicomPlan',
   'imports:dicom',

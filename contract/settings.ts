@@ -66,6 +66,31 @@ export interface SettingsUpdate {
   idleLockMinutes?: number;
   /** The promotion gate's margin; null restores the default. */
   promotionMargin?: number | null;
+  /**
+   * Why: required with a change of the operating point or the promotion margin (they change decisions), and
+   * kept in the audit log.
+   */
+  reason?: string;
+}
+
+/** What a site operating point would mean, on the labelled sets the grading model was evaluated on. */
+export interface OperatingPointImpact {
+  threshold: number;
+  /** The point in force now (the site's, else the model's). */
+  current: number | null;
+  /** Sets never trained on, photograph by photograph as the model graded them (its evaluation files). */
+  sets: {
+    name: string;
+    gradable: number;
+    referable: number;
+    sensitivity: number;
+    specificity: number;
+    /** At the point in force now, for comparison; null when none is. */
+    currentSensitivity: number | null;
+    currentSpecificity: number | null;
+  }[];
+  /** The model those figures are of. */
+  model: string;
 }
 
 /** A provisional visit whose next step a new policy would change (decided visits keep theirs). */
@@ -89,4 +114,6 @@ export interface SettingsApi {
   'settings:update': { input: SettingsUpdate; output: SiteSettings };
   /** What saving this policy would change, before it is saved. */
   'settings:policyImpact': { input: { referralPolicy: ReferralPolicy | null }; output: PolicyImpact };
+  /** What an operating point would mean (sensitivity and specificity on the model's evaluation sets), before it is saved. */
+  'settings:operatingPointImpact': { input: { threshold: number | null }; output: OperatingPointImpact };
 }

@@ -37,6 +37,7 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     for (const [username, name, role] of [
       ['drlee', 'Dr Lee', 'clinician'],
       ['tom', 'Tom Tech', 'technician'],
+      ['sam', 'Sam Grader', 'technician'],
     ] as const) {
       await form.getByLabel('User name').fill(username);
       await form.getByLabel('Name (as shown on records)').fill(name);
@@ -56,6 +57,16 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await tomRow.getByLabel('New password', { exact: true }).fill(passwordOf('tom'));
     await tomRow.getByRole('button', { name: 'Save password' }).click();
     await expect(page.getByRole('status')).toContainText('Tom Tech’s password was reset.');
+    // A role decides what a person may do to the record: a change is confirmed, with the reason.
+    const samRow = page.locator('table.users tbody tr').filter({ hasText: 'Sam Grader' });
+    await samRow.getByLabel('Role of sam').selectOption('clinician');
+    const confirmRole = samRow.getByRole('form', { name: 'Confirm the role of sam' });
+    await expect(confirmRole).toContainText('Sam Grader: Technician → Clinician.');
+    await confirmRole.getByLabel(/^Why\?/).fill('Sam qualified as a grader.');
+    await page.screenshot({ path: 'test-output/screens/accounts-role-change.png', fullPage: true });
+    await confirmRole.getByRole('button', { name: 'Change the role' }).click();
+    await expect(page.getByRole('status')).toContainText('Sam Grader saved.');
+    await expect(samRow.getByLabel('Role of sam')).toHaveValue('clinician');
     await expectAccessible(page, 'users');
     await page.screenshot({ path: 'test-output/screens/accounts-02-users.png', fullPage: true });
 
@@ -99,6 +110,7 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await switchTo(page, 'admin');
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
     const log = page.locator('table.audit tbody');
+    await expect(log).toContainText('users:update');
     await expect(log).toContainText('patients:create');
     await expect(log).toContainText('tom (technician)');
     await expect(log).toContainText('patients:get');

@@ -115,13 +115,39 @@ describe('first start and signing in', () => {
         error: { code: 'FORBIDDEN' },
       },
     );
-    const promoted = await value<{ version: number }>(
-      dispatch(
+    // A role change says why, and the audit log keeps it.
+    expect(
+      await dispatch(
         'users:update',
         { id: tech.id, version: tech.version, displayName: 'Tom', role: 'clinician', disabled: false },
         W1,
       ),
+    ).toMatchObject({
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Say why the role changes/) },
+    });
+    const reason = 'Tom qualified as an optometrist grader.';
+    const promoted = await value<{ version: number }>(
+      dispatch(
+        'users:update',
+        {
+          id: tech.id,
+          version: tech.version,
+          displayName: 'Tom',
+          role: 'clinician',
+          disabled: false,
+          reason,
+        },
+        W1,
+      ),
     );
+    const audited = ctx.db
+      .prepare(
+        "SELECT request, before, after FROM audit_log WHERE action = 'users:update' ORDER BY id DESC LIMIT 1",
+      )
+      .get() as { request: string; before: string; after: string };
+    expect(JSON.parse(audited.request)).toMatchObject({ role: 'clinician', reason });
+    expect(JSON.parse(audited.before)).toMatchObject({ role: 'technician' });
+    expect(JSON.parse(audited.after)).toMatchObject({ role: 'clinician' });
     expect(await dispatch('reviews:submit', { resultId: 1, grade: 1, seenReviewId: null }, W2)).toMatchObject(
       {
         error: { code: 'NOT_FOUND' },
@@ -151,7 +177,14 @@ describe('first start and signing in', () => {
     expect(
       await dispatch(
         'users:update',
-        { id: admin.id, version: admin.version, displayName: 'Ada', role: 'clinician', disabled: false },
+        {
+          id: admin.id,
+          version: admin.version,
+          displayName: 'Ada',
+          role: 'clinician',
+          disabled: false,
+          reason: 'Ada moves to grading full time.',
+        },
         W1,
       ),
     ).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/last one/) } });

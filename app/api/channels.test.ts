@@ -30,6 +30,7 @@ const ACCESS: Record<string, string> = {
   'settings:get': 'ACT',
   'settings:update': 'A',
   'settings:policyImpact': 'A',
+  'settings:operatingPointImpact': 'A',
   'imports:plan': 'CT',
   'imports:dicomPlan': 'CT',
   'imports:dicom': 'CT',

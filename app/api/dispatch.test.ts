@@ -110,7 +110,13 @@ describe('site settings', () => {
       ok: true,
       value: { referableThreshold: null, modelReferableThreshold: null },
     });
+    // It changes decisions: a change says why (kept in the audit log), or is refused.
     expect(await dispatch('settings:update', { referableThreshold: 0.25 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Say why the operating point changes/) },
+    });
+    const reason = 'Regional programme asks for fewer false referrals.';
+    expect(await dispatch('settings:update', { referableThreshold: 0.25, reason })).toMatchObject({
       ok: true,
       value: { referableThreshold: 0.25 },
     });
@@ -122,7 +128,7 @@ describe('site settings', () => {
       ok: true,
       value: { referableThreshold: 0.25 },
     });
-    expect(await dispatch('settings:update', { referableThreshold: null })).toMatchObject({
+    expect(await dispatch('settings:update', { referableThreshold: null, reason })).toMatchObject({
       ok: true,
       value: { referableThreshold: null },
     });

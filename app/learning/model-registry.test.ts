@@ -68,14 +68,16 @@ describe('model versions', () => {
       error: { code: 'INVALID_INPUT', message: expect.stringMatching(/at most 0\.05/) },
     });
     expect(await admin('settings:update', { promotionMargin: 0.005 })).toMatchObject({ ok: false });
-    await value(admin('settings:update', { promotionMargin: 0.05 }));
+    const reason = 'Small clinic: we accept a wider margin.';
+    expect(await admin('settings:update', { promotionMargin: 0.05 })).toMatchObject({ ok: false });
+    await value(admin('settings:update', { promotionMargin: 0.05, reason }));
     const wider = await value<ModelsOverview>(dispatch('learning:models', {}));
     // 20 referable patients are enough to show a margin of 0.05.
     expect(wider.versions.find((v) => v.id === 'thin')?.verdict).toMatchObject({
       decision: 'promote',
       delta: 0.05,
     });
-    await value(admin('settings:update', { promotionMargin: null }));
+    await value(admin('settings:update', { promotionMargin: null, reason }));
     expect(await value<SiteSettings>(dispatch('settings:get', {}))).toMatchObject({
       promotionMargin: { value: 0.02, default: 0.02, min: 0.01, max: 0.05 },
     });

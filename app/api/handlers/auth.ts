@@ -184,10 +184,19 @@ export const userHandlers: HandlerGroup<'users'> = {
         role,
         disabled: z.boolean(),
         password: password.optional(),
+        reason: z.string().trim().max(500).optional(),
       })
       .strict(),
     before: (ctx, input) => getUser(ctx.db, input.id),
     async run(ctx, input) {
+      // A role decides what a person may do to the record: a change says why, for the audit log.
+      const stored = getUser(ctx.db, input.id);
+      // (An edit from an older version is refused as stale by updateUser, whatever it says.)
+      if (stored.version === input.version && input.role !== stored.role && (input.reason ?? '').length < 10)
+        throw new AppError(
+          'INVALID_INPUT',
+          'Say why the role changes (at least 10 characters): it is kept in the audit log.',
+        );
       const hash = input.password
         ? await hashPassword(input.password, getUser(ctx.db, input.id).username)
         : null;

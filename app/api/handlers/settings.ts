@@ -6,7 +6,9 @@ import {
   type SiteSettings,
 } from '../../../contract/index.ts';
 import { SETTING_KEYS } from '../../db/settings-keys.ts';
-import { getSetting, setSetting } from '../../db/settings-repo.ts';
+import { getSetting, referableThresholdInForce, setSetting } from '../../db/settings-repo.ts';
+import { AppError } from '../../../domain/errors.ts';
+import { operatingPointImpact } from '../../services/operating-point-impact.ts';
 import type { AppContext } from '../../services/app-context.ts';
 import { compileFileNamePattern } from '../../services/file-pattern.ts';
 import { importPatternInForce } from '../../services/import-plan.ts';
@@ -104,7 +106,7 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
     roles: ADMINISTRATORS,
     audit: 'change',
     contract:
-      "Changes the site's operating point, referral policy, import file-name pattern, clinic details or watch folder (an existing folder, never read by this call); applies to new work.",
+      "Changes the site's operating point or promotion margin (each with the reason), referral policy, import file-name pattern, clinic details or watch folder (an existing folder, never read by this call); applies to new work.",
     input: z
       .object({
         referableThreshold: z.number().min(0).max(1).nullable().optional(),
@@ -145,10 +147,20 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           )
           .nullable()
           .optional(),
+        reason: z.string().trim().max(500).optional(),
       })
       .strict(),
     before: (ctx) => current(ctx),
     async run(ctx, input) {
+      // The operating point and the promotion margin change decisions: each change says why, for the audit log.
+      const decisive = (['referableThreshold', 'promotionMargin'] as const).filter(
+        (k) => input[k] !== undefined && input[k] !== getSetting(ctx.db, SETTING_KEYS[k]),
+      );
+      if (decisive.length && (input.reason ?? '').length < 10)
+        throw new AppError(
+          'INVALID_INPUT',
+          `Say why the ${decisive.map((k) => (k === 'referableThreshold' ? 'operating point' : 'promotion margin')).join(' and ')} changes (at least 10 characters): it changes decisions, and the reason is kept in the audit log.`,
+        );
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
       if (input.referralPolicy) assertSafePolicy(input.referralPolicy);
@@ -181,6 +193,23 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
       const next = input.referralPolicy ?? DEFAULT_REFERRAL_POLICY;
       assertSafePolicy(next);
       return policyImpact(ctx, next);
+    },
+  },
+  'settings:operatingPointImpact': {
+    roles: ADMINISTRATORS,
+    audit: 'none',
+    contract:
+      "Reads the sensitivity and specificity an operating point gives on the grading model's evaluation sets, before it is saved; no patient data.",
+    input: z.object({ threshold: z.number().min(0).max(1).nullable() }).strict(),
+    run(ctx, input) {
+      const model = ctx.grading.model;
+      const current = referableThresholdInForce(ctx.db, ctx.grading.referableThreshold);
+      return operatingPointImpact(
+        model ? ctx.grading.modelDir : null,
+        model ? `${model.name} ${model.version}` : 'no model',
+        input.threshold ?? ctx.grading.referableThreshold ?? 0.5,
+        current,
+      );
     },
   },
 };

@@ -1,4 +1,10 @@
-import type { PolicyImpact, ReferralPolicy, SettingsUpdate, SiteSettings } from '$contract/index.ts';
+import type {
+  OperatingPointImpact,
+  PolicyImpact,
+  ReferralPolicy,
+  SettingsUpdate,
+  SiteSettings,
+} from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
 export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch' | 'margin';
@@ -18,8 +24,12 @@ export class SettingsState {
   paperSize = $state<'A4' | 'Letter'>('A4');
   /** The camera-export folder field as typed. */
   watchFolder = $state('');
-  /** The promotion gate's margin, as typed (AUC units, e.g. 0.02). */
+  /** The promotion gate's margin, as typed (AUC units, e.g. 0.02), and why it changes. */
   margin = $state('');
+  marginReason = $state('');
+  /** An operating point waiting for confirmation, with what it would mean, and the reason being typed. */
+  pendingThreshold = $state.raw<{ threshold: number | null; impact: OperatingPointImpact } | null>(null);
+  thresholdReason = $state('');
   error = $state<string | null>(null);
   /** Which form last saved, so its confirmation shows beside it. */
   saved = $state<SettingsForm | null>(null);
@@ -39,13 +49,13 @@ export class SettingsState {
 
   /** Saves the typed promotion margin (the server says why one is out of range); null restores the default. */
   saveMargin(margin: string | null): Promise<void> {
-    if (margin === null) return this.update('margin', { promotionMargin: null });
+    if (margin === null) return this.update('margin', { promotionMargin: null, reason: this.marginReason });
     const value = Number(margin.trim().replace(',', '.'));
     if (margin.trim() === '' || !Number.isFinite(value)) {
       this.savedError = { form: 'margin', message: 'The margin is a number such as 0.02.' };
       return Promise.resolve();
     }
-    return this.update('margin', { promotionMargin: value });
+    return this.update('margin', { promotionMargin: value, reason: this.marginReason });
   }
 
   /** Saves the clinic's name, address and paper size; `logo` a new logo's bytes, null to remove it, absent to keep. */
@@ -85,8 +95,34 @@ export class SettingsState {
     }
   }
 
-  saveThreshold(threshold: number | null): Promise<void> {
-    return this.update('threshold', { referableThreshold: threshold });
+  /**
+   * First step of changing the operating point (or going back to the model's): show the sensitivity and
+   * specificity it gives on the model's evaluation sets beside those of the point in force, and wait for a
+   * confirmation with the reason.
+   */
+  async previewThreshold(threshold: number | null): Promise<void> {
+    this.saved = null;
+    this.savedError = null;
+    try {
+      this.pendingThreshold = {
+        threshold,
+        impact: await call('settings:operatingPointImpact', { threshold }),
+      };
+      this.thresholdReason = '';
+    } catch (e) {
+      this.savedError = { form: 'threshold', message: messageOf(e) };
+    }
+  }
+
+  async confirmThreshold(): Promise<void> {
+    const pending = this.pendingThreshold;
+    if (!pending) return;
+    await this.update('threshold', { referableThreshold: pending.threshold, reason: this.thresholdReason });
+    if (this.saved === 'threshold') this.pendingThreshold = null;
+  }
+
+  cancelThreshold(): void {
+    this.pendingThreshold = null;
   }
 
   /** Saves the typed operating point (a percentage, "6.8" or "6.8 %"), or says why it cannot be one. */
@@ -100,7 +136,7 @@ export class SettingsState {
       };
       return Promise.resolve();
     }
-    return this.saveThreshold(number / 100);
+    return this.previewThreshold(number / 100);
   }
 
   /**

@@ -27,9 +27,25 @@ export class UsersState {
     this.notice = `${user.displayName} can sign in as “${user.username}”.`;
   }
 
+  /** A role change waiting for its confirmation and reason (a role decides what a person may do). */
+  pendingRole = $state.raw<{ user: UserAccount; role: Role } | null>(null);
+  roleReason = $state('');
+
+  askRole(user: UserAccount, role: Role): void {
+    this.pendingRole = role === user.role ? null : { user, role };
+    this.roleReason = '';
+  }
+
+  async confirmRole(): Promise<void> {
+    const pending = this.pendingRole;
+    if (!pending) return;
+    await this.update(pending.user, { role: pending.role, reason: this.roleReason });
+    if (!this.error) this.pendingRole = null;
+  }
+
   async update(
     user: UserAccount,
-    change: { role?: Role; disabled?: boolean; password?: string },
+    change: { role?: Role; disabled?: boolean; password?: string; reason?: string },
   ): Promise<void> {
     this.notice = null;
     try {
@@ -40,6 +56,7 @@ export class UsersState {
         role: change.role ?? user.role,
         disabled: change.disabled ?? user.disabled,
         ...(change.password ? { password: change.password } : {}),
+        ...(change.reason ? { reason: change.reason } : {}),
       });
       this.notice = change.password
         ? `${user.displayName}’s password was reset.`
