@@ -33,6 +33,11 @@ export interface Disagreement {
   eye: Eye;
   fileName: string;
   modelGrade: number;
+  /**
+   * The model's referable flag, which a disagreement across the referable line is often about (grade 0, yet
+   * flagged): its probability and the operating point it was judged at (null: made before points were kept).
+   */
+  modelFlag: { referable: boolean; probability: number; threshold: number | null };
   clinicianGrade: number;
   reviewer: string;
   reviewedAt: string;

@@ -29,6 +29,8 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     await page.goto(server.url);
     await signIn(page, 'tech');
     await registerPatientWithVisit(page, 'Quality Check', 'Q-1');
+    // The visit's operator is the person signed in, unless they said otherwise.
+    await expect(page.getByTestId('visit-meta')).toContainText('Operator: Tess Tech');
 
     const right = page.getByRole('region', { name: 'Right eye (OD)', exact: true });
     await right.getByTestId('file-OD').setInputFiles(dark);

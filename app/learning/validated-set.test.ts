@@ -46,12 +46,21 @@ describe('the validated set', () => {
       referableProbability: 0.01,
     });
     review(overridden.resultId, 3, 'haemorrhages in all quadrants');
+    // Grade 0 but flagged referable, cleared by the clinician: the disagreement is about the flag, so it says so.
+    const flagged = insertGradedImage(ctx.db, v1.id, {
+      grade: 0,
+      eye: 'OD',
+      fileName: 'a-right-flagged.jpeg',
+      referableProbability: 0.098,
+      referableThreshold: 0.068,
+    });
+    review(flagged.resultId, 0, 'no lesions; the flag is a reflex');
 
     const set = validatedSet(ctx.db);
     expect(set.summary).toEqual({
-      photographs: 2,
+      photographs: 3,
       patients: 1,
-      byGrade: [0, 0, 0, 2, 0],
+      byGrade: [1, 0, 0, 2, 0],
       referablePatients: 1,
       excluded: { ungradable: 1, unreviewed: 1, duplicates: 1 },
     });
@@ -60,14 +69,24 @@ describe('the validated set', () => {
       modelGrade: 2,
     });
     // Model 0 and clinician 3: offered for a second look. Model 2 and clinician 3 with a referable flag: not.
-    expect(set.disagreements).toEqual([
-      expect.objectContaining({
-        fileName: 'a-left-0.jpeg',
-        modelGrade: 0,
-        clinicianGrade: 3,
-        reviewer: 'Dr Lee',
-      }),
-    ]);
+    expect(set.disagreements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          fileName: 'a-left-0.jpeg',
+          modelGrade: 0,
+          modelFlag: { referable: false, probability: 0.01, threshold: expect.any(Number) },
+          clinicianGrade: 3,
+          reviewer: 'Dr Lee',
+        }),
+        expect.objectContaining({
+          fileName: 'a-right-flagged.jpeg',
+          modelGrade: 0,
+          modelFlag: { referable: true, probability: 0.098, threshold: 0.068 },
+          clinicianGrade: 0,
+        }),
+      ]),
+    );
+    expect(set.disagreements).toHaveLength(2);
   });
 
   it('says what a fine-tune still needs, and nothing once the set is large enough', async () => {

@@ -118,6 +118,14 @@ export function validatedSet(db: Database): ValidatedSet {
         eye: row.eye,
         fileName: row.file_name,
         modelGrade: row.model_grade!,
+        modelFlag: {
+          referable: isReferable({
+            referableProbability: row.referable_probability,
+            referableThreshold: row.referable_threshold,
+          }),
+          probability: row.referable_probability!,
+          threshold: row.referable_threshold,
+        },
         clinicianGrade: row.clinician_grade!,
         reviewer: row.reviewer!,
         reviewedAt: row.reviewed_at!,
