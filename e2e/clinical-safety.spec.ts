@@ -244,6 +244,10 @@ test('clinical safety: review typing, decided policy, wrong eye, corrections, wo
     const viewer = page.getByRole('dialog', { name: /Photograph viewer/ });
     await expect(viewer.getByRole('img').first()).toBeVisible();
     await viewer.getByRole('button', { name: 'Red-free (green channel)' }).click();
+    // While the view is computed, the pane says so (it was blank for about two seconds).
+    await expect(
+      viewer.getByRole('status').filter({ hasText: 'Preparing the red-free view…' }).first(),
+    ).toBeVisible();
     await viewer.getByRole('button', { name: 'Zoom in' }).click();
     await viewer.getByRole('button', { name: 'Zoom in' }).click();
     await expect(viewer.getByTestId('zoom-level')).toHaveText('156%');

@@ -361,4 +361,31 @@ describe('worklists', () => {
       ok: false,
     });
   });
+
+  it('lists an unreviewed visit whose photographs the model flagged as an open referral and a next step', async () => {
+    // Grade 0 by the model, flagged referable (9.8% ≥ 6.8%), nobody has reviewed it yet: the referral is due.
+    const patient = createPatient(ctx.db, { clinicId: 'F-1', name: 'Flagged Unreviewed' });
+    const visit = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-02' });
+    for (const eye of ['OD', 'OS'] as const)
+      insertGradedImage(ctx.db, visit.id, {
+        eye,
+        grade: 0,
+        fileName: `F-1_${eye}.jpeg`,
+        referableProbability: eye === 'OD' ? 0.098 : 0.01,
+        referableThreshold: 0.068,
+      });
+    const lists = await value<{
+      referrals: { patient: { clinicId: string }; final: boolean; rule: { action: string } }[];
+      unreviewed: { patient: { clinicId: string } }[];
+    }>(dispatch('worklists:get', { query: 'F-1' }));
+    expect(lists.referrals).toEqual([
+      expect.objectContaining({ patient: expect.objectContaining({ clinicId: 'F-1' }), final: false }),
+    ]);
+    expect(lists.referrals[0]!.rule.action).toBe('refer');
+    expect(lists.unreviewed.length).toBeGreaterThan(0);
+    const detail = await value<{ nextStep: { rule: { action: string } } | null }>(
+      dispatch('patients:get', { id: patient.id }),
+    );
+    expect(detail.nextStep?.rule.action).toBe('refer');
+  });
 });
