@@ -91,6 +91,7 @@ export const CHANNELS = [
   'patients:merge',
   'visits:create',
   'visits:update',
+  'visits:signOff',
   'settings:get',
   'settings:update',
   'settings:policyImpact',

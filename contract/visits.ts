@@ -3,7 +3,22 @@
 import type { FundusImage } from './images.ts';
 import type { VisitOutcome } from './referral.ts';
 
-export interface Visit {
+/** HbA1c as the clinic measured it. */
+export interface HbA1c {
+  value: number;
+  unit: '%' | 'mmol/mol';
+}
+
+/** What a clinic records beside the photographs (each optional). */
+export interface VisitFindings {
+  /** Visual acuity per eye as the clinic writes it ("6/9", "20/40", "0.2 logMAR"); '' when not recorded. */
+  visualAcuity: { right: string; left: string };
+  /** Pupils dilated for the photographs; null when not recorded. */
+  dilated: boolean | null;
+  hba1c: HbA1c | null;
+}
+
+export interface Visit extends VisitFindings {
   id: number;
   patientId: number;
   date: string;
@@ -16,14 +31,14 @@ export interface Visit {
   version: number;
 }
 
-export interface NewVisit {
+export interface NewVisit extends Partial<VisitFindings> {
   patientId: number;
   date: string;
   operator?: string;
   camera?: string;
 }
 
-export interface VisitUpdate {
+export interface VisitUpdate extends Partial<VisitFindings> {
   id: number;
   date: string;
   operator: string;
@@ -32,13 +47,26 @@ export interface VisitUpdate {
   version: number;
 }
 
+/** A clinician's sign-off of a visit: its report and letter are final only while it is current. */
+export interface VisitSignOff {
+  by: string;
+  role: string;
+  at: string;
+  /** False once a review changed after signing (an amendment): the visit is provisional until signed again. */
+  current: boolean;
+}
+
 export interface VisitDetail extends Visit {
   images: FundusImage[];
   outcome: VisitOutcome;
+  /** The latest sign-off, or null when nobody has signed the visit off. */
+  signOff: VisitSignOff | null;
 }
 
 /** Channels of the visits area. */
 export interface VisitsApi {
   'visits:create': { input: NewVisit; output: Visit };
   'visits:update': { input: VisitUpdate; output: Visit };
+  /** A clinician signs off a visit whose photographs are all reviewed: its report and letter become final. */
+  'visits:signOff': { input: { visitId: number }; output: VisitSignOff };
 }

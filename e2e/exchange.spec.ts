@@ -101,6 +101,10 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
       .first()
       .click();
     await expect(page.getByRole('heading', { name: 'Jane Doe' })).toBeVisible();
+    // Every result reviewed: the report is final once a clinician signs the visit off.
+    await expect(page.getByTestId('sign-off')).toContainText('Not signed off: its report is provisional.');
+    await page.getByRole('button', { name: 'Sign off this visit' }).click();
+    await expect(page.getByTestId('sign-off')).toContainText('Signed off by Dr Report (clinician)');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Save PDF report' }).click(),
@@ -119,6 +123,7 @@ test('DICOM import, review, PDF report, exports, camera watch folder', async ({ 
       'Left eye (OS)',
       'IMG0001.dcm',
       'Accepted by Dr Report',
+      'Signed off by Dr Report (clinician)',
       `${activeModel().name} ${activeModel().version}`,
       'NOT VALIDATED',
       'Page 1 of',

@@ -27,6 +27,7 @@ const ACCESS: Record<string, string> = {
   'patients:merge': 'CT',
   'visits:create': 'CT',
   'visits:update': 'CT',
+  'visits:signOff': 'C',
   'settings:get': 'ACT',
   'settings:update': 'A',
   'settings:policyImpact': 'A',

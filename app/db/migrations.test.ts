@@ -7,7 +7,7 @@ import { migrate, openMemoryDatabase, schemaVersion } from './database.ts';
 import { findDicomImage, getImage } from './images-repo.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import { getPatient, listPatients } from './patients-repo.ts';
-import { getVisit } from './visits-repo.ts';
+import { getVisit, updateVisit } from './visits-repo.ts';
 import { MAX_FAILURES, beginLoginAttempt } from './login-attempts-repo.ts';
 import { findLogin } from './users-repo.ts';
 import { toResult, type ResultRow } from './results-repo.ts';
@@ -207,5 +207,31 @@ describe('migration 8: obscured regions', () => {
       { gradable: true, reasons: [], metrics: { sharpness: 0.4 } },
       { gradable: false, reasons: ['too_dark'], metrics: {} },
     ]);
+  });
+});
+
+describe('migration 9: visit findings and sign-offs', () => {
+  it('keeps earlier visits with nothing recorded and no sign-off, and takes findings from then on', () => {
+    const db = databaseAt(8);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(getVisit(db, 1)).toMatchObject({
+      date: '2026-11-20',
+      visualAcuity: { right: '', left: '' },
+      dilated: null,
+      hba1c: null,
+    });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM visit_signoffs').get()).toEqual({ n: 0 });
+    const after = updateVisit(db, 1, {
+      date: '2026-11-20',
+      operator: '',
+      camera: '',
+      version: getVisit(db, 1).version,
+      visualAcuity: { right: '6/9', left: '6/12' },
+      dilated: true,
+      hba1c: { value: 58, unit: 'mmol/mol' },
+    });
+    expect(after).toMatchObject({ dilated: true, hba1c: { value: 58, unit: 'mmol/mol' } });
   });
 });

@@ -7,6 +7,7 @@ import { migration0005 } from './migrations/0005-dicom-identity-watch-log.ts';
 import { migration0006 } from './migrations/0006-users-audit-versions.ts';
 import { migration0007 } from './migrations/0007-login-attempts.ts';
 import { migration0008 } from './migrations/0008-quality-regions.ts';
+import { migration0009 } from './migrations/0009-visit-findings-signoff.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,4 +1,4 @@
-import type { NewVisit, Visit } from '../../contract/index.ts';
+import type { HbA1c, NewVisit, Visit, VisitFindings } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 import { assertCurrentVersion } from './versions.ts';
@@ -12,6 +12,11 @@ interface VisitRow {
   camera: string;
   created_at: string;
   version: number;
+  va_right: string;
+  va_left: string;
+  dilated: number | null;
+  hba1c: number | null;
+  hba1c_unit: string | null;
 }
 
 function toVisit(row: VisitRow): Visit {
@@ -23,6 +28,23 @@ function toVisit(row: VisitRow): Visit {
     camera: row.camera,
     createdAt: row.created_at,
     version: row.version,
+    visualAcuity: { right: row.va_right, left: row.va_left },
+    dilated: row.dilated === null ? null : row.dilated === 1,
+    hba1c:
+      row.hba1c === null || row.hba1c_unit === null
+        ? null
+        : { value: row.hba1c, unit: row.hba1c_unit as HbA1c['unit'] },
+  };
+}
+
+/** The findings as stored: one value per column. */
+function findingColumns(f: Partial<VisitFindings>) {
+  return {
+    va_right: f.visualAcuity?.right ?? '',
+    va_left: f.visualAcuity?.left ?? '',
+    dilated: f.dilated === undefined || f.dilated === null ? null : f.dilated ? 1 : 0,
+    hba1c: f.hba1c?.value ?? null,
+    hba1c_unit: f.hba1c?.unit ?? null,
   };
 }
 
@@ -92,10 +114,23 @@ export function createVisit(db: Database, input: NewVisit, now: Date = new Date(
     ).run(input.operator ?? '', input.camera ?? '', existing.id);
     return getVisit(db, existing.id);
   }
+  const f = findingColumns(input);
   const info = prepared(
     db,
-    'INSERT INTO visits (patient_id, date, operator, camera, created_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(input.patientId, input.date, input.operator ?? '', input.camera ?? '', now.toISOString());
+    `INSERT INTO visits (patient_id, date, operator, camera, created_at, va_right, va_left, dilated, hba1c,
+       hba1c_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    input.patientId,
+    input.date,
+    input.operator ?? '',
+    input.camera ?? '',
+    now.toISOString(),
+    f.va_right,
+    f.va_left,
+    f.dilated,
+    f.hba1c,
+    f.hba1c_unit,
+  );
   return getVisit(db, Number(info.lastInsertRowid));
 }
 
@@ -116,7 +151,7 @@ export function visitOnDate(
 export function updateVisit(
   db: Database,
   id: number,
-  fields: { date: string; operator: string; camera: string; version: number },
+  fields: { date: string; operator: string; camera: string; version: number } & Partial<VisitFindings>,
 ): Visit {
   const visit = getVisit(db, id);
   assertCurrentVersion(visit.version, fields.version, `The visit of ${visit.date}`);
@@ -127,9 +162,26 @@ export function updateVisit(
       `This patient already has a${clash.deleted ? ' deleted' : ''} visit on ${fields.date}. ` +
         'Move the photographs to that visit instead of changing the date.',
     );
+  // Findings left out of an update keep what was recorded (an older form that does not know them).
+  const f = findingColumns({
+    visualAcuity: fields.visualAcuity ?? visit.visualAcuity,
+    dilated: fields.dilated === undefined ? visit.dilated : fields.dilated,
+    hba1c: fields.hba1c === undefined ? visit.hba1c : fields.hba1c,
+  });
   prepared(
     db,
-    'UPDATE visits SET date = ?, operator = ?, camera = ?, version = version + 1 WHERE id = ?',
-  ).run(fields.date, fields.operator, fields.camera, id);
+    `UPDATE visits SET date = ?, operator = ?, camera = ?, va_right = ?, va_left = ?, dilated = ?, hba1c = ?,
+       hba1c_unit = ?, version = version + 1 WHERE id = ?`,
+  ).run(
+    fields.date,
+    fields.operator,
+    fields.camera,
+    f.va_right,
+    f.va_left,
+    f.dilated,
+    f.hba1c,
+    f.hba1c_unit,
+    id,
+  );
   return getVisit(db, id);
 }

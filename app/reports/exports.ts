@@ -30,7 +30,7 @@ export async function visitPdf(
   paperSize?: PaperSize,
   signer: SignedInUser | null = null,
 ): Promise<ExportFile> {
-  const report = await visitReport(ctx, visitId);
+  const report = await visitReport(ctx, visitId, undefined, kind);
   if (kind === 'referral') {
     if (signer?.role !== 'clinician')
       throw new AppError(

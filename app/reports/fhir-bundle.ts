@@ -175,7 +175,16 @@ class VisitResources {
       const o = this.observation(eye, subject, encounter, study);
       return o ? [o] : [];
     });
-    const final = visit.outcome.final;
+    // Final only when every result is confirmed and a clinician signed the visit off since (an amendment after
+    // the sign-off makes it preliminary again); the signer is the report's resultsInterpreter.
+    const signOff = visit.signOff?.current ? visit.signOff : null;
+    const final = visit.outcome.final && signOff !== null;
+    const interpreter = signOff
+      ? this.b.add(`practitioner:${signOff.by}`, (): Practitioner => ({
+          resourceType: 'Practitioner',
+          name: [{ text: signOff.by }],
+        }))
+      : null;
     const due = dueDate(visit.date, visit.outcome.rule);
     this.b.add(`${this.key}:report`, (): DiagnosticReport => ({
       resourceType: 'DiagnosticReport',
@@ -186,11 +195,16 @@ class VisitResources {
       effectiveDateTime: visit.date,
       issued: new Date().toISOString(),
       performer: [this.clinic],
+      ...(interpreter ? { resultsInterpreter: [interpreter] } : {}),
       result: results,
       ...(study ? { imagingStudy: [study] } : {}),
       conclusion:
         `${describeRule(visit.outcome.rule)}${due ? ` (due ${due})` : ''}.` +
-        (final ? '' : ' Provisional: not every result has been confirmed by a clinician.'),
+        (final
+          ? ` Signed off by ${signOff!.by} (${signOff!.role}) at ${signOff!.at}.`
+          : visit.outcome.final
+            ? ' Provisional: not yet signed off by a clinician.'
+            : ' Provisional: not every result has been confirmed by a clinician.'),
       ...(report
         ? {
             presentedForm: [

@@ -99,7 +99,7 @@ describe('the visit PDF', () => {
     all.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${all.length}`));
   });
 
-  it('marks every page provisional until every result is reviewed, and not after', async () => {
+  it('marks every page provisional until every result is reviewed and a clinician signs the visit off, and not after', async () => {
     const { visit, od, os } = seedVisit('Ann Example');
     const provisional = await value<ExportFile>(
       dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }),
@@ -116,9 +116,19 @@ describe('the visit PDF', () => {
       { resultId: os.resultId, grade: null, seenReviewId: null, reviewer: 'Dr Lee' },
       DEFAULT_REFERRAL_POLICY,
     );
+    // Every result confirmed, nobody has signed it off: still provisional, saying why.
+    const unsigned = pdfText(
+      (await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }))).bytes,
+    ).replace(/\s+/g, ' ');
+    expect(unsigned).toContain(
+      'PROVISIONAL: every result is confirmed, but no clinician has signed this visit off yet.',
+    );
+    expect(unsigned).toContain('Not signed off by a clinician: provisional.');
+    await value(dispatch('visits:signOff', { visitId: visit.id }));
     const final = await value<ExportFile>(dispatch('reports:pdf', { visitId: visit.id, kind: 'report' }));
     const text = pdfText(final.bytes);
     expect(text).not.toContain('PROVISIONAL');
+    expect(text).toMatch(/Signed off by Dr Test \(clinician\) on \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
     expect(text).toContain("Clinician's grade: 2 (Moderate NPDR)");
     expect(text).toMatch(/Accepted by Dr Lee, \d{4}-\d\d-\d\d \d\d:\d\d/);
     expect(text).toContain('Every result confirmed by a clinician');

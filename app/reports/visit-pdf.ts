@@ -121,8 +121,7 @@ class ReportWriter {
   }
 
   private provisionalBanner(): void {
-    const text =
-      'PROVISIONAL: not every result on this report has been confirmed by a clinician. The grades and the next step may change.';
+    const text = `PROVISIONAL: ${this.report.provisionalWhy ?? ''}`;
     this.doc.moveDown(0.4);
     const y = this.doc.y;
     const height = this.doc.font('bold').heightOfString(text, { width: this.width - 16 }) + 12;
@@ -142,6 +141,31 @@ class ReportWriter {
     this.line('Visit date', visit.date);
     this.line('Photographed by', visit.operator || 'not recorded');
     this.line('Camera', visit.camera || 'not recorded');
+    const va = visit.visualAcuity;
+    if (va.right || va.left)
+      this.line('Visual acuity', `right ${va.right || 'not recorded'}, left ${va.left || 'not recorded'}`);
+    if (visit.dilated !== null) this.line('Pupils', visit.dilated ? 'dilated' : 'not dilated');
+    if (visit.hba1c) this.line('HbA1c', `${visit.hba1c.value} ${visit.hba1c.unit}`);
+  }
+
+  /** Who signed the visit off, when: the report is final only with a current sign-off. */
+  signOff(): void {
+    const { signOff } = this.report.visit;
+    this.heading('Sign-off', 12);
+    if (signOff?.current)
+      this.doc.text(
+        `Signed off by ${signOff.by} (${signOff.role}) on ${signOff.at.slice(0, 16).replace('T', ' ')} UTC.`,
+        {
+          width: this.width,
+        },
+      );
+    else
+      this.doc.text(
+        signOff
+          ? `Signed off by ${signOff.by} on ${signOff.at.slice(0, 10)}, but a result was amended since: not signed off in its present form (provisional).`
+          : 'Not signed off by a clinician: provisional.',
+        { width: this.width },
+      );
   }
 
   /** The next step, first in a patient's words, then in the clinician's. */
@@ -216,7 +240,10 @@ class ReportWriter {
         .moveDown(0.3)
         .text('Not every grade has been confirmed by a clinician yet: treat them as provisional.');
     this.doc.moveDown(0.4).text(`Yours sincerely,`).moveDown(1.2);
-    if (this.signer) this.doc.text(`${this.signer.displayName}, clinician`);
+    if (this.signer)
+      this.doc.text(
+        `${this.signer.displayName}, clinician (signed electronically ${this.report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+      );
     this.doc.text(`${clinic.name || 'Diabetic eye screening'}`);
     this.doc.moveDown(0.2);
   }
@@ -396,6 +423,7 @@ export function renderVisitPdf(
   } else {
     writer.patientAndVisit();
     writer.outcome();
+    writer.signOff();
   }
   writer.eyes();
   writer.models();

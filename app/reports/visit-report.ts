@@ -43,8 +43,13 @@ export interface VisitReport {
   due: string | null;
   eyes: ReportEye[];
   models: ReportModel[];
-  /** Some result has no clinician review: every page says the report is provisional. */
+  /**
+   * Some result has no clinician review, or (a report) no clinician has signed the visit off since its last
+   * review: every page says the report is provisional, and why.
+   */
   provisional: boolean;
+  /** Why it is provisional, in a sentence; null when final. */
+  provisionalWhy: string | null;
   generatedAt: Date;
 }
 
@@ -65,11 +70,26 @@ function modelsOf(images: readonly FundusImage[]): Map<string, ModelInfo & { bac
   return models;
 }
 
+/**
+ * Why a document of the visit is not final: a result not confirmed by a clinician; or, for the report, no
+ * current sign-off (a referral letter is signed by the clinician who writes it).
+ */
+function provisionalWhy(visit: VisitDetail, kind: 'report' | 'referral'): string | null {
+  if (visit.images.some((i) => i.result && !i.review) || !visit.outcome.final)
+    return 'not every result on this report has been confirmed by a clinician. The grades and the next step may change.';
+  if (kind === 'report' && !visit.signOff?.current)
+    return visit.signOff
+      ? 'a result was amended after the clinician signed this visit off: it needs signing off again.'
+      : 'every result is confirmed, but no clinician has signed this visit off yet.';
+  return null;
+}
+
 /** Reads what the report of visit `visitId` shows: the patient, both eyes with their pictures, the models' figures. */
 export async function visitReport(
   ctx: ReportContext,
   visitId: number,
   now: Date = new Date(),
+  kind: 'report' | 'referral' = 'report',
 ): Promise<VisitReport> {
   const { patient, visit } = visitDetail(ctx.db, visitId);
   const clinic = storedClinic(ctx);
@@ -107,7 +127,8 @@ export async function visitReport(
     due: dueDate(visit.date, visit.outcome.rule),
     eyes,
     models,
-    provisional: visit.images.some((i) => i.result && !i.review) || !visit.outcome.final,
+    provisional: provisionalWhy(visit, kind) !== null,
+    provisionalWhy: provisionalWhy(visit, kind),
     generatedAt: now,
   };
 }

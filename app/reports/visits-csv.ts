@@ -25,6 +25,11 @@ export const CSV_COLUMNS = [
   'referral',
   'due_date',
   'final',
+  'signed_off_by',
+  'signed_off_at',
+  'visual_acuity',
+  'dilated',
+  'hba1c',
   'model_version',
   'backend',
 ] as const;
@@ -75,6 +80,11 @@ function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {
     referral: describeRule(visit.outcome.rule),
     due_date: dueDate(visit.date, visit.outcome.rule),
     final: visit.outcome.final ? 'yes' : 'no',
+    signed_off_by: visit.signOff?.current ? visit.signOff.by : null,
+    signed_off_at: visit.signOff?.current ? visit.signOff.at : null,
+    visual_acuity: (eye === 'OD' ? visit.visualAcuity.right : visit.visualAcuity.left) || null,
+    dilated: visit.dilated === null ? null : visit.dilated ? 'yes' : 'no',
+    hba1c: visit.hba1c ? `${visit.hba1c.value} ${visit.hba1c.unit}` : null,
     model_version: result ? `${result.model.name} ${result.model.version}` : null,
     backend: result?.backend ?? null,
   };

@@ -38,7 +38,14 @@ export function editVisit(db: Database, input: By<VisitUpdate>): Visit {
   return db.transaction(() => {
     const before = getVisit(db, input.id);
     const after = updateVisit(db, input.id, input);
-    const fields = (v: Visit) => ({ date: v.date, operator: v.operator, camera: v.camera });
+    const fields = (v: Visit) => ({
+      date: v.date,
+      operator: v.operator,
+      camera: v.camera,
+      visualAcuity: v.visualAcuity,
+      dilated: v.dilated,
+      hba1c: v.hba1c,
+    });
     if (JSON.stringify(fields(before)) !== JSON.stringify(fields(after)))
       logChange(db, {
         entity: 'visit',

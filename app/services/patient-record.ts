@@ -4,6 +4,7 @@ import { listImagesForVisits, listOutcomeImagesForVisits } from '../db/images-re
 import { getVisit, visitsOfPatients } from '../db/visits-repo.ts';
 import { getPatient } from '../db/patients-repo.ts';
 import { referralPolicyInForce, visitOutcome } from './referral.ts';
+import { signOffsOf } from './visit-signoff.ts';
 
 /**
  * Every live visit of several patients with its photographs and outcome, newest first: three queries however
@@ -16,12 +17,21 @@ export function visitDetailsOf(db: Database, patientIds: readonly number[]): Map
     db,
     [...visits.values()].flat().map((v) => v.id),
   );
+  const signOffs = signOffsOf(
+    db,
+    [...visits.values()].flat().map((v) => ({ id: v.id, images: images.get(v.id) ?? [] })),
+  );
   return new Map(
     [...visits].map(([patientId, list]) => [
       patientId,
       list.map((visit) => {
         const own = images.get(visit.id) ?? [];
-        return { ...visit, images: own, outcome: visitOutcome(own, policy) };
+        return {
+          ...visit,
+          images: own,
+          outcome: visitOutcome(own, policy),
+          signOff: signOffs.get(visit.id) ?? null,
+        };
       }),
     ]),
   );

@@ -164,7 +164,18 @@ describe('a decided visit keeps the policy it was decided under', () => {
 describe('next step: the most urgent open decision', () => {
   let visitId = 100;
   function visit(date: string, images: FundusImage[]): Visit & { outcome: ReturnType<typeof outcome> } {
-    const v = { id: visitId++, patientId: 1, date, operator: '', camera: '', createdAt: '', version: 1 };
+    const v = {
+      id: visitId++,
+      patientId: 1,
+      date,
+      operator: '',
+      camera: '',
+      createdAt: '',
+      version: 1,
+      visualAcuity: { right: '', left: '' },
+      dilated: null,
+      hba1c: null,
+    };
     return { ...v, outcome: outcome(images) };
   }
   const severeConfirmed = () =>

@@ -1,5 +1,13 @@
 import { hasDicomMarker } from '$domain/dicom-marker.ts';
-import type { Eye, FundusImage, NewPatient, NewVisit, PatientDetail, RecordKind } from '$contract/index.ts';
+import type {
+  Eye,
+  FundusImage,
+  NewPatient,
+  NewVisit,
+  PatientDetail,
+  RecordKind,
+  VisitUpdate,
+} from '$contract/index.ts';
 import { ApiFailure, call, messageOf } from '../lib/api.ts';
 import { readPhotograph } from '../lib/read-photograph.ts';
 import type { StateDeps } from './deps.ts';
@@ -70,8 +78,14 @@ export class PatientPageState {
   }
 
   // Corrections throw, so the dialog that asked shows why one was refused.
-  async updateVisit(id: number, fields: { date: string; operator: string; camera: string; version: number }) {
+  async updateVisit(id: number, fields: Omit<VisitUpdate, 'id'>) {
     await call('visits:update', { id, ...fields });
+    await this.load();
+  }
+
+  /** The signed-in clinician signs the visit off (throws, so the card can say why it was refused). */
+  async signOff(visitId: number) {
+    await call('visits:signOff', { visitId });
     await this.load();
   }
 

@@ -14,3 +14,9 @@ export function signedInName(): string {
   const get = getContext<(() => SignedInUser | null) | undefined>(KEY);
   return get?.()?.displayName ?? '';
 }
+
+/** The signed-in person's role; null outside the app shell. */
+export function signedInRole(): SignedInUser['role'] | null {
+  const get = getContext<(() => SignedInUser | null) | undefined>(KEY);
+  return get?.()?.role ?? null;
+}
