@@ -11,6 +11,7 @@ import type { ImportsApi } from './imports.ts';
 import type { LearningApi } from './learning.ts';
 import type { PatientsApi } from './patients.ts';
 import type { RecordsApi } from './records.ts';
+import type { ReferralsApi } from './referral-tracking.ts';
 import type { ReportsApi } from './reports.ts';
 import type { ReviewsApi } from './reviews.ts';
 import type { SettingsApi } from './settings.ts';
@@ -28,6 +29,7 @@ export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
 export * from './learning.ts';
+export * from './referral-tracking.ts';
 export * from './patients.ts';
 export * from './records.ts';
 export * from './referral.ts';
@@ -52,6 +54,7 @@ export interface ApiSchema
     ImagesApi,
     ReviewsApi,
     RecordsApi,
+    ReferralsApi,
     ReportsApi,
     WorklistsApi,
     WatchApi,
@@ -110,6 +113,7 @@ export const CHANNELS = [
   'records:restore',
   'records:deleted',
   'worklists:get',
+  'referrals:record',
   'reports:pdf',
   'reports:open',
   'exports:csv',

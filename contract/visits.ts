@@ -2,6 +2,7 @@
 
 import type { FundusImage } from './images.ts';
 import type { VisitOutcome } from './referral.ts';
+import type { ReferralTracking } from './referral-tracking.ts';
 
 /** HbA1c as the clinic measured it. */
 export interface HbA1c {
@@ -61,6 +62,8 @@ export interface VisitDetail extends Visit {
   outcome: VisitOutcome;
   /** The latest sign-off, or null when nobody has signed the visit off. */
   signOff: VisitSignOff | null;
+  /** When the visit leads to a referral: its steps so far and what is late; null otherwise. */
+  referral: ReferralTracking | null;
 }
 
 /** Channels of the visits area. */

@@ -1,6 +1,7 @@
 // Worklists: what the clinic has to do, across patients.
 
 import type { ReferralRule } from './referral.ts';
+import type { ReferralTracking } from './referral-tracking.ts';
 import type { PatientRef } from './refs.ts';
 import type { ReviewQueueItem } from './reviews.ts';
 
@@ -24,6 +25,8 @@ export interface WorklistEntry {
   final: boolean;
   /** Days past the due date; 0 when not yet due or without one. */
   daysOverdue: number;
+  /** For a referral: how far it has got (sent → booked → seen → outcome) and what is late. */
+  tracking: ReferralTracking | null;
 }
 
 export interface Worklists {

@@ -46,6 +46,7 @@ const ACCESS: Record<string, string> = {
   'records:restore': 'CT',
   'records:deleted': 'ACT',
   'worklists:get': 'ACT',
+  'referrals:record': 'CT',
   'reports:pdf': 'ACT',
   'reports:open': 'ACT',
   'exports:csv': 'ACT',

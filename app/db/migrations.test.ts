@@ -235,3 +235,20 @@ describe('migration 9: visit findings and sign-offs', () => {
     expect(after).toMatchObject({ dilated: true, hba1c: { value: 58, unit: 'mmol/mol' } });
   });
 });
+
+describe('migration 10: referral tracking', () => {
+  it('starts every earlier visit with no referral step, and keeps steps in order with their outcome', () => {
+    const db = databaseAt(9);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM referral_events').get()).toEqual({ n: 0 });
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO referral_events (visit_id, step, on_date, recorded_by, recorded_at) VALUES (1, 'lost', '2026-11-21', 'x', 'x')",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+  });
+});

@@ -5,6 +5,8 @@ import { getVisit, visitsOfPatients } from '../db/visits-repo.ts';
 import { getPatient } from '../db/patients-repo.ts';
 import { referralPolicyInForce, visitOutcome } from './referral.ts';
 import { signOffsOf } from './visit-signoff.ts';
+import { referralEventsOf, trackingOf } from './referral-tracking.ts';
+import { localIsoDate } from '../../domain/dates.ts';
 
 /**
  * Every live visit of several patients with its photographs and outcome, newest first: three queries however
@@ -21,17 +23,23 @@ export function visitDetailsOf(db: Database, patientIds: readonly number[]): Map
     db,
     [...visits.values()].flat().map((v) => ({ id: v.id, images: images.get(v.id) ?? [] })),
   );
+  const referrals = referralEventsOf(
+    db,
+    [...visits.values()].flat().map((v) => v.id),
+  );
+  const today = localIsoDate();
   return new Map(
     [...visits].map(([patientId, list]) => [
       patientId,
       list.map((visit) => {
         const own = images.get(visit.id) ?? [];
-        return {
-          ...visit,
-          images: own,
-          outcome: visitOutcome(own, policy),
-          signOff: signOffs.get(visit.id) ?? null,
-        };
+        const outcome = visitOutcome(own, policy);
+        const referral =
+          outcome.decidingEye !== null &&
+          (outcome.rule.action === 'refer' || outcome.rule.action === 'refer_urgent')
+            ? trackingOf(referrals.get(visit.id) ?? [], visit.date, outcome.rule, today)
+            : null;
+        return { ...visit, images: own, outcome, signOff: signOffs.get(visit.id) ?? null, referral };
       }),
     ]),
   );

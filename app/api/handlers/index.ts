@@ -7,6 +7,7 @@ import { importHandlers } from './imports.ts';
 import { learningHandlers } from './learning.ts';
 import { patientHandlers } from './patients.ts';
 import { recordHandlers } from './records.ts';
+import { referralHandlers } from './referrals.ts';
 import { exportHandlers, reportHandlers } from './reports.ts';
 import { reviewHandlers } from './reviews.ts';
 import { settingsHandlers } from './settings.ts';
@@ -29,6 +30,7 @@ export const handlers: HandlerMap = {
   ...reviewHandlers,
   ...recordHandlers,
   ...worklistHandlers,
+  ...referralHandlers,
   ...reportHandlers,
   ...exportHandlers,
   ...watchHandlers,

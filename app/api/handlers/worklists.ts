@@ -5,6 +5,7 @@ import { listPatients } from '../../db/patients-repo.ts';
 import { visitOutcomesOf, type VisitWithOutcome } from '../../services/patient-record.ts';
 import { nextStep } from '../../services/referral.ts';
 import { reviewQueue } from '../../services/review-queue.ts';
+import { referralClosed, referralEventsOf, trackingOf } from '../../services/referral-tracking.ts';
 import { STAFF, type HandlerGroup } from '../handler.ts';
 import { isoDate, localToday } from '../schemas.ts';
 
@@ -38,12 +39,17 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
         ctx.db,
         patients.map((p) => p.id),
       );
+      const events = referralEventsOf(
+        ctx.db,
+        [...details.values()].flat().map((v) => v.id),
+      );
       const entry = (
         patient: (typeof patients)[number],
         visit: VisitWithOutcome,
         step = { rule: visit.outcome.rule, final: visit.outcome.final },
       ): WorklistEntry => {
         const due = dueDate(visit.date, step.rule);
+        const referral = step.rule.action === 'refer' || step.rule.action === 'refer_urgent';
         return {
           patient: { id: patient.id, clinicId: patient.clinicId, name: patient.name },
           visitId: visit.id,
@@ -53,6 +59,7 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
           dueDate: due,
           final: step.final,
           daysOverdue: due && due < today ? daysBetween(due, today) : 0,
+          tracking: referral ? trackingOf(events.get(visit.id) ?? [], visit.date, step.rule, today) : null,
         };
       };
       const visits: WorklistEntry[] = [];
@@ -66,8 +73,10 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
         const from = step && own.find((v) => v.id === step.visitId);
         if (!step || !from || !inRange(from.date, true)) continue;
         const item = entry(patient, from, step);
-        if (step.rule.action === 'refer' || step.rule.action === 'refer_urgent') referrals.push(item);
-        else if (step.rule.action === 'rescreen' && item.daysOverdue > 0) overdue.push(item);
+        // A referral whose outcome the eye service has sent back is closed: it leaves the open list.
+        if (step.rule.action === 'refer' || step.rule.action === 'refer_urgent') {
+          if (!item.tracking || !referralClosed(item.tracking)) referrals.push(item);
+        } else if (step.rule.action === 'rescreen' && item.daysOverdue > 0) overdue.push(item);
       }
       const ids = new Set(patients.map((p) => p.id));
       const unreviewed = reviewQueue(ctx.db).filter(
