@@ -269,3 +269,17 @@ export function rewriteAuditLog(db: Database, where: string): number {
   });
   return deleted;
 }
+
+/**
+ * A dispatch acting as one more clinician (made on first use): the pathway needs several (first and second
+ * readers, an arbiter), each signed in on their own window.
+ */
+export function clinicianDispatch(ctx: AppContext, username: string, displayName: string): Dispatch {
+  const dispatch = createDispatch(handlers, ctx, () => undefined);
+  const user =
+    findLogin(ctx.db, username)?.user ??
+    insertUser(ctx.db, { username, displayName, role: 'clinician' }, 'x');
+  const window = `test:${username}`;
+  ctx.sessions.signIn(window, user.id);
+  return (channel, input) => dispatch(channel, input, { clientId: window });
+}

@@ -2,7 +2,7 @@
 
 import type { Eye } from '../domain/eye.ts';
 import type { GradeOutcome } from '../domain/results.ts';
-import type { Review } from './reviews.ts';
+import type { ReadingSummary, Review } from './reviews.ts';
 import type { NewVisit } from './visits.ts';
 
 export interface GradeResult extends GradeOutcome {
@@ -27,6 +27,8 @@ export interface FundusImage {
   result: GradeResult | null;
   /** The latest clinician review of `result`, null while unreviewed. */
   review: Review | null;
+  /** Its readings (first, second, arbitration) and where they stand; null while unreviewed. */
+  reading: ReadingSummary | null;
   /**
    * The result before `result`, when the photograph was re-graded (with another model): its grade and the
    * clinician's, kept beside the new one.

@@ -20,6 +20,11 @@ export interface SiteSettings {
   watchFolder: string | null;
   /** Minutes without use before a window locks itself. */
   idleLockMinutes: number;
+  /**
+   * Second reading: null when one clinician's reading suffices; else the share (%) of normal first readings read
+   * again at random (referable, ungradable and flagged ones always are).
+   */
+  secondReading: { samplePercent: number } | null;
   /** The promotion gate's margin δ in force (AUC and sensitivity), and the range a site may choose from. */
   promotionMargin: { value: number; default: number; min: number; max: number };
   /**
@@ -66,9 +71,11 @@ export interface SettingsUpdate {
   idleLockMinutes?: number;
   /** The promotion gate's margin; null restores the default. */
   promotionMargin?: number | null;
+  /** Second reading on (with the sample of normals, %) or off (null). */
+  secondReading?: { samplePercent: number } | null;
   /**
-   * Why: required with a change of the operating point or the promotion margin (they change decisions), and
-   * kept in the audit log.
+   * Why: required with a change of the operating point, the promotion margin or second reading (they change
+   * decisions), and kept in the audit log.
    */
   reason?: string;
 }

@@ -9,7 +9,7 @@ import type {
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 import { RESULT_COLUMNS, toResult, type ResultRow } from './results-repo.ts';
-import { REVIEW_COLUMNS, toReview, type ReviewRow } from './reviews-repo.ts';
+import { REVIEW_COLUMNS, readingOf, reviewsOfResults, toReview, type ReviewRow } from './reviews-repo.ts';
 
 interface ImageRow {
   id: number;
@@ -91,6 +91,15 @@ function dicomOf(row: ImageRow): DicomIdentity | null {
   };
 }
 
+/** Fills in each image's readings (first, second, arbitration) from all its result's reviews: one query. */
+function withReadings<T extends FundusImage[]>(db: Database, images: T): T {
+  const ids = images.flatMap((i) => (i.review && i.result ? [i.result.id] : []));
+  if (!ids.length) return images;
+  const reviews = reviewsOfResults(db, ids);
+  for (const image of images) if (image.result) image.reading = readingOf(reviews.get(image.result.id) ?? []);
+  return images;
+}
+
 function toFundusImage(row: JoinedRow): FundusImage {
   const result = unprefix<ResultRow>(row, 'r_', RESULT_COLUMNS);
   const review = unprefix<ReviewRow>(row, 'rv_', REVIEW_COLUMNS);
@@ -106,6 +115,7 @@ function toFundusImage(row: JoinedRow): FundusImage {
     dicom: dicomOf(row),
     result: result ? toResult(result) : null,
     review: review ? toReview(review) : null,
+    reading: null,
     earlier:
       row.pr_id === null || row.pr_id === undefined
         ? null
@@ -125,7 +135,7 @@ function toFundusImage(row: JoinedRow): FundusImage {
 export function getImage(db: Database, id: number): FundusImage {
   const row = prepared<[number], JoinedRow>(db, `${SELECT_IMAGES} WHERE i.id = ? AND ${LIVE}`).get(id);
   if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}.`);
-  return toFundusImage(row);
+  return withReadings(db, [toFundusImage(row)])[0]!;
 }
 
 /** Several images by id, in one query (ids not found are left out). */
@@ -134,7 +144,7 @@ export function getImages(db: Database, ids: readonly number[]): Map<number, Fun
     db,
     `${SELECT_IMAGES} WHERE i.id IN (SELECT value FROM json_each(?)) AND ${LIVE}`,
   ).all(JSON.stringify(ids));
-  return new Map(rows.map((row) => [row.id, toFundusImage(row)]));
+  return new Map(withReadings(db, rows.map(toFundusImage)).map((image) => [image.id, image]));
 }
 
 export function getStoredImage(db: Database, id: number): StoredImage {
@@ -172,7 +182,7 @@ export function findImage(db: Database, visitId: number, eye: Eye, sha256: strin
       'CONFLICT',
       `This photograph was imported for this eye and visit before and then deleted. Restore it (Deleted records) instead.`,
     );
-  return row ? toFundusImage(row) : null;
+  return row ? withReadings(db, [toFundusImage(row)])[0]! : null;
 }
 
 /**
@@ -184,7 +194,7 @@ export function findDicomImage(db: Database, sopInstanceUid: string, frame: numb
     db,
     `${SELECT_IMAGES} WHERE i.dicom_sop_instance_uid = ? AND i.dicom_frame = ? AND ${LIVE}`,
   ).get(sopInstanceUid, frame);
-  return row ? toFundusImage(row) : null;
+  return row ? withReadings(db, [toFundusImage(row)])[0]! : null;
 }
 
 /** Moves a photograph (with its results and reviews, which hang on its id) to another eye or visit. */
@@ -204,7 +214,8 @@ export function listImagesForVisits(db: Database, visitIds: readonly number[]): 
     `${SELECT_IMAGES} WHERE i.visit_id IN (SELECT value FROM json_each(?)) AND ${LIVE}
        ORDER BY i.eye, i.imported_at`,
   ).all(JSON.stringify(visitIds));
-  for (const row of rows) byVisit.get(row.visit_id)?.push(toFundusImage(row));
+  const images = withReadings(db, rows.map(toFundusImage));
+  for (const image of images) byVisit.get(image.visitId)?.push(image);
   return byVisit;
 }
 
@@ -235,6 +246,18 @@ export function insertImage(db: Database, image: NewImage, now: Date = new Date(
 }
 
 /**
+ * Whether result `r`'s reading is complete (1) or waits for a second reading or arbitration (0), as readingOf()
+ * decides it, in SQL for the lists that decide every visit.
+ */
+export const READING_COMPLETE = `COALESCE((SELECT CASE
+    WHEN f.second_required = 0 THEN 1
+    WHEN EXISTS (SELECT 1 FROM reviews a WHERE a.result_id = f.result_id AND a.stage = 'arbitration' AND a.id > f.id) THEN 1
+    WHEN (SELECT s.clinician_grade IS f.clinician_grade FROM reviews s
+            WHERE s.result_id = f.result_id AND s.stage = 'second' AND s.id > f.id ORDER BY s.id LIMIT 1) THEN 1
+    ELSE 0 END
+  FROM reviews f WHERE f.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id AND stage = 'first')), 1)`;
+
+/**
  * What the referral decision reads of a photograph: its eye, the model's grade and referable flag, and the
  * clinician's latest review. A FundusImage is one; lists that need only outcomes read just this.
  */
@@ -242,6 +265,8 @@ export interface OutcomeImage {
   eye: Eye;
   result: Pick<GradeResult, 'grade' | 'referableProbability' | 'referableThreshold'> | null;
   review: Pick<Review, 'clinicianGrade' | 'reviewedAt' | 'referralPolicy'> | null;
+  /** False while a required second reading or an arbitration is outstanding (absent: complete). */
+  readingComplete?: boolean;
 }
 
 interface OutcomeRow {
@@ -255,6 +280,7 @@ interface OutcomeRow {
   clinician_grade: number | null;
   reviewed_at: string | null;
   referral_policy: string | null;
+  reading_complete: number | null;
 }
 
 /**
@@ -270,7 +296,8 @@ export function listOutcomeImagesForVisits(
   const rows = prepared<[string], OutcomeRow>(
     db,
     `SELECT i.visit_id, i.eye, r.id AS result_id, r.grade, r.referable_probability, r.referable_threshold,
-         rv.id AS review_id, rv.clinician_grade, rv.reviewed_at, rv.referral_policy
+         rv.id AS review_id, rv.clinician_grade, rv.reviewed_at, rv.referral_policy,
+         ${READING_COMPLETE} AS reading_complete
        FROM images i
        LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
        LEFT JOIN reviews rv ON rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = r.id)
@@ -302,6 +329,7 @@ export function listOutcomeImagesForVisits(
               reviewedAt: row.reviewed_at!,
               referralPolicy: row.referral_policy === null ? null : policy(row.referral_policy),
             },
+      readingComplete: row.reading_complete !== 0,
     });
   return byVisit;
 }

@@ -11,6 +11,7 @@ import { getVisit, updateVisit } from './visits-repo.ts';
 import { MAX_FAILURES, beginLoginAttempt } from './login-attempts-repo.ts';
 import { findLogin } from './users-repo.ts';
 import { toResult, type ResultRow } from './results-repo.ts';
+import { readingOf } from './reviews-repo.ts';
 
 /** A database as the app at schema `version` left it. */
 function databaseAt(version: number): Database {
@@ -250,5 +251,20 @@ describe('migration 10: referral tracking', () => {
         )
         .run(),
     ).toThrow(/CHECK/);
+  });
+});
+
+describe('migration 11: second reading', () => {
+  it('keeps every earlier review as a complete first reading', () => {
+    const db = databaseAt(10);
+    seedVersion1(db);
+    db.exec(`
+      INSERT INTO reviews (id, result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+        VALUES (1, 1, 2, 2, 'accept', '', 'Dr Lee', '2026-11-20T10:00:00.000Z');
+    `);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const rows = db.prepare('SELECT * FROM reviews').all() as Parameters<typeof readingOf>[0];
+    expect(readingOf(rows)).toMatchObject({ state: 'complete', first: { grade: 2, reviewer: 'Dr Lee' } });
   });
 });

@@ -9,6 +9,7 @@ import { migration0007 } from './migrations/0007-login-attempts.ts';
 import { migration0008 } from './migrations/0008-quality-regions.ts';
 import { migration0009 } from './migrations/0009-visit-findings-signoff.ts';
 import { migration0010 } from './migrations/0010-referral-tracking.ts';
+import { migration0011 } from './migrations/0011-second-reading.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

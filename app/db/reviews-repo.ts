@@ -1,4 +1,10 @@
-import type { ReferralPolicy, Review, ReviewInput } from '../../contract/index.ts';
+import type {
+  ReadingStage,
+  ReadingSummary,
+  ReferralPolicy,
+  Review,
+  ReviewInput,
+} from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { prepared, type Database } from './database.ts';
 
@@ -12,6 +18,8 @@ export interface ReviewRow {
   reviewer: string;
   reviewed_at: string;
   referral_policy: string | null;
+  stage: ReadingStage;
+  second_required: number;
 }
 
 /** Every column of `reviews`, for queries that join a review to its result under a prefix. */
@@ -25,6 +33,8 @@ export const REVIEW_COLUMNS = [
   'reviewer',
   'reviewed_at',
   'referral_policy',
+  'stage',
+  'second_required',
 ] as const satisfies readonly (keyof ReviewRow)[];
 
 export function toReview(row: ReviewRow): Review {
@@ -38,7 +48,55 @@ export function toReview(row: ReviewRow): Review {
     reviewer: row.reviewer,
     reviewedAt: row.reviewed_at,
     referralPolicy: row.referral_policy === null ? null : (JSON.parse(row.referral_policy) as ReferralPolicy),
+    stage: row.stage,
   };
+}
+
+/**
+ * Where a result's readings stand, from its reviews oldest first: the latest first reading (an amendment
+ * restarts the reading), then a second reading after it, then an arbitration after that. Null without a
+ * first reading.
+ */
+export function readingOf(
+  reviews: readonly Pick<
+    ReviewRow,
+    'id' | 'stage' | 'clinician_grade' | 'reviewer' | 'reviewed_at' | 'reason' | 'second_required'
+  >[],
+): ReadingSummary | null {
+  const first = [...reviews].reverse().find((r) => r.stage === 'first');
+  if (!first) return null;
+  const after = reviews.filter((r) => r.id > first.id);
+  const second = after.find((r) => r.stage === 'second') ?? null;
+  const arbitration = after.find((r) => r.stage === 'arbitration') ?? null;
+  const reading = (r: typeof first) => ({
+    grade: r.clinician_grade,
+    reviewer: r.reviewer,
+    at: r.reviewed_at,
+    reason: r.reason,
+  });
+  const state =
+    !first.second_required || arbitration || (second && second.clinician_grade === first.clinician_grade)
+      ? 'complete'
+      : second
+        ? 'awaiting_arbitration'
+        : 'awaiting_second';
+  return {
+    state,
+    first: reading(first),
+    second: second ? reading(second) : null,
+    arbitration: arbitration ? reading(arbitration) : null,
+  };
+}
+
+/** The reviews of these results, oldest first, by result. */
+export function reviewsOfResults(db: Database, resultIds: readonly number[]): Map<number, ReviewRow[]> {
+  const rows = prepared<[string], ReviewRow>(
+    db,
+    'SELECT * FROM reviews WHERE result_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+  ).all(JSON.stringify(resultIds));
+  const byResult = new Map<number, ReviewRow[]>();
+  for (const r of rows) byResult.set(r.result_id, [...(byResult.get(r.result_id) ?? []), r]);
+  return byResult;
 }
 
 /**
@@ -48,7 +106,7 @@ export function toReview(row: ReviewRow): Review {
  */
 export function insertReview(
   db: Database,
-  input: ReviewInput & { reviewer: string },
+  input: ReviewInput & { reviewer: string; stage?: ReadingStage; secondRequired?: boolean },
   policy: ReferralPolicy,
   now: Date = new Date(),
 ): Review {
@@ -57,7 +115,7 @@ export function insertReview(
 
 function insertReviewNow(
   db: Database,
-  input: ReviewInput & { reviewer: string },
+  input: ReviewInput & { reviewer: string; stage?: ReadingStage; secondRequired?: boolean },
   policy: ReferralPolicy,
   now: Date,
 ): Review {
@@ -111,8 +169,8 @@ function insertReviewNow(
   const info = prepared(
     db,
     `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at,
-         referral_policy)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         referral_policy, stage, second_required)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.resultId,
     result.grade,
@@ -122,6 +180,8 @@ function insertReviewNow(
     input.reviewer.trim(),
     now.toISOString(),
     JSON.stringify(policy),
+    input.stage ?? 'first',
+    input.secondRequired ? 1 : 0,
   );
   const row = prepared<[number], ReviewRow>(db, 'SELECT * FROM reviews WHERE id = ?').get(
     Number(info.lastInsertRowid),

@@ -16,6 +16,8 @@ export const SETTING_KEYS = {
   idleLockMinutes: 'idleLockMinutes',
   /** Where backups go (absolute path); absent: no backups yet. */
   backupFolder: 'backupFolder',
+  /** Second reading: { samplePercent } when the site requires it; absent: one reading suffices. */
+  secondReading: 'secondReading',
   /** The promotion gate's margin δ (number, within MIN/MAX_PROMOTION_MARGIN); absent: the default 0.02. */
   promotionMargin: 'promotionMargin',
   /** True once the audit log's head is kept beside the database (audit-anchor.ts): from then on it must be. */

@@ -34,6 +34,7 @@ function photo(
           reviewer: 'Dr Test',
           reviewedAt: '2026-11-27T10:00:00Z',
           referralPolicy: options.policy ?? DEFAULT_REFERRAL_POLICY,
+          stage: 'first',
         };
   return {
     id,
@@ -43,6 +44,7 @@ function photo(
     sha256: '',
     width: 1,
     height: 1,
+    reading: null,
     importedAt: '',
     dicom: null,
     result,

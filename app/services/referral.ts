@@ -57,6 +57,14 @@ interface Judged {
   severity: number | null;
   source: 'clinician' | 'model';
   flag: ReferableFlag | null;
+  /** The clinician's reading is complete (no second reading or arbitration outstanding). */
+  complete: boolean;
+}
+
+/** Whether a photograph's reading is complete: the lists say so directly, a full photograph by its readings. */
+function readingComplete(image: OutcomeImage & { reading?: { state: string } | null }): boolean {
+  if (image.readingComplete !== undefined) return image.readingComplete;
+  return !image.reading || image.reading.state === 'complete';
 }
 
 /** One photograph's grade for the referral decision: the clinician's when reviewed, else the model's. */
@@ -64,8 +72,15 @@ function judge(image: OutcomeImage): Judged | null {
   const { result, review } = image;
   if (!result) return null;
   if (review)
-    return { grade: review.clinicianGrade, severity: review.clinicianGrade, source: 'clinician', flag: null };
-  if (result.grade === null) return { grade: null, severity: null, source: 'model', flag: null };
+    return {
+      grade: review.clinicianGrade,
+      severity: review.clinicianGrade,
+      source: 'clinician',
+      flag: null,
+      complete: readingComplete(image),
+    };
+  if (result.grade === null)
+    return { grade: null, severity: null, source: 'model', flag: null, complete: false };
   // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag. The eye is
   // referred as grade 2 would be, and keeps the grade the model gave.
   if (isReferable(result) && result.grade < 2)
@@ -74,8 +89,9 @@ function judge(image: OutcomeImage): Judged | null {
       severity: 2,
       source: 'model',
       flag: { probability: result.referableProbability!, threshold: result.referableThreshold! },
+      complete: false,
     };
-  return { grade: result.grade, severity: result.grade, source: 'model', flag: null };
+  return { grade: result.grade, severity: result.grade, source: 'model', flag: null, complete: false };
 }
 
 export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcome {
@@ -83,7 +99,8 @@ export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcom
     .filter((image) => image.eye === eye)
     .map(judge)
     .filter((j): j is Judged => j !== null);
-  const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician');
+  // Reviewed: every photograph read by a clinician, with any second reading or arbitration it needs done.
+  const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician' && j.complete);
   const base = { eye, grade: null, raisedByReferableFlag: false, flag: null, reviewed };
   if (judged.length === 0) return { ...base, category: 'missing', source: null };
   const graded = judged.filter((j): j is Judged & { grade: number; severity: number } => j.severity !== null);

@@ -38,6 +38,7 @@ function current(ctx: AppContext): SiteSettings {
     clinic: clinicDetails(ctx),
     watchFolder: getSetting<string>(ctx.db, SETTING_KEYS.watchFolder),
     idleLockMinutes: idleLockMinutes(ctx.db),
+    secondReading: getSetting<{ samplePercent: number }>(ctx.db, SETTING_KEYS.secondReading),
     promotionMargin: {
       value: promotionMargin(ctx.db),
       default: DEFAULT_PROMOTION_MARGIN,
@@ -147,19 +148,31 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
           )
           .nullable()
           .optional(),
+        secondReading: z
+          .object({
+            samplePercent: z
+              .number()
+              .min(0, 'The sample of normal readings is 0–100%.')
+              .max(100, 'The sample of normal readings is 0–100%.'),
+          })
+          .strict()
+          .nullable()
+          .optional(),
         reason: z.string().trim().max(500).optional(),
       })
       .strict(),
     before: (ctx) => current(ctx),
     async run(ctx, input) {
       // The operating point and the promotion margin change decisions: each change says why, for the audit log.
-      const decisive = (['referableThreshold', 'promotionMargin'] as const).filter(
-        (k) => input[k] !== undefined && input[k] !== getSetting(ctx.db, SETTING_KEYS[k]),
+      const decisive = (['referableThreshold', 'promotionMargin', 'secondReading'] as const).filter(
+        (k) =>
+          input[k] !== undefined &&
+          JSON.stringify(input[k]) !== JSON.stringify(getSetting(ctx.db, SETTING_KEYS[k])),
       );
       if (decisive.length && (input.reason ?? '').length < 10)
         throw new AppError(
           'INVALID_INPUT',
-          `Say why the ${decisive.map((k) => (k === 'referableThreshold' ? 'operating point' : 'promotion margin')).join(' and ')} changes (at least 10 characters): it changes decisions, and the reason is kept in the audit log.`,
+          `Say why the ${decisive.map((k) => ({ referableThreshold: 'operating point', promotionMargin: 'promotion margin', secondReading: 'second reading' })[k]).join(' and ')} changes (at least 10 characters): it changes decisions, and the reason is kept in the audit log.`,
         );
       // Compiling refuses a pattern that could never match, before anything is saved.
       if (input.importPattern) compileFileNamePattern(input.importPattern);
@@ -174,6 +187,8 @@ export const settingsHandlers: HandlerGroup<'settings'> = {
         if (input.importPattern !== undefined)
           setSetting(ctx.db, SETTING_KEYS.importPattern, input.importPattern);
         if (input.watchFolder !== undefined) setSetting(ctx.db, SETTING_KEYS.watchFolder, input.watchFolder);
+        if (input.secondReading !== undefined)
+          setSetting(ctx.db, SETTING_KEYS.secondReading, input.secondReading);
         if (input.promotionMargin !== undefined)
           setSetting(ctx.db, SETTING_KEYS.promotionMargin, input.promotionMargin);
         if (input.idleLockMinutes !== undefined)

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'worklists' }
   | { name: 'import' }
   | { name: 'review' }
+  | { name: 'readings' }
   | { name: 'settings' }
   | { name: 'exports' }
   | { name: 'models' }
@@ -16,6 +17,7 @@ const SIMPLE = [
   'worklists',
   'import',
   'review',
+  'readings',
   'settings',
   'exports',
   'models',

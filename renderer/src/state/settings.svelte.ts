@@ -7,7 +7,7 @@ import type {
 } from '$contract/index.ts';
 import { call, messageOf } from '../lib/api.ts';
 
-export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch' | 'margin';
+export type SettingsForm = 'threshold' | 'policy' | 'pattern' | 'clinic' | 'watch' | 'margin' | 'reading';
 
 /** The Settings page: the site's operating point, referral policy and import pattern, each saved on its own. */
 export class SettingsState {
@@ -27,6 +27,10 @@ export class SettingsState {
   /** The promotion gate's margin, as typed (AUC units, e.g. 0.02), and why it changes. */
   margin = $state('');
   marginReason = $state('');
+  /** Second reading as the form shows it, and why it changes. */
+  secondReading = $state(false);
+  samplePercent = $state('10');
+  readingReason = $state('');
   /** An operating point waiting for confirmation, with what it would mean, and the reason being typed. */
   pendingThreshold = $state.raw<{ threshold: number | null; impact: OperatingPointImpact } | null>(null);
   thresholdReason = $state('');
@@ -45,6 +49,21 @@ export class SettingsState {
     this.paperSize = next.clinic.paperSize;
     this.watchFolder = next.watchFolder ?? '';
     this.margin = String(next.promotionMargin.value);
+    this.secondReading = next.secondReading !== null;
+    this.samplePercent = String(next.secondReading?.samplePercent ?? 10);
+  }
+
+  /** Saves second reading on (with the typed sample of normals) or off, with the reason. */
+  saveSecondReading(): Promise<void> {
+    const percent = Number(this.samplePercent.trim().replace(',', '.').replace(/\s*%$/, ''));
+    if (this.secondReading && !(this.samplePercent.trim() !== '' && Number.isFinite(percent))) {
+      this.savedError = { form: 'reading', message: 'The sample of normal readings is a percentage, 0–100.' };
+      return Promise.resolve();
+    }
+    return this.update('reading', {
+      secondReading: this.secondReading ? { samplePercent: percent } : null,
+      reason: this.readingReason,
+    });
   }
 
   /** Saves the typed promotion margin (the server says why one is out of range); null restores the default. */

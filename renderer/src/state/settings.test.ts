@@ -6,12 +6,16 @@ let stored: Partial<SiteSettings> = {
   importPattern: '{clinicId}_{eye}',
   clinic: { name: 'North Eye Clinic', address: '1 High Street', paperSize: 'A4', hasLogo: false },
   watchFolder: null,
+  promotionMargin: { value: 0.02, default: 0.02, min: 0.01, max: 0.05 },
+  secondReading: null,
 };
 const calls: [Channel, unknown][] = [];
 vi.mock('../lib/api.ts', () => ({
   messageOf: (e: unknown) => (e instanceof Error ? e.message : String(e)),
   call: vi.fn(async (channel: Channel, input: unknown) => {
     calls.push([channel, input]);
+    if (channel === 'settings:operatingPointImpact')
+      return { threshold: (input as { threshold: number }).threshold, current: null, sets: [], model: 'm' };
     if (channel === 'settings:update') stored = { ...stored, ...(input as object) };
     return stored;
   }),
@@ -36,7 +40,16 @@ describe('settings page state', () => {
 
     page.threshold = '25 %';
     await page.submitThreshold();
-    expect(calls.at(-1)).toEqual(['settings:update', { referableThreshold: 0.25 }]);
+    // Not saved yet: what the point means is shown first, and it saves with the reason.
+    expect(calls.at(-1)).toEqual(['settings:operatingPointImpact', { threshold: 0.25 }]);
+    expect(page.pendingThreshold?.impact.threshold).toBe(0.25);
+    page.thresholdReason = 'Fewer false referrals, as agreed.';
+    await page.confirmThreshold();
+    expect(calls.at(-1)).toEqual([
+      'settings:update',
+      { referableThreshold: 0.25, reason: 'Fewer false referrals, as agreed.' },
+    ]);
+    expect(page.pendingThreshold).toBeNull();
     expect(page.saved).toBe('threshold');
     expect(page.savedError).toBeNull();
     expect(page.threshold).toBe('25');
