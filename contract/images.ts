@@ -2,7 +2,7 @@
 
 import type { Eye } from '../domain/eye.ts';
 import type { GradeOutcome } from '../domain/results.ts';
-import type { ReadingSummary, Review } from './reviews.ts';
+import type { Reading, ReadingStage, ReadingSummary, Review } from './reviews.ts';
 import type { NewVisit } from './visits.ts';
 
 export interface GradeResult extends GradeOutcome {
@@ -29,6 +29,8 @@ export interface FundusImage {
   review: Review | null;
   /** Its readings (first, second, arbitration) and where they stand; null while unreviewed. */
   reading: ReadingSummary | null;
+  /** Every review of `result`, oldest first: an amendment adds one, and the earlier ones stay. */
+  reviewHistory: (Reading & { stage: ReadingStage })[];
   /**
    * The result before `result`, when the photograph was re-graded (with another model): its grade and the
    * clinician's, kept beside the new one.

@@ -85,6 +85,17 @@ test('second reading, arbitration, sign-off and a referral tracked to its outcom
     }
     await page.getByRole('button', { name: /^Review/ }).click();
     await page.getByRole('heading', { name: 'Review', exact: true }).click();
+    // The queue keeps a visit's two eyes together; the viewer shows the photograph large, beside the other eye.
+    await expect(page.getByRole('list', { name: 'Review queue' }).getByRole('listitem')).toHaveCount(2);
+    await page.getByRole('button', { name: 'Open in the viewer' }).click();
+    const viewer = page.getByRole('dialog', { name: /Photograph viewer/ });
+    await viewer.getByLabel('Side by side with').selectOption('fellow');
+    await expect(viewer.locator('figure.pane')).toHaveCount(2);
+    await page.keyboard.press('0'); // the viewer's "fit", never a grade for the photograph behind it
+    await expect(page.getByTestId('review-count')).toHaveText('2');
+    await shot(page, '00-review-viewer-fellow-eye');
+    await page.keyboard.press('Escape');
+    await expect(viewer).toHaveCount(0);
     await gradeByKey(page, '13_right', 2, 'Dot haemorrhages and exudates temporal to the macula');
     await expect(page.getByRole('list', { name: 'Review queue' })).not.toContainText('13_right');
     await gradeByKey(page, '16_left', 0, 'No lesion on the whole field');
@@ -182,6 +193,20 @@ test('second reading, arbitration, sign-off and a referral tracked to its outcom
     await expect(tracking).toContainText('Kept under the eye service’s monitoring');
     await expectAccessible(page, 'patient page with readings, sign-off and referral tracking');
     await shot(page, '03-signed-off-and-tracked');
+    // An amendment is made in the page, kept with the history, and the sign-off no longer holds.
+    const leftEye = page.getByRole('region', { name: 'Left eye (OS)', exact: true });
+    await leftEye.getByRole('button', { name: 'Amend the review…' }).click();
+    const amend = leftEye.getByRole('form', { name: 'Amend the review of 16_left.jpeg' });
+    await amend.getByLabel('Amended grade').selectOption('1');
+    await amend.getByLabel(/^Why/).fill('One microaneurysm seen on the enhanced view');
+    await amend.getByRole('button', { name: 'Save the amendment' }).click();
+    await leftEye.getByText(/^Review history/).click();
+    await expect(leftEye.getByTestId('review-history')).toContainText(
+      'review by Dr One: grade 1 (Mild NPDR) — “One microaneurysm seen on the enhanced view”',
+    );
+    await expect(page.getByTestId('sign-off')).toContainText(
+      'Signed off by Dr One, but a result was amended since: provisional until signed off again.',
+    );
     // Closed: no longer among the open referrals.
     await page.getByRole('button', { name: 'Worklists' }).click();
     await page.getByTestId('tab-referrals').click();

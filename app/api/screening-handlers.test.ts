@@ -160,7 +160,7 @@ describe('settings:update', () => {
 });
 
 describe('reviews:queue', () => {
-  it('puts referable results first (most probable first), then ungradable, then the rest', async () => {
+  it('puts referable results first (most probable first), then ungradable, then the rest, a visit at a time', async () => {
     const patient = createPatient(ctx.db, { clinicId: 'Q-1', name: 'Queue' });
     const visit = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-27' });
     const add = (fileName: string, grade: number | null, p?: number) =>
@@ -184,6 +184,34 @@ describe('reviews:queue', () => {
       ['blurred.jpeg', false],
       ['low.jpeg', false],
       ['also-low.jpeg', false],
+    ]);
+    // A visit at a time: another patient's visit with only a low result comes after this one, and its left eye
+    // follows its right even when less urgent than a result of a later visit.
+    const other = createPatient(ctx.db, { clinicId: 'Q-2', name: 'Queue Two' });
+    const later = createVisit(ctx.db, { patientId: other.id, date: '2026-11-27' });
+    insertGradedImage(ctx.db, later.id, {
+      fileName: 'q2-right.jpeg',
+      eye: 'OD',
+      grade: 2,
+      referableProbability: 0.95,
+      referableThreshold: 0.3,
+    });
+    insertGradedImage(ctx.db, later.id, {
+      fileName: 'q2-left.jpeg',
+      eye: 'OS',
+      grade: 0,
+      referableProbability: 0.05,
+      referableThreshold: 0.3,
+    });
+    const grouped = await value<{ image: { fileName: string } }[]>(dispatch('reviews:queue', {}));
+    expect(grouped.map((i) => i.image.fileName)).toEqual([
+      'q2-right.jpeg',
+      'q2-left.jpeg',
+      'more-referable.jpeg',
+      'referable.jpeg',
+      'blurred.jpeg',
+      'low.jpeg',
+      'also-low.jpeg',
     ]);
     // The patient list carries the next step: here the referable right eye refers (no left eye yet).
     const [row] = await value<{ nextStep: unknown }[]>(dispatch('patients:list', { query: 'Queue' }));

@@ -91,12 +91,26 @@ function dicomOf(row: ImageRow): DicomIdentity | null {
   };
 }
 
-/** Fills in each image's readings (first, second, arbitration) from all its result's reviews: one query. */
+/**
+ * Fills in each image's readings (first, second, arbitration) and its review history from all its result's
+ * reviews: one query.
+ */
 function withReadings<T extends FundusImage[]>(db: Database, images: T): T {
   const ids = images.flatMap((i) => (i.review && i.result ? [i.result.id] : []));
   if (!ids.length) return images;
   const reviews = reviewsOfResults(db, ids);
-  for (const image of images) if (image.result) image.reading = readingOf(reviews.get(image.result.id) ?? []);
+  for (const image of images) {
+    if (!image.result) continue;
+    const rows = reviews.get(image.result.id) ?? [];
+    image.reading = readingOf(rows);
+    image.reviewHistory = rows.map((r) => ({
+      grade: r.clinician_grade,
+      reviewer: r.reviewer,
+      at: r.reviewed_at,
+      reason: r.reason,
+      stage: r.stage,
+    }));
+  }
   return images;
 }
 
@@ -116,6 +130,7 @@ function toFundusImage(row: JoinedRow): FundusImage {
     result: result ? toResult(result) : null,
     review: review ? toReview(review) : null,
     reading: null,
+    reviewHistory: [],
     earlier:
       row.pr_id === null || row.pr_id === undefined
         ? null

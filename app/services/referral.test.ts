@@ -45,6 +45,7 @@ function photo(
     width: 1,
     height: 1,
     reading: null,
+    reviewHistory: [],
     importedAt: '',
     dicom: null,
     result,

@@ -6,8 +6,10 @@ import { getPatientRefs } from '../db/patients-repo.ts';
 import { unreviewedResults } from '../db/reviews-repo.ts';
 
 /**
- * Unreviewed results, referable first (most probable first), then ungradable (a re-image may be needed while the
- * patient is still in the clinic), then the rest in the order they were taken (the sort is stable).
+ * Unreviewed results, a visit at a time: a reader finishes one patient's visit (right eye, then left) before the
+ * next, so a key pressed never lands on another patient unnoticed. Visits are ordered by their most urgent
+ * result: referable first (most probable first), then ungradable (a re-image may be needed while the patient is
+ * still in the clinic), then the rest in the order they were taken (the sort is stable).
  */
 export function reviewQueue(db: Database): ReviewQueueItem[] {
   const rows = unreviewedResults(db);
@@ -31,5 +33,14 @@ export function reviewQueue(db: Database): ReviewQueueItem[] {
   });
   const rank = (i: ReviewQueueItem) => (i.referable ? 0 : i.image.result?.quality.gradable ? 2 : 1);
   const probability = (i: ReviewQueueItem) => i.image.result?.referableProbability ?? 0;
-  return items.sort((a, b) => rank(a) - rank(b) || (a.referable ? probability(b) - probability(a) : 0));
+  const urgency = (a: ReviewQueueItem, b: ReviewQueueItem) =>
+    rank(a) - rank(b) || (a.referable ? probability(b) - probability(a) : 0);
+  // Each visit takes the place of its most urgent result; within it, right eye then left.
+  const byUrgency = items.sort(urgency);
+  const order = [...new Set(byUrgency.map((i) => i.visitId))];
+  return byUrgency.sort(
+    (a, b) =>
+      order.indexOf(a.visitId) - order.indexOf(b.visitId) ||
+      Number(a.image.eye === 'OS') - Number(b.image.eye === 'OS'),
+  );
 }

@@ -92,6 +92,14 @@ describe('signing a visit off', () => {
       }),
     );
     expect(await signOffOf(patient.id)).toMatchObject({ by: 'Dr Test', current: false });
+    // The amendment is added to the photograph's review history; the earlier review stays.
+    const amended = (
+      await value<PatientDetail>(dispatch('patients:get', { id: patient.id }))
+    ).visits[0]!.images.find((i) => i.eye === 'OS')!;
+    expect(amended.reviewHistory).toMatchObject([
+      { grade: 0, reviewer: 'Dr Test', stage: 'first' },
+      { grade: 1, reason: 'microaneurysm on second look', stage: 'first' },
+    ]);
     expect((await fhirReport(visit.id)).report.status).toBe('preliminary');
     await value(dispatch('visits:signOff', { visitId: visit.id }));
     expect(await signOffOf(patient.id)).toMatchObject({ current: true });
