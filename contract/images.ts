@@ -58,6 +58,8 @@ export interface DicomIdentity {
   studyInstanceUid: string;
   /** Which frame of a multi-frame file (0 for a single-frame one). */
   frame: number;
+  /** The camera's maker and model from the header ('' when it names none). */
+  camera?: string;
 }
 
 interface ImportImageFields {

@@ -29,6 +29,7 @@ interface ImageRow {
   dicom_study_uid: string | null;
   dicom_frame: number | null;
   dicom_sha256: string | null;
+  camera: string;
 }
 
 export interface StoredImage {
@@ -88,6 +89,7 @@ function dicomOf(row: ImageRow): DicomIdentity | null {
     seriesInstanceUid: row.dicom_series_uid ?? '',
     studyInstanceUid: row.dicom_study_uid ?? '',
     frame: row.dicom_frame ?? 0,
+    ...(row.camera ? { camera: row.camera } : {}),
   };
 }
 
@@ -238,8 +240,9 @@ export function insertImage(db: Database, image: NewImage, now: Date = new Date(
   const info = prepared(
     db,
     `INSERT INTO images (visit_id, eye, file_name, sha256, mime_type, width, height, thumbnail_sha256, imported_at,
-         dicom_sop_instance_uid, dicom_sop_class_uid, dicom_series_uid, dicom_study_uid, dicom_frame, dicom_sha256)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         dicom_sop_instance_uid, dicom_sop_class_uid, dicom_series_uid, dicom_study_uid, dicom_frame, dicom_sha256,
+         camera)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     image.visitId,
     image.eye,
@@ -256,6 +259,7 @@ export function insertImage(db: Database, image: NewImage, now: Date = new Date(
     image.dicom?.studyInstanceUid ?? null,
     image.dicom?.frame ?? null,
     image.dicom?.sha256 ?? null,
+    image.dicom?.camera ?? '',
   );
   return Number(info.lastInsertRowid);
 }

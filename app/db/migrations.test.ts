@@ -268,3 +268,14 @@ describe('migration 11: second reading', () => {
     expect(readingOf(rows)).toMatchObject({ state: 'complete', first: { grade: 2, reviewer: 'Dr Lee' } });
   });
 });
+
+describe('migration 12: the camera of each photograph', () => {
+  it('keeps earlier photographs with no camera of their own', () => {
+    const db = databaseAt(11);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(getImage(db, 1).dicom).toBeNull();
+    expect(db.prepare('SELECT camera FROM images WHERE id = 1').get()).toEqual({ camera: '' });
+  });
+});

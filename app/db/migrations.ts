@@ -10,6 +10,7 @@ import { migration0008 } from './migrations/0008-quality-regions.ts';
 import { migration0009 } from './migrations/0009-visit-findings-signoff.ts';
 import { migration0010 } from './migrations/0010-referral-tracking.ts';
 import { migration0011 } from './migrations/0011-second-reading.ts';
+import { migration0012 } from './migrations/0012-image-camera.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

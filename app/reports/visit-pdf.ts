@@ -292,6 +292,7 @@ class ReportWriter {
     const text = (s: string, bold = false) =>
       this.doc.font(bold ? 'bold' : 'regular').text(s, x, this.doc.y, { width });
     text(image.fileName, true);
+    if (image.dicom?.camera) text(`Camera (from the DICOM header): ${image.dicom.camera}`);
     if (!r) text('Not graded.');
     else if (!r.quality.gradable) {
       text('Quality: ungradable', true);

@@ -105,10 +105,17 @@ describe('DICOM import', () => {
     );
     expect(again.images[0]).toMatchObject({ duplicate: true, image: { id: image!.image.id } });
 
+    // Another camera's file into the same visit (the visit names the first camera): the photograph keeps its own.
     const sc = await dicomFile(original('13_right.jpeg'), WIDTH, {
       sopClass: 'SC',
       transferSyntax: TRANSFER_SYNTAX.jpegBaseline,
-      tags: { PatientID: 'N-2', ImageLaterality: undefined, Laterality: 'R' },
+      tags: {
+        PatientID: 'N-2',
+        ImageLaterality: undefined,
+        Laterality: 'R',
+        Manufacturer: 'Canon',
+        ManufacturerModelName: 'CR-2 AF',
+      },
     });
     const right = await value<DicomImportOutput>(
       dispatch('imports:dicom', { fileName: 'n2-right.dcm', bytes: sc }),
@@ -116,8 +123,9 @@ describe('DICOM import', () => {
     expect(right).toMatchObject({
       registered: false,
       visitId: out.visitId,
-      images: [{ image: { eye: 'OD' } }],
+      images: [{ image: { eye: 'OD', dicom: { camera: 'Canon CR-2 AF' } } }],
     });
+    expect(image!.image.dicom).toMatchObject({ camera: 'Topcon TRC-NW8' });
 
     // The visit's report shows both DICOM photographs.
     const pdf = await value<ExportFile>(dispatch('reports:pdf', { visitId: out.visitId, kind: 'report' }));
@@ -125,6 +133,7 @@ describe('DICOM import', () => {
     expect(text).toContain('n2-left.dcm');
     expect(text).toContain('n2-right.dcm');
     expect(text).toContain('Topcon TRC-NW8');
+    expect(text.replace(/\s+/g, ' ')).toContain('Camera (from the DICOM header): Canon CR-2 AF');
   });
 
   it('imports each frame of a multi-frame file, and asks before a header that disagrees with the chosen eye or patient', async () => {

@@ -182,6 +182,8 @@ export async function importDicom(ctx: AppContext, input: DicomImportInput): Pro
         studyInstanceUid: h.studyInstanceUid,
         frame,
         sha256: dicomSha256,
+        // The photograph keeps its own camera: the visit may already name another (typed, or another file's).
+        camera,
       },
     );
     visitId ??= out.image.visitId;
