@@ -14,14 +14,16 @@ export const QUALITY_REASONS: Record<QualityReason, string> = {
 
 /**
  * The regions a grader needs, each judged on its own (an average can hide a half-black frame): the four quadrants
- * of the fundus as the photograph shows them, and its centre, where a macula-centred photograph has the macula.
+ * of the fundus as the photograph shows them, the macula (within a disc diameter of the fovea) and the optic disc,
+ * both where the photograph shows them (model/anatomy/locate.ts; the centre when they cannot be found).
  */
 export const QUALITY_REGIONS = {
   upperLeft: 'upper-left quadrant',
   upperRight: 'upper-right quadrant',
   lowerLeft: 'lower-left quadrant',
   lowerRight: 'lower-right quadrant',
-  centre: 'centre (macula)',
+  macula: 'macula',
+  disc: 'optic disc',
 } as const;
 export type QualityRegion = keyof typeof QUALITY_REGIONS;
 

@@ -59,14 +59,14 @@ test('first start, accounts and roles, the lock, and the audit log', async ({ pa
     await expect(page.getByRole('status')).toContainText('Tom Tech’s password was reset.');
     // A role decides what a person may do to the record: a change is confirmed, with the reason.
     const samRow = page.locator('table.users tbody tr').filter({ hasText: 'Sam Grader' });
-    await samRow.getByLabel('Role of sam').selectOption('clinician');
+    await samRow.getByLabel('Role of sam', { exact: true }).selectOption('clinician');
     const confirmRole = samRow.getByRole('form', { name: 'Confirm the role of sam' });
     await expect(confirmRole).toContainText('Sam Grader: Technician → Clinician.');
     await confirmRole.getByLabel(/^Why\?/).fill('Sam qualified as a grader.');
     await page.screenshot({ path: 'test-output/screens/accounts-role-change.png', fullPage: true });
     await confirmRole.getByRole('button', { name: 'Change the role' }).click();
     await expect(page.getByRole('status')).toContainText('Sam Grader saved.');
-    await expect(samRow.getByLabel('Role of sam')).toHaveValue('clinician');
+    await expect(samRow.getByLabel('Role of sam', { exact: true })).toHaveValue('clinician');
     await expectAccessible(page, 'users');
     await page.screenshot({ path: 'test-output/screens/accounts-02-users.png', fullPage: true });
 

@@ -53,7 +53,7 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     await left.getByTestId('file-OS').setInputFiles(IN_SHADOW);
     const shadowed = left
       .getByTestId('result')
-      .filter({ hasText: 'Part of the retina too dark to grade: lower-left quadrant' });
+      .filter({ hasText: 'Part of the retina too dark to grade: lower-left quadrant, macula' });
     await expect(shadowed.getByTestId('quality')).toHaveText('Ungradable');
     await expect(shadowed.getByTestId('grade')).toHaveCount(0);
     await shadowed.getByRole('button', { name: 'Show the photograph brightened' }).click();

@@ -33,12 +33,15 @@ export const QUALITY_THRESHOLDS = {
   /** More than half the fundus nearly black: too dark whatever survives elsewhere. */
   maxDarkFraction: 0.5,
   /**
-   * The same per region (each quadrant, the centre), since a grader needs every one: more than a quarter of a
-   * region nearly black (real photographs p95 ≤ 0.024 in every region; the one above, eyepacs-1024-dev 940_left,
-   * has its lower-left quadrant and most of the macula in shadow at 0.84).
+   * The same per region (each quadrant, the macula, the optic disc), since a grader needs every one: more than a
+   * quarter of a region nearly black (real photographs p95 ≤ 0.024 in every region; the one above,
+   * eyepacs-1024-dev 940_left, has its lower-left quadrant at 0.84 and its macula in shadow too).
    */
   maxRegionDarkFraction: 0.25,
-  /** A region whose vessel-scale detail is below this (grey levels) shows nothing to grade (real p1 ≥ 0.49). */
+  /**
+   * A region whose vessel-scale detail is below this (grey levels) shows nothing to grade (real p1 ≥ 0.41 in the
+   * quadrants and at the disc). Not applied to the macula, which has few vessels by nature.
+   */
   minRegionDetailLevels: 0.3,
   /** Real photographs ≤ 0.851 (pale but gradable); a blown-out frame goes past. */
   maxMeanLuminance: 0.88,

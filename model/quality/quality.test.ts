@@ -54,7 +54,11 @@ describe('quality gate', () => {
     const result = await verdict(dim);
     expect(result.metrics.meanLuminance).toBeLessThan(QUALITY_THRESHOLDS.minMeanLuminance);
     expect(result.metrics.detailLevels).toBeGreaterThan(QUALITY_THRESHOLDS.minDimDetailLevels);
-    expect(result).toMatchObject({ gradable: false, reasons: ['region_obscured'], regions: ['lowerLeft'] });
+    expect(result).toMatchObject({
+      gradable: false,
+      reasons: ['region_obscured'],
+      regions: ['lowerLeft', 'macula'],
+    });
   });
 
   it('refuses a photograph with part of the retina in shadow, whatever its average, and says which part', async () => {

@@ -1,5 +1,6 @@
 import { boxRadiusForSigma, gaussianBlur } from '../preprocess/blur.ts';
 import type { Preprocessed } from '../preprocess/preprocess.ts';
+import { DISC_DIAMETER, locateLandmarks } from '../anatomy/locate.ts';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './quality-thresholds.ts';
 import {
   QUALITY_REGIONS,
@@ -52,13 +53,28 @@ export interface QualityMetrics extends RegionalMetrics {
 const REGION_NAMES = Object.keys(QUALITY_REGIONS) as QualityRegion[];
 const cap = (r: QualityRegion) => `${r[0]!.toUpperCase()}${r.slice(1)}` as Capitalize<QualityRegion>;
 
-/** Which region a point of the canonical square is in: the centre within 0.35 of the radius, else a quadrant. */
-function regionOf(x: number, y: number, size: number): number {
+/**
+ * The regions a point of the canonical square is in: its quadrant always, and the macula (within one disc
+ * diameter of the fovea) or the disc (within 0.6 of one of its centre) where it is near them. Without landmarks the
+ * macula is taken at the centre, where a macula-centred photograph has it, and the disc is not judged on its own.
+ */
+type RegionMap = (x: number, y: number) => number[];
+
+function regionMap(pre: Preprocessed): RegionMap {
+  const { size, rgb, mask } = pre.canonical;
+  const found = locateLandmarks(rgb, mask, size);
   const c = (size - 1) / 2;
-  const dx = x - c;
-  const dy = y - c;
-  if (dx * dx + dy * dy < ((0.35 * size) / 2) * ((0.35 * size) / 2)) return 4;
-  return (dy < 0 ? 0 : 2) + (dx < 0 ? 0 : 1);
+  const fovea = found ? { x: found.fovea.x * size, y: found.fovea.y * size } : { x: c, y: c };
+  const disc = found ? { x: found.disc.x * size, y: found.disc.y * size } : null;
+  const dd = DISC_DIAMETER * size;
+  const near = (p: { x: number; y: number }, x: number, y: number, r: number) =>
+    (x - p.x) ** 2 + (y - p.y) ** 2 < r * r;
+  return (x, y) => {
+    const regions = [(y < c ? 0 : 2) + (x < c ? 0 : 1)];
+    if (near(fovea, x, y, dd)) regions.push(4);
+    if (disc && near(disc, x, y, 0.6 * dd)) regions.push(5);
+    return regions;
+  };
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -73,13 +89,14 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
   let dark = 0;
   const sum = [0, 0, 0];
   const green = new Float32Array(n);
-  const regionCount = new Array<number>(5).fill(0);
-  const regionDark = new Array<number>(5).fill(0);
+  const regionsAt = regionMap(pre);
+  const regionCount = new Array<number>(REGION_NAMES.length).fill(0);
+  const regionDark = new Array<number>(REGION_NAMES.length).fill(0);
   for (let p = 0; p < n; p++) {
     green[p] = rgb[p * 3 + 1]! / 255;
     if (!mask[p]) continue;
-    const region = regionOf(p % size, Math.floor(p / size), size);
-    regionCount[region]!++;
+    const regions = regionsAt(p % size, Math.floor(p / size));
+    for (const r of regions) regionCount[r]!++;
     const r = rgb[p * 3]! / 255;
     const g = green[p]!;
     const b = rgb[p * 3 + 2]! / 255;
@@ -92,15 +109,21 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
     if (l >= 0.94) saturated++;
     if (l <= 0.04) {
       dark++;
-      regionDark[region]!++;
+      for (const r of regions) regionDark[r]!++;
     }
   }
   const detail = count
-    ? detailMeasures(green, mask, size)
-    : { sharpness: 0, detail: 0, detailLevels: 0, regionLevels: new Array<number>(5).fill(0) };
+    ? detailMeasures(green, mask, size, regionsAt)
+    : {
+        sharpness: 0,
+        detail: 0,
+        detailLevels: 0,
+        regionLevels: new Array<number>(REGION_NAMES.length).fill(0),
+      };
   const regional = Object.fromEntries(
     REGION_NAMES.flatMap((r, i) => [
-      [`dark${cap(r)}`, round(regionCount[i] ? regionDark[i]! / regionCount[i]! : 1)],
+      // A region the photograph does not show at all (a disc that was not found) counts as seen: nothing to judge.
+      [`dark${cap(r)}`, round(regionCount[i] ? regionDark[i]! / regionCount[i]! : 0)],
       [`detail${cap(r)}`, round(detail.regionLevels[i]!)],
     ]),
   ) as RegionalMetrics;
@@ -135,6 +158,7 @@ function detailMeasures(
   green: Float32Array,
   mask: Uint8Array,
   size: number,
+  regionsAt: RegionMap,
 ): { sharpness: number; detail: number; detailLevels: number; regionLevels: number[] } {
   // The blur is three box passes whose radius rounds from σ: σ 1 and 1.5 both give radius 1, so one blur serves
   // both (the same values as computing it twice).
@@ -155,8 +179,8 @@ function detailMeasures(
   let fine = 0;
   let vessel = 0;
   let band = 0;
-  const regionBand = new Array<number>(5).fill(0);
-  const regionCount = new Array<number>(5).fill(0);
+  const regionBand = new Array<number>(REGION_NAMES.length).fill(0);
+  const regionCount = new Array<number>(REGION_NAMES.length).fill(0);
   for (let y = m; y < size - m; y++) {
     for (let x = m; x < size - m; x++) {
       const p = y * size + x;
@@ -167,12 +191,17 @@ function detailMeasures(
       vessel += (b15[p]! - b8[p]!) ** 2;
       const e = (b1[p]! - b3[p]!) ** 2;
       band += e;
-      const region = regionOf(x, y, size);
-      regionBand[region]! += e;
-      regionCount[region]!++;
+      for (const r of regionsAt(x, y)) {
+        regionBand[r]! += e;
+        regionCount[r]!++;
+      }
     }
   }
-  const regionLevels = regionBand.map((e, i) => (regionCount[i] ? Math.sqrt(e / regionCount[i]!) * 255 : 0));
+  // A region with no pixel to measure (a disc not found) says nothing of its own: it reads as the whole.
+  const whole = count ? Math.sqrt(band / count) * 255 : 0;
+  const regionLevels = regionBand.map((e, i) =>
+    regionCount[i] ? Math.sqrt(e / regionCount[i]!) * 255 : whole,
+  );
   if (count === 0 || mean === 0) return { sharpness: 0, detail: 0, detailLevels: 0, regionLevels };
   return {
     sharpness: round(vessel > 0 ? Math.sqrt(fine / vessel) : 0),
@@ -187,10 +216,11 @@ function detailMeasures(
  * a blurred photograph, where blur took the detail everywhere and says so).
  */
 function obscuredRegions(m: QualityMetrics, t: QualityThresholds, blurred = false): QualityRegion[] {
+  // The macula is judged on darkness only: it has few vessels by nature, so little vessel-scale detail.
   return REGION_NAMES.filter(
     (r) =>
       m[`dark${cap(r)}`] > t.maxRegionDarkFraction ||
-      (!blurred && m[`detail${cap(r)}`] < t.minRegionDetailLevels),
+      (!blurred && r !== 'macula' && m[`detail${cap(r)}`] < t.minRegionDetailLevels),
   );
 }
 
