@@ -54,27 +54,37 @@ const REGION_NAMES = Object.keys(QUALITY_REGIONS) as QualityRegion[];
 const cap = (r: QualityRegion) => `${r[0]!.toUpperCase()}${r.slice(1)}` as Capitalize<QualityRegion>;
 
 /**
- * The regions a point of the canonical square is in: its quadrant always, and the macula (within one disc
- * diameter of the fovea) or the disc (within 0.6 of one of its centre) where it is near them. Without landmarks the
- * macula is taken at the centre, where a macula-centred photograph has it, and the disc is not judged on its own.
+ * The regions each point of the canonical square is in, as bits: its quadrant (bits 0–1, always), the macula (bit
+ * 2: within one disc diameter of the fovea) and the disc (bit 3: within 0.6 of one of its centre). Without
+ * landmarks the macula is taken at the centre, where a macula-centred photograph has it, and the disc is not judged
+ * on its own. Made once per photograph: the measures below read it pixel by pixel.
  */
-type RegionMap = (x: number, y: number) => number[];
+const MACULA_BIT = 4;
+const DISC_BIT = 8;
 
-function regionMap(pre: Preprocessed): RegionMap {
+function regionLabels(pre: Preprocessed): Uint8Array {
   const { size, rgb, mask } = pre.canonical;
   const found = locateLandmarks(rgb, mask, size);
   const c = (size - 1) / 2;
   const fovea = found ? { x: found.fovea.x * size, y: found.fovea.y * size } : { x: c, y: c };
   const disc = found ? { x: found.disc.x * size, y: found.disc.y * size } : null;
   const dd = DISC_DIAMETER * size;
-  const near = (p: { x: number; y: number }, x: number, y: number, r: number) =>
-    (x - p.x) ** 2 + (y - p.y) ** 2 < r * r;
-  return (x, y) => {
-    const regions = [(y < c ? 0 : 2) + (x < c ? 0 : 1)];
-    if (near(fovea, x, y, dd)) regions.push(4);
-    if (disc && near(disc, x, y, 0.6 * dd)) regions.push(5);
-    return regions;
-  };
+  const labels = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      let l = (y < c ? 0 : 2) + (x < c ? 0 : 1);
+      if ((x - fovea.x) ** 2 + (y - fovea.y) ** 2 < dd * dd) l |= MACULA_BIT;
+      if (disc && (x - disc.x) ** 2 + (y - disc.y) ** 2 < (0.6 * dd) ** 2) l |= DISC_BIT;
+      labels[y * size + x] = l;
+    }
+  return labels;
+}
+
+/** Adds `v` to the entries of `into` for each region a pixel of label `l` is in. */
+function addTo(into: number[], l: number, v = 1): void {
+  into[l & 3]! += v;
+  if (l & MACULA_BIT) into[4]! += v;
+  if (l & DISC_BIT) into[5]! += v;
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -89,14 +99,13 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
   let dark = 0;
   const sum = [0, 0, 0];
   const green = new Float32Array(n);
-  const regionsAt = regionMap(pre);
+  const labels = regionLabels(pre);
   const regionCount = new Array<number>(REGION_NAMES.length).fill(0);
   const regionDark = new Array<number>(REGION_NAMES.length).fill(0);
   for (let p = 0; p < n; p++) {
     green[p] = rgb[p * 3 + 1]! / 255;
     if (!mask[p]) continue;
-    const regions = regionsAt(p % size, Math.floor(p / size));
-    for (const r of regions) regionCount[r]!++;
+    addTo(regionCount, labels[p]!);
     const r = rgb[p * 3]! / 255;
     const g = green[p]!;
     const b = rgb[p * 3 + 2]! / 255;
@@ -109,11 +118,11 @@ export function measureQuality(pre: Preprocessed): QualityMetrics {
     if (l >= 0.94) saturated++;
     if (l <= 0.04) {
       dark++;
-      for (const r of regions) regionDark[r]!++;
+      addTo(regionDark, labels[p]!);
     }
   }
   const detail = count
-    ? detailMeasures(green, mask, size, regionsAt)
+    ? detailMeasures(green, mask, size, labels)
     : {
         sharpness: 0,
         detail: 0,
@@ -158,7 +167,7 @@ function detailMeasures(
   green: Float32Array,
   mask: Uint8Array,
   size: number,
-  regionsAt: RegionMap,
+  labels: Uint8Array,
 ): { sharpness: number; detail: number; detailLevels: number; regionLevels: number[] } {
   // The blur is three box passes whose radius rounds from σ: σ 1 and 1.5 both give radius 1, so one blur serves
   // both (the same values as computing it twice).
@@ -191,10 +200,8 @@ function detailMeasures(
       vessel += (b15[p]! - b8[p]!) ** 2;
       const e = (b1[p]! - b3[p]!) ** 2;
       band += e;
-      for (const r of regionsAt(x, y)) {
-        regionBand[r]! += e;
-        regionCount[r]!++;
-      }
+      addTo(regionBand, labels[p]!, e);
+      addTo(regionCount, labels[p]!);
     }
   }
   // A region with no pixel to measure (a disc not found) says nothing of its own: it reads as the whole.
