@@ -29,6 +29,7 @@ export * from './envelope.ts';
 export * from './images.ts';
 export * from './imports.ts';
 export * from './learning.ts';
+export * from './maculopathy.ts';
 export * from './referral-tracking.ts';
 export * from './patients.ts';
 export * from './records.ts';

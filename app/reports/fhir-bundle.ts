@@ -19,6 +19,7 @@ import type { FundusImage, Patient, VisitDetail } from '../../contract/index.ts'
 import { CATEGORY_LABELS, describeRule, dueDate } from '../../contract/referral-text.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
+import { MACULOPATHY_NOT_ASSESSED } from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import type { StoredClinic } from './clinic.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
@@ -173,7 +174,7 @@ class VisitResources {
     const study = visit.images.length ? this.study(subject, encounter) : null;
     const results = (['OD', 'OS'] as const).flatMap((eye) => {
       const o = this.observation(eye, subject, encounter, study);
-      return o ? [o] : [];
+      return o ? [o, this.maculopathy(eye, subject, encounter)] : [];
     });
     // Final only when every result is confirmed and a clinician signed the visit off since (an amendment after
     // the sign-off makes it preliminary again); the signer is the report's resultsInterpreter.
@@ -256,6 +257,25 @@ class VisitResources {
   }
 
   /** One Observation per photographed eye: the deciding grade, the model's referable probability beside it. */
+  /** Maculopathy per eye: not assessed by any model here yet, said as such (never absent, which reads as none). */
+  private maculopathy(eye: Eye, subject: Ref, encounter: Ref): Ref {
+    return this.b.add(`${this.key}:maculopathy:${eye}`, (): Observation => ({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'Diabetic maculopathy (from the fundus photograph)' },
+      subject,
+      encounter,
+      effectiveDateTime: this.item.visit.date,
+      bodySite: { coding: [EYE_STRUCTURE[eye]], text: `${EYE_NAMES[eye]} eye` },
+      dataAbsentReason: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'not-performed' },
+        ],
+        text: MACULOPATHY_NOT_ASSESSED,
+      },
+    }));
+  }
+
   private observation(eye: Eye, subject: Ref, encounter: Ref, study: Ref | null): Ref | null {
     const { visit } = this.item;
     const outcome = visit.outcome.eyes[eye];

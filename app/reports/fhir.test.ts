@@ -110,7 +110,15 @@ describe('FHIR R4 export', () => {
         'DiagnosticReport',
       ]),
     );
-    const observations = ofType<Observation>(bundle, 'Observation');
+    const all = ofType<Observation>(bundle, 'Observation');
+    // Maculopathy per eye, said as not assessed (no model here has a maculopathy head): never left out as "none".
+    const maculopathy = all.filter((o) => o.code?.text?.startsWith('Diabetic maculopathy'));
+    expect(maculopathy).toHaveLength(2);
+    for (const m of maculopathy) {
+      expect(m.dataAbsentReason?.coding?.[0]?.code).toBe('not-performed');
+      expect(m.dataAbsentReason?.text).toMatch(/^Maculopathy: not assessed by this model/);
+    }
+    const observations = all.filter((o) => !maculopathy.includes(o));
     expect(observations).toHaveLength(2);
     const right = observations.find((o) => o.bodySite?.coding?.[0]?.code === '18944008')!;
     expect(right.status).toBe('final');

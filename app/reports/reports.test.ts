@@ -130,6 +130,7 @@ describe('the visit PDF', () => {
     expect(text).not.toContain('PROVISIONAL');
     expect(text).toMatch(/Signed off by Dr Test \(clinician\) on \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
     expect(text).toContain("Clinician's grade: 2 (Moderate NPDR)");
+    expect(text).toContain('Maculopathy: not assessed by this model');
     expect(text).toMatch(/Accepted by Dr Lee, \d{4}-\d\d-\d\d \d\d:\d\d/);
     expect(text).toContain('Every result confirmed by a clinician');
   });
@@ -316,6 +317,10 @@ describe('the CSV export', () => {
     );
     expect(lines[1]).toContain('Refer to an ophthalmologist within 3 months,2027-02-28,no');
     expect(lines[2]).toContain(',OS,1,C-7_left.jpeg,ungradable,Blurred,');
+    // Maculopathy is never a blank that reads as none.
+    const header = lines[0]!.split(',');
+    const cells = lines[1]!.split(',');
+    expect(cells[header.indexOf('maculopathy')]).toBe('not assessed by this model');
     expect(await dispatch('exports:csv', { from: '2026-12-01', to: '2026-11-01' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },

@@ -5,6 +5,7 @@ import { alsoNeededText, describeRule, eyeFinding, patientWords } from '../../co
 import { localIsoDate } from '../../domain/dates.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
+import { MACULOPATHY_NOT_ASSESSED_SHORT } from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import { DEFAULT_REFERABLE_THRESHOLD, isReferable } from '../../domain/referable.ts';
 import { REPORT_FONTS } from './pdf-fonts.ts';
@@ -308,6 +309,7 @@ class ReportWriter {
             `(operating point ${pct(point)}: ${isReferable(r) ? 'flagged referable' : 'not flagged'})`,
         );
       }
+      text(`Maculopathy: ${MACULOPATHY_NOT_ASSESSED_SHORT}`);
     }
     const review = image.review;
     this.doc.moveDown(0.3);

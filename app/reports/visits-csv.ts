@@ -1,6 +1,7 @@
 import type { Patient, VisitDetail } from '../../contract/index.ts';
 import { describeRule, dueDate, eyeFinding } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
+import { MACULOPATHY_NOT_ASSESSED_SHORT } from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
 
@@ -22,6 +23,7 @@ export const CSV_COLUMNS = [
   'reviewer',
   'reviewed_at',
   'eye_category',
+  'maculopathy',
   'referral',
   'due_date',
   'final',
@@ -77,6 +79,7 @@ function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {
     reviewer: review?.reviewer ?? null,
     reviewed_at: review?.reviewedAt ?? null,
     eye_category: eyeFinding(outcome),
+    maculopathy: result ? MACULOPATHY_NOT_ASSESSED_SHORT : null,
     referral: describeRule(visit.outcome.rule),
     due_date: dueDate(visit.date, visit.outcome.rule),
     final: visit.outcome.final ? 'yes' : 'no',
