@@ -141,6 +141,16 @@ describe('second reading and arbitration', () => {
     expect(final.review).toMatchObject({ clinicianGrade: 2, stage: 'arbitration' });
   });
 
+  it('leaves a deleted patient out of the queues', async () => {
+    const { patient, od } = seed('R-4');
+    await value(a('reviews:submit', { resultId: od.resultId, grade: 2, seenReviewId: null }));
+    expect(await value<ReadingQueueItem[]>(b('reviews:readings', { stage: 'second' }))).toHaveLength(1);
+    await value(
+      a('records:delete', { kind: 'patient', id: patient.id, reason: 'Registered twice by mistake' }),
+    );
+    expect(await value<ReadingQueueItem[]>(b('reviews:readings', { stage: 'second' }))).toEqual([]);
+  });
+
   it('reads a random sample of normal first readings twice, fixed per result', () => {
     const ids = Array.from({ length: 4000 }, (_, i) => i + 1);
     const share = ids.filter((id) => inSample(id, 10)).length / ids.length;

@@ -130,7 +130,8 @@ export function readingQueue(
   const images = getImages(db, [...imageOf.values()]);
   const visits = prepared<[string], { id: number; date: string; patient_id: number }>(
     db,
-    'SELECT id, date, patient_id FROM visits WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL',
+    `SELECT v.id, v.date, v.patient_id FROM visits v JOIN patients p ON p.id = v.patient_id
+       WHERE v.id IN (SELECT value FROM json_each(?)) AND v.deleted_at IS NULL AND p.deleted_at IS NULL`,
   )
     .all(JSON.stringify([...images.values()].map((i) => i.visitId)))
     .reduce((m, v) => m.set(v.id, v), new Map<number, { id: number; date: string; patient_id: number }>());
