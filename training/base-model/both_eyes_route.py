@@ -13,13 +13,16 @@ import argparse
 import base64
 import json
 import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from route_metrics import auc, patient_bootstrap  # noqa: E402
 
 LAMBDA = 1.0
 STEPS = 400
 RATE = 0.05
-ROUNDS = 2000
 
 
 def load_reference(model_dir):
@@ -50,35 +53,6 @@ def referable(features, kernel, bias):
     p = np.exp(z)
     p /= p.sum(1, keepdims=True)
     return p[:, 2:].sum(1)
-
-
-def auc(labels, scores):
-    order = np.argsort(scores, kind="mergesort")
-    s, y = scores[order], labels[order]
-    ranks = np.empty(len(s))
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        ranks[i:j] = (i + 1 + j) / 2
-        i = j
-    pos = y.sum()
-    neg = len(y) - pos
-    return (ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg)
-
-
-def patient_bootstrap(labels, patients, scores, seed=2017):
-    rng = np.random.default_rng(seed)
-    ids = np.unique(patients)
-    rows = {p: np.where(patients == p)[0] for p in ids}
-    values = []
-    for _ in range(ROUNDS):
-        pick = np.concatenate([rows[p] for p in rng.choice(ids, len(ids))])
-        y = labels[pick]
-        if 0 < y.sum() < len(y):
-            values.append(auc(y, scores[pick]))
-    return np.percentile(values, 2.5), np.percentile(values, 97.5)
 
 
 def train_logistic(x, y):
@@ -154,7 +128,7 @@ def main():
         "| --- | --- |",
     ]
     for name, s in rows:
-        lo, hi = patient_bootstrap(labels, patients, s)
+        lo, hi = patient_bootstrap(labels, patients, lambda pick, s=s: auc(labels[pick], s[pick]))
         lines.append(f"| {name} | {auc(labels, s):.3f} ({lo:.3f}–{hi:.3f}) |")
     lines += [
         "",

@@ -12,10 +12,13 @@ import argparse
 import glob
 import json
 import os
+import sys
 
 import numpy as np
 
-ROUNDS = 2000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from route_metrics import auc, patient_bootstrap  # noqa: E402
+
 
 
 def predictions(model_dir):
@@ -26,34 +29,6 @@ def predictions(model_dir):
         name = e["set"]["name"]
         out[name] = {p["name"]: p for p in e["predictions"] if p["gradable"] and p["probabilities"]}
     return out
-
-
-def auc(labels, scores):
-    order = np.argsort(scores, kind="mergesort")
-    s, y = scores[order], labels[order]
-    ranks = np.empty(len(s))
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        ranks[i:j] = (i + 1 + j) / 2
-        i = j
-    pos = y.sum()
-    return (ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * (len(y) - pos))
-
-
-def paired(labels, patients, a, b, seed=2017):
-    rng = np.random.default_rng(seed)
-    ids = np.unique(patients)
-    rows = {p: np.where(patients == p)[0] for p in ids}
-    diffs = []
-    for _ in range(ROUNDS):
-        pick = np.concatenate([rows[p] for p in rng.choice(ids, len(ids))])
-        y = labels[pick]
-        if 0 < y.sum() < len(y):
-            diffs.append(auc(y, b[pick]) - auc(y, a[pick]))
-    return np.percentile(diffs, 2.5), np.percentile(diffs, 97.5)
 
 
 def main():
@@ -79,7 +54,9 @@ def main():
         a = np.array([sum(first[s][n]["probabilities"][2:]) for n in common])
         b = np.array([sum(second[s][n]["probabilities"][2:]) for n in common])
         e = (a + b) / 2
-        lo, hi = paired(labels, patients, b, e)
+        lo, hi = patient_bootstrap(
+            labels, patients, lambda pick: auc(labels[pick], e[pick]) - auc(labels[pick], b[pick])
+        )
         lines.append(
             f"| {s} | {len(common)} | {auc(labels, a):.3f} | {auc(labels, b):.3f} | {auc(labels, e):.3f} | "
             f"{auc(labels, e) - auc(labels, b):+.3f} ({lo:+.3f} to {hi:+.3f}) |"
