@@ -20,7 +20,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from route_metrics import auc, patient_bootstrap  # noqa: E402
 
 
-
 def predictions(model_dir):
     out = {}
     for path in glob.glob(os.path.join(model_dir, "evaluation", "*-evaluation.json")):
