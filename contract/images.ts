@@ -2,8 +2,8 @@
 
 import type { Eye } from '../domain/eye.ts';
 import type { GradeOutcome } from '../domain/results.ts';
-import type { Reading, ReadingStage, ReadingSummary, Review } from './reviews.ts';
-import type { NewVisit } from './visits.ts';
+import type { Reading, ReadingStage, ReadingSummary, Review } from './readings.ts';
+import type { NewVisit } from './visit-input.ts';
 
 export interface GradeResult extends GradeOutcome {
   id: number;

@@ -1,23 +1,11 @@
 // Visits: one per patient and date, with who took the photographs and with which camera.
 
 import type { FundusImage } from './images.ts';
+import type { NewVisit, VisitFindings } from './visit-input.ts';
+
+export type { HbA1c, NewVisit, VisitFindings } from './visit-input.ts';
 import type { VisitOutcome } from './referral.ts';
 import type { ReferralTracking } from './referral-tracking.ts';
-
-/** HbA1c as the clinic measured it. */
-export interface HbA1c {
-  value: number;
-  unit: '%' | 'mmol/mol';
-}
-
-/** What a clinic records beside the photographs (each optional). */
-export interface VisitFindings {
-  /** Visual acuity per eye as the clinic writes it ("6/9", "20/40", "0.2 logMAR"); '' when not recorded. */
-  visualAcuity: { right: string; left: string };
-  /** Pupils dilated for the photographs; null when not recorded. */
-  dilated: boolean | null;
-  hba1c: HbA1c | null;
-}
 
 export interface Visit extends VisitFindings {
   id: number;
@@ -30,13 +18,6 @@ export interface Visit extends VisitFindings {
   createdAt: string;
   /** Changes with every save; an update names the version it was made from. */
   version: number;
-}
-
-export interface NewVisit extends Partial<VisitFindings> {
-  patientId: number;
-  date: string;
-  operator?: string;
-  camera?: string;
 }
 
 export interface VisitUpdate extends Partial<VisitFindings> {

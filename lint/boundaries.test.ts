@@ -2,6 +2,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../model/inference/model-paths.ts';
+import { importCircles, importGraph } from './import-cycles.ts';
 
 const eslint = new ESLint({ cwd: projectRoot() });
 
@@ -92,5 +93,21 @@ describe('process boundaries (lint)', () => {
     expect(await restricted('contract/probe.ts', probe("import type { Eye } from '../domain/eye.ts';"))).toBe(
       0,
     );
+  });
+});
+
+describe('rooms (import circles)', () => {
+  it('has no circle of imports, type imports included', () => {
+    expect(importCircles(importGraph(projectRoot()))).toEqual([]);
+  });
+
+  it('finds a circle when there is one', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
+    expect(importCircles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 });

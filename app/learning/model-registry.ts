@@ -5,7 +5,7 @@ import { AppError } from '../../domain/errors.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting, setSetting } from '../db/settings-repo.ts';
 import type { Database } from '../db/database.ts';
-import type { AppContext } from '../services/app-context.ts';
+import type { AppContext } from '../services/app-context-type.ts';
 import { promotionMargin, promotionVerdict } from './promotion.ts';
 
 /** Where models are: shipped with the app beside the default one, and fine-tuned here under the data folder. */

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Database } from '../db/database.ts';
 import { openClinicDatabase, refuseEmptyRecordOverRecords } from '../db/open-clinic-database.ts';
 import { finishInterruptedRestore } from '../backup/restore.ts';
 import { BackupService } from '../backup/backup-service.ts';
@@ -14,38 +13,10 @@ import { defaultPoolSize } from '../../model/index.ts';
 import { ImageStore } from './image-store.ts';
 import { FineTuneJobs } from '../learning/fine-tune-job.ts';
 import { activeModelFolder } from '../learning/model-registry.ts';
-import { WatchFolder, type WatchFolderOptions, type WatchFolderService } from '../watch/watch-folder.ts';
+import { WatchFolder, type WatchFolderOptions } from '../watch/watch-folder.ts';
+import type { AppContext } from './app-context-type.ts';
 
-/** Everything a handler may use. Built once per process by the entry point (Electron main or `serve`). */
-export interface AppContext {
-  readonly db: Database;
-  readonly store: ImageStore;
-  readonly grading: GradingService;
-  readonly dataDir: string;
-  readonly appVersion: string;
-  /** Who is signed in on which window (in memory: a restart signs everyone out). */
-  readonly sessions: Sessions;
-  /**
-   * Why the database takes no changes, when it failed its integrity check at start (a sentence saying what to
-   * do); null when all is well.
-   */
-  readonly readOnly: string | null;
-  /**
-   * The model shipped with the app (resources/models/<name>): the default, and where bundled models and their
-   * figures are found. A model promoted on this workstation grades instead (model-registry.ts).
-   */
-  readonly modelDir: string;
-  /** The camera-export folder watcher, when this process runs one (Electron main and `serve`). */
-  readonly watcher?: WatchFolderService;
-  /** Opens a file with the system's viewer (Electron only). */
-  readonly openFile?: (file: string) => Promise<void>;
-  /** The background fine-tune (one at a time). */
-  readonly jobs?: FineTuneJobs;
-  /** Backups on demand and daily. */
-  readonly backups?: BackupService;
-  /** The audit log's check at start and daily. */
-  readonly auditCheck?: AuditCheck;
-}
+export type { AppContext };
 
 export interface AppContextOptions {
   dataDir: string;

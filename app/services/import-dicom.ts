@@ -15,7 +15,7 @@ import type { Database } from '../db/database.ts';
 import { findDicomImage } from '../db/images-repo.ts';
 import { createPatient, findPatientByClinicId, getPatient, patientRef } from '../db/patients-repo.ts';
 import { getVisit } from '../db/visits-repo.ts';
-import type { AppContext } from './app-context.ts';
+import type { AppContext } from './app-context-type.ts';
 import { sha256Hex } from './image-store.ts';
 import { importImage } from './import-image.ts';
 

@@ -9,7 +9,7 @@ import type { GradedImage } from '../../model/index.ts';
 import { referableThresholdInForce } from '../db/settings-repo.ts';
 import { getPatient } from '../db/patients-repo.ts';
 import { createVisit, getVisit, visitOnDate } from '../db/visits-repo.ts';
-import type { AppContext } from './app-context.ts';
+import type { AppContext } from './app-context-type.ts';
 import { sha256Hex } from './image-store.ts';
 import { withStoredFiles } from './stored-files.ts';
 

@@ -4,7 +4,7 @@ import { hasDicomMarker } from '../../domain/dicom-marker.ts';
 import { AppError } from '../../domain/errors.ts';
 import { readDicomHeader } from '../../model/index.ts';
 import type { WatchOutcome } from '../db/watch-repo.ts';
-import type { AppContext } from '../services/app-context.ts';
+import type { AppContext } from '../services/app-context-type.ts';
 import { importDicom } from '../services/import-dicom.ts';
 import { importImage } from '../services/import-image.ts';
 import { planImport } from '../services/import-plan.ts';

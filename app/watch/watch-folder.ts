@@ -16,7 +16,10 @@ import {
   updateWatchFile,
   type WatchOutcome,
 } from '../db/watch-repo.ts';
-import type { AppContext } from '../services/app-context.ts';
+import type { AppContext } from '../services/app-context-type.ts';
+import type { WatchFolderService } from './watch-folder-service.ts';
+
+export type { WatchFolderService };
 import { sha256Hex } from '../services/image-store.ts';
 import { importDicom } from '../services/import-dicom.ts';
 import { importImage } from '../services/import-image.ts';
@@ -34,15 +37,6 @@ export async function assertWatchableFolder(folder: string, dataDir: string): Pr
   if (!info) throw new AppError('INVALID_INPUT', `The folder “${folder}” does not exist.`);
   if (!info.isDirectory()) throw new AppError('INVALID_INPUT', `“${folder}” is a file, not a folder.`);
   assertSiteFolder(folder, dataDir, 'watch folder');
-}
-
-export interface WatchFolderService {
-  /** Watch this folder from now on (null: stop watching). */
-  follow(folder: string | null): void;
-  status(): WatchStatus;
-  assign(input: WatchAssign): Promise<WatchStatus>;
-  dismiss(fileId: number): WatchStatus;
-  close(): Promise<void>;
 }
 
 export interface WatchFolderOptions {
