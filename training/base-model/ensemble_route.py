@@ -34,6 +34,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs=2, required=True)
     ap.add_argument("--report")
+    ap.add_argument("--note", help="a sentence on how the members' evaluation files were made, put in the record")
     args = ap.parse_args()
     first, second = (predictions(m) for m in args.models)
     names = [os.path.basename(os.path.abspath(m)) for m in args.models]
@@ -42,6 +43,7 @@ def main():
         "",
         f"Members: {names[0]} and {names[1]}, referable-DR probabilities averaged with equal weights (fixed before "
         "looking; nothing fitted). Scores as `npm run evaluate` recorded them (the app's own preprocessing and engine).",
+        *([args.note] if args.note else []),
         "",
         f"| set | photographs | {names[0]} AUC | {names[1]} AUC | ensemble AUC | ensemble − {names[1]} (95% CI, paired patient bootstrap) |",
         "| --- | --- | --- | --- | --- | --- |",
