@@ -8,6 +8,7 @@ import { seededRandom } from '../../training/evaluate/metrics.ts';
 import { readKaggleLabels, type LabelledImage } from '../../training/data/dataset.ts';
 import {
   fineTuneLocal,
+  localValidationOf,
   type LocalFineTuneResult,
   type LocalPhotograph,
 } from '../../training/local/fine-tune-local.ts';
@@ -40,15 +41,7 @@ async function fineTune(name: string, init: string, photographs: LocalPhotograph
   return result;
 }
 
-const verdictOf = (r: LocalFineTuneResult, delta: number) =>
-  promotionVerdict(
-    {
-      ...r,
-      reference: r.reference ?? undefined,
-      referenceComparison: r.referenceComparison ?? undefined,
-    },
-    delta,
-  );
+const verdictOf = (r: LocalFineTuneResult, delta: number) => promotionVerdict(localValidationOf(r), delta);
 
 /**
  * The base model with its head spoiled (seeded noise on the dense layer): a base a fine-tune can clearly

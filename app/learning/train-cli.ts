@@ -7,13 +7,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeResult, runFolderFineTune, stageProgress } from '../../training/local/local-cli.ts';
-import { fineTuneLocal } from '../../training/local/fine-tune-local.ts';
+import {
+  fineTuneLocal,
+  localValidationOf,
+  type LocalFineTuneResult,
+} from '../../training/local/fine-tune-local.ts';
 import { openDatabase } from '../db/database.ts';
 import { SETTING_KEYS } from '../db/settings-keys.ts';
 import { getSetting } from '../db/settings-repo.ts';
 import { ImageStore } from '../services/image-store.ts';
 import { activeModelDir, projectRoot } from '../services/paths.ts';
-import type { LocalFineTuneResult } from '../../training/local/fine-tune-local.ts';
 import { localPhotographs } from './local-photographs.ts';
 import {
   DEFAULT_PROMOTION_MARGIN,
@@ -37,14 +40,7 @@ function fail(message: string): never {
 
 /** The gate's verdict, as the Models screen would give it: the line, the reasons and the evidence. */
 function describeVerdict(result: LocalFineTuneResult, delta: number): string {
-  const verdict = promotionVerdict(
-    {
-      ...result,
-      reference: result.reference ?? undefined,
-      referenceComparison: result.referenceComparison ?? undefined,
-    },
-    delta,
-  );
+  const verdict = promotionVerdict(localValidationOf(result), delta);
   const spread = observedSpread(result.comparison, result.candidate.referablePatients);
   return [
     '',

@@ -105,9 +105,15 @@ export function readingQueue(
 ): ReadingQueueItem[] {
   const candidates = prepared<[], { result_id: number }>(
     db,
-    `SELECT DISTINCT rv.result_id FROM reviews rv
+    // Only results whose current first reading asked for a second, and not yet arbitrated: the queue never reads
+    // the whole history of completed readings.
+    `SELECT rv.result_id FROM reviews rv
        JOIN results r ON r.id = rv.result_id
-       WHERE rv.second_required = 1 AND r.id = (SELECT MAX(id) FROM results WHERE image_id = r.image_id)`,
+       WHERE rv.second_required = 1
+         AND rv.id = (SELECT MAX(id) FROM reviews WHERE result_id = rv.result_id AND stage = 'first')
+         AND NOT EXISTS (SELECT 1 FROM reviews a WHERE a.result_id = rv.result_id AND a.stage = 'arbitration'
+                           AND a.id > rv.id)
+         AND r.id = (SELECT MAX(id) FROM results WHERE image_id = r.image_id)`,
   ).all();
   const reviews = reviewsOfResults(
     db,

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from route_metrics import auc, patient_bootstrap  # noqa: E402
+from route_metrics import auc, patient_bootstrap, write_record  # noqa: E402
 
 LAMBDA = 1.0
 STEPS = 400
@@ -135,11 +135,7 @@ def main():
         "The starting model's figure here is at its own input size (256 px) from 8-bit features, so it differs a",
         "little from the camera-folds tables (384-px photographs, float features).",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        with open(args.report, "w", encoding="utf8") as f:
-            f.write(text)
+    write_record(lines, args.report)
 
 
 if __name__ == "__main__":

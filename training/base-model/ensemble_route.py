@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from route_metrics import auc, patient_bootstrap  # noqa: E402
+from route_metrics import auc, patient_bootstrap, write_record  # noqa: E402
 
 
 def predictions(model_dir):
@@ -62,11 +62,7 @@ def main():
             f"| {s} | {len(common)} | {auc(labels, a):.3f} | {auc(labels, b):.3f} | {auc(labels, e):.3f} | "
             f"{auc(labels, e) - auc(labels, b):+.3f} ({lo:+.3f} to {hi:+.3f}) |"
         )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        with open(args.report, "w", encoding="utf8") as f:
-            f.write(text)
+    write_record(lines, args.report)
 
 
 if __name__ == "__main__":

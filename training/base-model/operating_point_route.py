@@ -19,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ensemble_route import predictions  # noqa: E402
+from route_metrics import write_record  # noqa: E402
 
 CAMERA_LOOK = ("eyepacs-1024-dev", "eyepacs-originals")
 TARGET = 0.9
@@ -69,6 +70,7 @@ def main():
     chosen = point_for(y, s)
     ey = np.array([r[2] for r in external], dtype=int)
     es = np.array([r[3] for r in external])
+    ext_sens, ext_spec = rates(ey, es, chosen)
     names = " + ".join(os.path.basename(os.path.abspath(m)) for m in args.models)
     lines = [
         "# Route: an operating point chosen on the camera-look folds (written by training/base-model/operating_point_route.py)",
@@ -81,17 +83,13 @@ def main():
         "| point | camera-look folds: sensitivity / specificity | srahim-dev: sensitivity / specificity |",
         "| --- | --- | --- |",
         f"| chosen per fold on the other folds (out of fold) | {oof_sens:.3f} / {oof_spec:.3f} | – |",
-        f"| chosen on all the folds: {chosen:.4f} | (chosen there) | {rates(ey, es, chosen)[0]:.3f} / {rates(ey, es, chosen)[1]:.3f} |",
+        f"| chosen on all the folds: {chosen:.4f} | (chosen there) | {ext_sens:.3f} / {ext_spec:.3f} |",
     ]
     if args.stored is not None:
         cs, cp = rates(y, s, args.stored)
         es_, ep = rates(ey, es, args.stored)
         lines.append(f"| stored: {args.stored:.4f} | {cs:.3f} / {cp:.3f} | {es_:.3f} / {ep:.3f} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        with open(args.report, "w", encoding="utf8") as f:
-            f.write(text)
+    write_record(lines, args.report)
 
 
 if __name__ == "__main__":

@@ -31,3 +31,12 @@ def patient_bootstrap(labels, patients, figure, seed=2017):
         if 0 < labels[pick].sum() < len(pick):
             values.append(figure(pick))
     return np.percentile(values, 2.5), np.percentile(values, 97.5)
+
+
+def write_record(lines, report=None):
+    """Prints a route's record and, given a path, writes it there (the file routes/ keeps)."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if report:
+        with open(report, "w", encoding="utf8") as f:
+            f.write(text)

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { HeldOutFigures } from '../../contract/learning.ts';
+import type { HeldOutFigures, ModelVersion } from '../../contract/learning.ts';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -74,6 +74,21 @@ const LEARNING_RATE = 0.001;
 /** The head and its input: the active model's pooled features feed a 5-way softmax (see the model's metadata). */
 const POOL_LAYER = 'dr_pool';
 const HEAD_LAYER = 'dr_head';
+
+/**
+ * What a candidate's metadata records for the promotion gate, from the fine-tune's figures: the one shape the gate
+ * reads (the Models screen from the metadata, `npm run train` and the tests from the result).
+ */
+export function localValidationOf(r: LocalFineTuneResult): NonNullable<ModelVersion['localValidation']> {
+  return {
+    base: r.base,
+    candidate: r.candidate,
+    derivedThreshold: r.derivedThreshold,
+    comparison: r.comparison,
+    ...(r.reference ? { reference: r.reference } : {}),
+    ...(r.referenceComparison ? { referenceComparison: r.referenceComparison } : {}),
+  };
+}
 
 /** The model as a LayersModel (its head is retrained), read from disk as the app's loader reads it. */
 async function loadLayers(dir: string): Promise<tf.LayersModel> {
@@ -354,15 +369,7 @@ export async function fineTuneLocal(
           validated: false,
           description: `${metadata.name} ${metadata.version} with its head fine-tuned on this clinic's confirmed photographs.`,
           fineTunedFrom: { name: metadata.name, version: metadata.version },
-          localValidation: {
-            base,
-            candidate,
-            derivedThreshold,
-            derivedPoint,
-            comparison,
-            ...(referenceFigures ? { reference: referenceFigures } : {}),
-            ...(referenceComparison ? { referenceComparison } : {}),
-          },
+          localValidation: { ...localValidationOf(result), derivedPoint },
         },
         null,
         2,
