@@ -7,6 +7,9 @@ import { AppError } from '../../domain/errors.ts';
 import type { LocalFineTuneOptions } from '../../training/local/fine-tune-local.ts';
 import type { FineTuneWorkerInput } from './fine-tune-worker.ts';
 
+/** How long a cancelled fine-tune has to stop by itself before its thread is terminated. */
+const CANCEL_GRACE_MS = 30_000;
+
 /** No fine-tune has run in this process. */
 export const IDLE_JOB: FineTuneJob = {
   state: 'idle',
@@ -76,6 +79,8 @@ export class FineTuneJobs {
     this.worker = worker;
     this.finished = new Promise<void>((resolve) => {
       worker.on('message', (m: WorkerMessage) => {
+        // After a cancel the worker's last words (its abort, or a finish in the same moment) change nothing.
+        if (this.job.state !== 'running') return;
         if (m.type === 'progress') {
           if (m.stage !== this.job.stage) this.stageStarted = performance.now();
           const elapsed = (performance.now() - this.stageStarted) / 1000;
@@ -104,6 +109,7 @@ export class FineTuneJobs {
         } else this.job = { ...this.job, state: 'failed', etaSeconds: null, message: m.message };
       });
       worker.on('error', (error) => {
+        if (this.job.state !== 'running') return;
         this.job = { ...this.job, state: 'failed', etaSeconds: null, message: error.message };
       });
       worker.on('exit', () => {
@@ -130,7 +136,16 @@ export class FineTuneJobs {
       etaSeconds: null,
       message: 'Cancelled: no candidate was made.',
     };
-    await worker.terminate();
+    // Asked to stop between two photographs, it ends by itself; terminating a thread inside ONNX Runtime's native
+    // code can bring the whole process down, so that is only the last resort for a worker that does not answer.
+    worker.postMessage({ type: 'cancel' });
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      this.finished.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CANCEL_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!answered) await worker.terminate();
     await this.finished;
     // The candidate is written beside its folder and renamed at the very end: remove whatever was begun.
     if (this.outDir) {

@@ -1,5 +1,7 @@
 // The local fine-tune's worker thread: it trains away from the main process, so the app stays usable and
-// grading (its own worker) keeps working. Messages: progress, then done or failed.
+// grading (its own worker) keeps working. Messages out: progress, then done or failed. Message in: cancel, which
+// stops it between two photographs — never terminated mid-way through ONNX Runtime's native code, which can take
+// the whole process down.
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fineTuneLocal, type LocalFineTuneOptions } from '../../training/local/fine-tune-local.ts';
@@ -10,11 +12,16 @@ export interface FineTuneWorkerInput {
 }
 
 const input = workerData as FineTuneWorkerInput;
+const controller = new AbortController();
+parentPort?.on('message', (m: { type?: string }) => {
+  if (m.type === 'cancel') controller.abort();
+});
 try {
   const result = await fineTuneLocal(
     input.photographs.map((p) => ({ ...p, read: async () => new Uint8Array(await readFile(p.file)) })),
     {
       ...input.options,
+      signal: controller.signal,
       onProgress: (stage, done, total) => parentPort?.postMessage({ type: 'progress', stage, done, total }),
     },
   );
@@ -24,4 +31,7 @@ try {
     type: 'failed',
     message: error instanceof Error ? error.message : String(error),
   });
+} finally {
+  // The listener above would keep the thread alive: close the port so it ends once its messages are sent.
+  parentPort?.close();
 }
