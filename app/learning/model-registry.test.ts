@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FundusImage, ModelsOverview, SiteSettings } from '../../contract/index.ts';
+import { activeModelVersion } from '../../model/inference/model-paths.ts';
 import { original } from '../../model/testing/test-images.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { createPatient } from '../db/patients-repo.ts';
@@ -11,6 +12,8 @@ import { auditGateDecision } from './start-fine-tune.ts';
 // Promotion and rollback with real models: two candidates are copies of the shipped model, one with figures
 // that pass the gate and one constructed to be worse.
 const data = tempDir('eyenet-models-');
+/** The shipped model's version (resources/models/active.json). */
+const BUNDLED = activeModelVersion();
 let ctx: ReturnType<typeof testContext>;
 let dispatch: Dispatch;
 
@@ -34,10 +37,10 @@ async function gradedVersion(): Promise<string> {
 }
 
 beforeAll(async () => {
-  candidate('better', '2.0.0-local.1', 0.87);
-  candidate('worse', '2.0.0-local.2', 0.8);
-  candidate('elsewhere', '2.0.0-local.3', 0.87, { referenceDifference: -0.05 });
-  candidate('thin', '2.0.0-local.4', 0.9, { referablePatients: 20 });
+  candidate('better', `${BUNDLED}-local.1`, 0.87);
+  candidate('worse', `${BUNDLED}-local.2`, 0.8);
+  candidate('elsewhere', `${BUNDLED}-local.3`, 0.87, { referenceDifference: -0.05 });
+  candidate('thin', `${BUNDLED}-local.4`, 0.9, { referablePatients: 20 });
   ctx = testContext(data.dir);
   dispatch = staffDispatch(ctx);
   await ctx.grading.ready;
@@ -51,7 +54,7 @@ describe('model versions', () => {
   it('lists the shipped and the local models, each local one with the gate’s verdict', async () => {
     const overview = await value<ModelsOverview>(dispatch('learning:models', {}));
     const active = overview.versions.filter((v) => v.active);
-    expect(active).toEqual([expect.objectContaining({ source: 'bundled', version: '2.0.0' })]);
+    expect(active).toEqual([expect.objectContaining({ source: 'bundled', version: BUNDLED })]);
     const verdict = (id: string) => overview.versions.find((v) => v.id === id)?.verdict;
     expect(verdict('better')).toMatchObject({ decision: 'promote', allowed: true, delta: 0.02 });
     expect(verdict('worse')?.reasons).toEqual([
@@ -132,7 +135,7 @@ describe('model versions', () => {
       ]),
     });
     await value(dispatch('learning:rollback', {}));
-    expect(ctx.grading.model?.version).toBe('2.0.0');
+    expect(ctx.grading.model?.version).toBe(BUNDLED);
   });
 
   it('puts the gate’s verdict on a new candidate in the audit log', () => {
@@ -164,7 +167,7 @@ describe('model versions', () => {
         ),
       },
     });
-    expect(await gradedVersion()).toBe('2.0.0');
+    expect(await gradedVersion()).toBe(BUNDLED);
     // The shipped model has no operating point re-derived here.
     expect(await value<SiteSettings>(dispatch('settings:get', {}))).toMatchObject({
       localOperatingPoint: null,
@@ -172,20 +175,23 @@ describe('model versions', () => {
     const promoted = await value<ModelsOverview>(dispatch('learning:promote', { id: 'better' }));
     // The promoted model's point for 90% sensitivity on the clinic's held-out patients is shown, not applied.
     expect(await value<SiteSettings>(dispatch('settings:get', {}))).toMatchObject({
-      localOperatingPoint: { threshold: 0.05, model: 'eyenet-mnv2-dr 2.0.0-local.1' },
+      localOperatingPoint: { threshold: 0.05, model: `eyenet-mnv2-dr ${BUNDLED}-local.1` },
       referableThreshold: null,
     });
-    expect(promoted.versions.find((v) => v.active)).toMatchObject({ id: 'better', version: '2.0.0-local.1' });
+    expect(promoted.versions.find((v) => v.active)).toMatchObject({
+      id: 'better',
+      version: `${BUNDLED}-local.1`,
+    });
     expect(promoted.history.at(-1)).toMatchObject({ id: 'better', action: 'promote' });
-    expect(ctx.grading.model?.version).toBe('2.0.0-local.1');
-    expect(await gradedVersion()).toBe('2.0.0-local.1');
+    expect(ctx.grading.model?.version).toBe(`${BUNDLED}-local.1`);
+    expect(await gradedVersion()).toBe(`${BUNDLED}-local.1`);
     // A photograph graded by the shipped model, graded again on request: the earlier grade stays beside it.
     const first = (ctx.db.prepare('SELECT MIN(id) AS id FROM images').get() as { id: number }).id;
     const before = await value<FundusImage>(dispatch('images:regrade', { imageId: first }));
-    expect(before.result?.model.version).toBe('2.0.0-local.1');
+    expect(before.result?.model.version).toBe(`${BUNDLED}-local.1`);
     expect(before.review).toBeNull();
     expect(before.earlier).toMatchObject({
-      modelVersion: '2.0.0',
+      modelVersion: BUNDLED,
       reviewed: false,
       grade: expect.any(Number),
     });
@@ -196,15 +202,15 @@ describe('model versions', () => {
     ctx = testContext(data.dir);
     dispatch = staffDispatch(ctx);
     await ctx.grading.ready;
-    expect(ctx.grading.model?.version).toBe('2.0.0-local.1');
+    expect(ctx.grading.model?.version).toBe(`${BUNDLED}-local.1`);
     const back = await value<ModelsOverview>(dispatch('learning:rollback', {}));
-    expect(back.versions.find((v) => v.active)).toMatchObject({ source: 'bundled', version: '2.0.0' });
+    expect(back.versions.find((v) => v.active)).toMatchObject({ source: 'bundled', version: BUNDLED });
     expect(back.history.map((h) => h.action)).toEqual(['promote', 'rollback', 'promote', 'rollback']);
-    expect(await gradedVersion()).toBe('2.0.0');
+    expect(await gradedVersion()).toBe(BUNDLED);
     // The results made by the promoted model still name it.
     const versions = ctx.db.prepare('SELECT model_version AS v FROM results ORDER BY id').all() as {
       v: string;
     }[];
-    expect(versions.map((r) => r.v)).toEqual(['2.0.0', '2.0.0-local.1', '2.0.0-local.1', '2.0.0']);
+    expect(versions.map((r) => r.v)).toEqual([BUNDLED, `${BUNDLED}-local.1`, `${BUNDLED}-local.1`, BUNDLED]);
   });
 });

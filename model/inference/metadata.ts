@@ -38,6 +38,18 @@ export const modelMetadataSchema = z.object({
       headLayer: z.string(),
     })
     .optional(),
+  /**
+   * A network made of several models (training/base-model/make-ensemble.ts): each member a branch of the one
+   * graph, the head's logits the mean of the members'. Said in the card and the About line; absent for one model.
+   */
+  ensemble: z
+    .object({
+      combine: z.literal('mean-logits'),
+      members: z
+        .array(z.object({ name: z.string(), version: z.string(), trainedAt: z.number().int().positive() }))
+        .min(2),
+    })
+    .optional(),
 });
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;

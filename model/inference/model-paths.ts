@@ -26,8 +26,19 @@ export function activeModelDir(resourcesDir: string = path.join(projectRoot(), '
   return path.join(resourcesDir, 'models', pointer.model);
 }
 
+function activeMetadata(): { name: string; version: string } {
+  return JSON.parse(readFileSync(path.join(activeModelDir(), 'metadata.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+}
+
 /** Name of the active model, from its metadata (for tests and messages). */
 export function activeModelName(): string {
-  return (JSON.parse(readFileSync(path.join(activeModelDir(), 'metadata.json'), 'utf8')) as { name: string })
-    .name;
+  return activeMetadata().name;
+}
+
+/** Version of the active model, from its metadata (for tests). */
+export function activeModelVersion(): string {
+  return activeMetadata().version;
 }

