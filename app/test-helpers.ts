@@ -1,3 +1,4 @@
+import type { MaculopathyOutcome } from '../domain/maculopathy.ts';
 // Helpers for tests of the main-process code: a private data folder and an app context without Electron.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,6 +68,8 @@ export function insertGradedImage(
     referableProbability?: number;
     referableThreshold?: number;
     model?: ModelInfo;
+    /** The maculopathy head's result (absent: the model has none). */
+    maculopathy?: MaculopathyOutcome;
   },
 ): { imageId: number; resultId: number } {
   const { grade } = options;
@@ -87,6 +90,7 @@ export function insertGradedImage(
     probabilities: grade === null ? null : [0.2, 0.2, 0.2, 0.2, 0.2],
     referableProbability: grade === null ? null : (options.referableProbability ?? 0.8),
     referableThreshold: options.referableThreshold ?? 0.5,
+    ...(options.maculopathy ? { maculopathy: options.maculopathy } : {}),
     model: options.model ?? { name: 'm', version: '1', validated: false, preprocessing: 'p' },
     backend: 'wasm',
     timings: { decodeMs: 1, preprocessMs: 1, inferenceMs: 1, heatmapMs: 0, totalMs: 3 },

@@ -10,6 +10,8 @@ export interface GradeResult extends GradeOutcome {
   imageId: number;
   /** A heatmap of where the model saw referable-DR evidence is stored (`images:file` kind `heatmap`). */
   hasHeatmap: boolean;
+  /** A map of the bright-lesion evidence near the fovea is stored (`images:file` kind `maculopathy`). */
+  hasMaculopathyEvidence: boolean;
   createdAt: string;
 }
 
@@ -95,7 +97,15 @@ export interface ImportImageOutput {
  * brought to normal brightness, to see what the quality gate judged).
  */
 export type ImageKind =
-  'original' | 'thumbnail' | 'preview' | 'heatmap' | 'full' | 'redfree' | 'enhanced' | 'brightened';
+  | 'original'
+  | 'thumbnail'
+  | 'preview'
+  | 'heatmap'
+  | 'maculopathy'
+  | 'full'
+  | 'redfree'
+  | 'enhanced'
+  | 'brightened';
 
 /** A camera original is rarely over 15 MB; 64 MB refuses accidents without refusing real photographs. */
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;

@@ -19,6 +19,8 @@ export interface Review {
   referralPolicy: ReferralPolicy | null;
   /** Which reading it is: the first (or its amendment), a second clinician's, or an arbiter's. */
   stage: ReadingStage;
+  /** The clinician's maculopathy reading: true M1, false M0, null not recorded. */
+  clinicianMaculopathy: boolean | null;
 }
 
 export type ReadingStage = 'first' | 'second' | 'arbitration';

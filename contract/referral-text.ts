@@ -10,6 +10,7 @@ export const CATEGORY_LABELS: Record<ReferralCategory | 'missing', string> = {
   '4': GRADE_NAMES[4],
   ungradable: 'Ungradable',
   ungradable_again: 'Still ungradable after re-imaging',
+  maculopathy: 'Maculopathy (exudates or haemorrhages near the fovea)',
   missing: 'Not photographed',
 };
 
@@ -19,13 +20,23 @@ export const CATEGORY_LABELS: Record<ReferralCategory | 'missing', string> = {
  * gave.
  */
 export function eyeFinding(outcome: EyeOutcome): string {
-  if (outcome.flag)
-    return (
-      `Referable DR flagged by the screening model (probability ${percent(outcome.flag.probability)}, at or above ` +
+  const retinopathy = outcome.flag
+    ? `Referable DR flagged by the screening model (probability ${percent(outcome.flag.probability)}, at or above ` +
       `the operating point ${percent(outcome.flag.threshold)}; most likely grade ` +
       `${outcome.grade === null ? '–' : GRADE_NAMES[outcome.grade]}), awaiting clinician review`
-    );
-  return CATEGORY_LABELS[outcome.category];
+    : outcome.category === 'maculopathy'
+      ? outcome.grade === null
+        ? 'Grade –'
+        : (GRADE_NAMES[outcome.grade] ?? `Grade ${outcome.grade}`)
+      : CATEGORY_LABELS[outcome.category];
+  return outcome.maculopathy ? `${retinopathy}; ${maculopathyFinding(outcome.maculopathy)}` : retinopathy;
+}
+
+/** Maculopathy as found: the clinician's M1, or the model's flag (a flag, never written as a clinician's finding). */
+export function maculopathyFinding(m: NonNullable<EyeOutcome['maculopathy']>): string {
+  return m.source === 'clinician'
+    ? 'maculopathy (M1, clinician)'
+    : `maculopathy flagged by the screening model (probability ${percent(m.probability ?? 0)}), awaiting clinician review`;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;

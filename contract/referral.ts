@@ -2,8 +2,13 @@
 
 import type { Eye } from '../domain/eye.ts';
 
-/** The screening categories a referral policy maps to an action. `ungradable_again`: still ungradable after re-imaging. */
-export type ReferralCategory = '0' | '1' | '2' | '3' | '4' | 'ungradable' | 'ungradable_again';
+/**
+ * The screening categories a referral policy maps to an action. `ungradable_again`: still ungradable after
+ * re-imaging; `maculopathy`: an eye whose maculopathy (M1, or the model's flag before a clinician reads it) calls for
+ * more than its grade does.
+ */
+export type ReferralCategory =
+  '0' | '1' | '2' | '3' | '4' | 'ungradable' | 'ungradable_again' | 'maculopathy';
 
 export const REFERRAL_CATEGORIES: readonly ReferralCategory[] = [
   '0',
@@ -13,6 +18,7 @@ export const REFERRAL_CATEGORIES: readonly ReferralCategory[] = [
   '4',
   'ungradable',
   'ungradable_again',
+  'maculopathy',
 ];
 
 export type ReferralAction = 'rescreen' | 'refer' | 'refer_urgent' | 'reimage';
@@ -51,6 +57,12 @@ export interface EyeOutcome {
   flag: ReferableFlag | null;
   /** Every photograph of this eye in the visit has a clinician review. */
   reviewed: boolean;
+  /**
+   * Maculopathy in this eye: the clinician's M1, or (no clinician having said M0 or M1) the model's maculopathy flag
+   * with its probability; null when neither says so. It refers as the policy's `maculopathy` rule when that is
+   * more than the grade's (the category is then `maculopathy`).
+   */
+  maculopathy: { source: 'clinician' | 'model'; probability: number | null } | null;
 }
 
 export interface VisitOutcome {

@@ -37,6 +37,11 @@ export interface ReviewInput {
   /** Required when the grade differs from the model's. */
   reason?: string;
   /**
+   * Maculopathy as the clinician sees it: true M1, false M0, null or absent not recorded. Recording M0 where the
+   * model flagged maculopathy needs a reason; an ungradable photograph has none.
+   */
+  maculopathy?: boolean | null;
+  /**
    * The newest review of this result the clinician saw (null: none). Someone else's review since then is
    * not silently replaced: the save is refused (STALE) and the page shows it.
    */

@@ -1,3 +1,4 @@
+import type { MaculopathyOutcome } from './maculopathy.ts';
 import type { QualityVerdict } from './quality.ts';
 
 /** Which model graded a result: recorded with every result. */
@@ -30,6 +31,11 @@ export interface GradeOutcome {
   referableProbability: number | null;
   /** The operating point in force when graded: at or above it the eye is flagged referable. */
   referableThreshold: number | null;
+  /**
+   * Maculopathy from the photograph (the model's maculopathy head); absent or `not_assessed` when the model has
+   * none — shown as "not assessed by this model", never as a blank that reads as "none".
+   */
+  maculopathy?: MaculopathyOutcome;
   model: ModelInfo;
   /** The compute backend that produced it (tensorflow, wasm, cpu). */
   backend: string;

@@ -1,3 +1,4 @@
+import type { MaculopathyOutcome } from '../../domain/maculopathy.ts';
 import type {
   DicomIdentity,
   Eye,
@@ -282,8 +283,8 @@ export const READING_COMPLETE = `COALESCE((SELECT CASE
  */
 export interface OutcomeImage {
   eye: Eye;
-  result: Pick<GradeResult, 'grade' | 'referableProbability' | 'referableThreshold'> | null;
-  review: Pick<Review, 'clinicianGrade' | 'reviewedAt' | 'referralPolicy'> | null;
+  result: Pick<GradeResult, 'grade' | 'referableProbability' | 'referableThreshold' | 'maculopathy'> | null;
+  review: Pick<Review, 'clinicianGrade' | 'reviewedAt' | 'referralPolicy' | 'clinicianMaculopathy'> | null;
   /** False while a required second reading or an arbitration is outstanding (absent: complete). */
   readingComplete?: boolean;
 }
@@ -300,6 +301,10 @@ interface OutcomeRow {
   reviewed_at: string | null;
   referral_policy: string | null;
   reading_complete: number | null;
+  maculopathy_status: MaculopathyOutcome['status'] | null;
+  maculopathy_probability: number | null;
+  maculopathy_threshold: number | null;
+  clinician_maculopathy: number | null;
 }
 
 /**
@@ -316,6 +321,7 @@ export function listOutcomeImagesForVisits(
     db,
     `SELECT i.visit_id, i.eye, r.id AS result_id, r.grade, r.referable_probability, r.referable_threshold,
          rv.id AS review_id, rv.clinician_grade, rv.reviewed_at, rv.referral_policy,
+         r.maculopathy_status, r.maculopathy_probability, r.maculopathy_threshold, rv.clinician_maculopathy,
          ${READING_COMPLETE} AS reading_complete
        FROM images i
        LEFT JOIN results r ON r.id = (SELECT MAX(id) FROM results WHERE image_id = i.id)
@@ -339,6 +345,16 @@ export function listOutcomeImagesForVisits(
               grade: row.grade,
               referableProbability: row.referable_probability,
               referableThreshold: row.referable_threshold,
+              maculopathy:
+                row.maculopathy_status === 'assessed'
+                  ? {
+                      status: 'assessed',
+                      probability: row.maculopathy_probability ?? 0,
+                      threshold: row.maculopathy_threshold ?? 1,
+                      flagged: (row.maculopathy_probability ?? 0) >= (row.maculopathy_threshold ?? 1),
+                      fovea: { x: 0.5, y: 0.5 }, // not needed to decide a referral
+                    }
+                  : { status: row.maculopathy_status ?? 'not_assessed' },
             },
       review:
         row.review_id === null
@@ -347,6 +363,8 @@ export function listOutcomeImagesForVisits(
               clinicianGrade: row.clinician_grade,
               reviewedAt: row.reviewed_at!,
               referralPolicy: row.referral_policy === null ? null : policy(row.referral_policy),
+              clinicianMaculopathy:
+                row.clinician_maculopathy === null ? null : row.clinician_maculopathy === 1,
             },
       readingComplete: row.reading_complete !== 0,
     });

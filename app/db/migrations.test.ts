@@ -279,3 +279,28 @@ describe('migration 12: the camera of each photograph', () => {
     expect(db.prepare('SELECT camera FROM images WHERE id = 1').get()).toEqual({ camera: '' });
   });
 });
+
+describe('migration 13: maculopathy', () => {
+  it('keeps earlier results as not assessed and earlier reviews with no M0/M1, and refuses a status it does not know', () => {
+    const db = databaseAt(12);
+    seedVersion1(db);
+    db.exec(`
+      INSERT INTO reviews (id, result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at)
+        VALUES (1, 1, 2, 2, 'accept', '', 'Dr Lee', '2026-11-20T10:00:00.000Z');
+    `);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const image = getImage(db, 1);
+    expect(image.result).toMatchObject({
+      maculopathy: { status: 'not_assessed' },
+      hasMaculopathyEvidence: false,
+    });
+    expect(image.review).toMatchObject({ clinicianGrade: 2, clinicianMaculopathy: null });
+    expect(() => db.prepare("UPDATE results SET maculopathy_status = 'maybe' WHERE id = 1").run()).toThrow(
+      /CHECK/,
+    );
+    expect(() => db.prepare('UPDATE reviews SET clinician_maculopathy = 2 WHERE id = 1').run()).toThrow(
+      /CHECK/,
+    );
+  });
+});

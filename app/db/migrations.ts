@@ -11,6 +11,7 @@ import { migration0009 } from './migrations/0009-visit-findings-signoff.ts';
 import { migration0010 } from './migrations/0010-referral-tracking.ts';
 import { migration0011 } from './migrations/0011-second-reading.ts';
 import { migration0012 } from './migrations/0012-image-camera.ts';
+import { migration0013 } from './migrations/0013-maculopathy.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,11 +1,16 @@
 import type { QualityReason, QualityRegion } from '../../domain/quality.ts';
 import type { GradeResult } from '../../contract/index.ts';
+import { NOT_ASSESSED, type MaculopathyOutcome } from '../../domain/maculopathy.ts';
 import { prepared, type Database } from './database.ts';
 
 /** What the grading service hands over for storage: a result without its database identity. */
-export type NewResult = Omit<GradeResult, 'id' | 'imageId' | 'createdAt' | 'hasHeatmap'> & {
+export type NewResult = Omit<
+  GradeResult,
+  'id' | 'imageId' | 'createdAt' | 'hasHeatmap' | 'hasMaculopathyEvidence'
+> & {
   previewSha256: string | null;
   heatmapSha256: string | null;
+  maculopathyEvidenceSha256?: string | null;
 };
 
 export interface ResultRow {
@@ -36,6 +41,11 @@ export interface ResultRow {
   inference_ms: number;
   total_ms: number;
   created_at: string;
+  maculopathy_status: MaculopathyOutcome['status'];
+  maculopathy_probability: number | null;
+  maculopathy_threshold: number | null;
+  maculopathy_fovea: string | null;
+  maculopathy_evidence_sha256: string | null;
 }
 
 /** Every column of `results`, for queries that join a result to its image under a prefix. */
@@ -67,6 +77,11 @@ export const RESULT_COLUMNS = [
   'inference_ms',
   'total_ms',
   'created_at',
+  'maculopathy_status',
+  'maculopathy_probability',
+  'maculopathy_threshold',
+  'maculopathy_fovea',
+  'maculopathy_evidence_sha256',
 ] as const satisfies readonly (keyof ResultRow)[];
 
 export function toResult(row: ResultRow): GradeResult {
@@ -84,6 +99,7 @@ export function toResult(row: ResultRow): GradeResult {
     probabilities,
     referableProbability: row.referable_probability,
     referableThreshold: row.referable_threshold,
+    maculopathy: maculopathyOf(row),
     model: {
       name: row.model_name,
       version: row.model_version,
@@ -99,7 +115,23 @@ export function toResult(row: ResultRow): GradeResult {
       totalMs: row.total_ms,
     },
     hasHeatmap: row.heatmap_sha256 !== null,
+    hasMaculopathyEvidence: row.maculopathy_evidence_sha256 !== null,
     createdAt: row.created_at,
+  };
+}
+
+function maculopathyOf(row: ResultRow): MaculopathyOutcome {
+  if (row.maculopathy_status !== 'assessed') return { status: row.maculopathy_status };
+  const probability = row.maculopathy_probability ?? 0;
+  const threshold = row.maculopathy_threshold ?? 1;
+  return {
+    status: 'assessed',
+    probability,
+    threshold,
+    flagged: probability >= threshold,
+    fovea: row.maculopathy_fovea
+      ? (JSON.parse(row.maculopathy_fovea) as { x: number; y: number })
+      : { x: 0.5, y: 0.5 },
   };
 }
 
@@ -111,13 +143,15 @@ export function insertResult(
 ): GradeResult {
   const gradable = result.quality.gradable;
   const p = gradable ? result.probabilities : null;
+  const macula = result.maculopathy ?? NOT_ASSESSED;
   const info = prepared(
     db,
     `INSERT INTO results (image_id, model_name, model_version, model_validated, preprocessing, backend,
          gradable, quality_reasons, quality_metrics, quality_regions, grade, p0, p1, p2, p3, p4,
          referable_probability, referable_threshold, preview_sha256, heatmap_sha256, decode_ms, preprocess_ms,
-         inference_ms, heatmap_ms, total_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         inference_ms, heatmap_ms, total_ms, created_at, maculopathy_status, maculopathy_probability,
+         maculopathy_threshold, maculopathy_fovea, maculopathy_evidence_sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     imageId,
     result.model.name,
@@ -145,6 +179,12 @@ export function insertResult(
     result.timings.heatmapMs,
     result.timings.totalMs,
     now.toISOString(),
+    // No maculopathy for an ungradable photograph, whatever was handed over (as with the grade).
+    gradable ? macula.status : 'not_assessed',
+    gradable && macula.status === 'assessed' ? macula.probability : null,
+    gradable && macula.status === 'assessed' ? macula.threshold : null,
+    gradable && macula.status === 'assessed' ? JSON.stringify(macula.fovea) : null,
+    gradable && macula.status === 'assessed' ? (result.maculopathyEvidenceSha256 ?? null) : null,
   );
   const row = prepared<[number], ResultRow>(db, 'SELECT * FROM results WHERE id = ?').get(
     Number(info.lastInsertRowid),
@@ -153,14 +193,26 @@ export function insertResult(
   return toResult(row);
 }
 
-/** The stored preview and heatmap of an image's latest result. */
+/** The stored preview, heatmap and maculopathy evidence of an image's latest result. */
 export function resultFilesForImage(
   db: Database,
   imageId: number,
-): { preview: string | null; heatmap: string | null } {
-  const row = prepared<[number], { preview_sha256: string | null; heatmap_sha256: string | null }>(
+): { preview: string | null; heatmap: string | null; maculopathy: string | null } {
+  const row = prepared<
+    [number],
+    {
+      preview_sha256: string | null;
+      heatmap_sha256: string | null;
+      maculopathy_evidence_sha256: string | null;
+    }
+  >(
     db,
-    'SELECT preview_sha256, heatmap_sha256 FROM results WHERE image_id = ? ORDER BY id DESC LIMIT 1',
+    `SELECT preview_sha256, heatmap_sha256, maculopathy_evidence_sha256 FROM results
+       WHERE image_id = ? ORDER BY id DESC LIMIT 1`,
   ).get(imageId);
-  return { preview: row?.preview_sha256 ?? null, heatmap: row?.heatmap_sha256 ?? null };
+  return {
+    preview: row?.preview_sha256 ?? null,
+    heatmap: row?.heatmap_sha256 ?? null,
+    maculopathy: row?.maculopathy_evidence_sha256 ?? null,
+  };
 }

@@ -20,6 +20,7 @@ export interface ReviewRow {
   referral_policy: string | null;
   stage: ReadingStage;
   second_required: number;
+  clinician_maculopathy: number | null;
 }
 
 /** Every column of `reviews`, for queries that join a review to its result under a prefix. */
@@ -35,6 +36,7 @@ export const REVIEW_COLUMNS = [
   'referral_policy',
   'stage',
   'second_required',
+  'clinician_maculopathy',
 ] as const satisfies readonly (keyof ReviewRow)[];
 
 export function toReview(row: ReviewRow): Review {
@@ -49,6 +51,7 @@ export function toReview(row: ReviewRow): Review {
     reviewedAt: row.reviewed_at,
     referralPolicy: row.referral_policy === null ? null : (JSON.parse(row.referral_policy) as ReferralPolicy),
     stage: row.stage,
+    clinicianMaculopathy: row.clinician_maculopathy === null ? null : row.clinician_maculopathy === 1,
   };
 }
 
@@ -126,10 +129,14 @@ function insertReviewNow(
       quality_reasons: string;
       referable_probability: number | null;
       referable_threshold: number | null;
+      maculopathy_status: string;
+      maculopathy_probability: number | null;
+      maculopathy_threshold: number | null;
     }
   >(
     db,
-    `SELECT r.grade, r.quality_reasons, r.referable_probability, r.referable_threshold FROM results r
+    `SELECT r.grade, r.quality_reasons, r.referable_probability, r.referable_threshold, r.maculopathy_status,
+         r.maculopathy_probability, r.maculopathy_threshold FROM results r
        JOIN images i ON i.id = r.image_id JOIN visits v ON v.id = i.visit_id JOIN patients p ON p.id = v.patient_id
        WHERE r.id = ? AND i.deleted_at IS NULL AND v.deleted_at IS NULL AND p.deleted_at IS NULL`,
   ).get(input.resultId);
@@ -166,11 +173,28 @@ function insertReviewNow(
       'INVALID_INPUT',
       'The model flagged this eye as referable: give a reason to clear the flag with a grade below 2.',
     );
+  const maculopathy = input.maculopathy ?? null;
+  if (input.grade === null && maculopathy !== null)
+    throw new AppError(
+      'INVALID_INPUT',
+      'An ungradable photograph cannot show whether there is maculopathy: leave M0/M1 unset.',
+    );
+  // Clearing the model's maculopathy flag (M0 where it flagged) is as deliberate as clearing a referable flag.
+  const maculopathyFlagged =
+    result.maculopathy_status === 'assessed' &&
+    result.maculopathy_probability !== null &&
+    result.maculopathy_threshold !== null &&
+    result.maculopathy_probability >= result.maculopathy_threshold;
+  if (maculopathyFlagged && maculopathy === false && reason.length === 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      'The model flagged maculopathy in this eye: give a reason to record M0 (no maculopathy).',
+    );
   const info = prepared(
     db,
     `INSERT INTO reviews (result_id, model_grade, clinician_grade, action, reason, reviewer, reviewed_at,
-         referral_policy, stage, second_required)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         referral_policy, stage, second_required, clinician_maculopathy)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.resultId,
     result.grade,
@@ -182,6 +206,7 @@ function insertReviewNow(
     JSON.stringify(policy),
     input.stage ?? 'first',
     input.secondRequired ? 1 : 0,
+    maculopathy === null ? null : maculopathy ? 1 : 0,
   );
   const row = prepared<[number], ReviewRow>(db, 'SELECT * FROM reviews WHERE id = ?').get(
     Number(info.lastInsertRowid),

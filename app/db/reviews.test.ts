@@ -104,6 +104,69 @@ describe('reviews', () => {
     ).toMatchObject({ action: 'accept', clinicianGrade: 0, reason: 'Reflex artefact, no lesion' });
   });
 
+  it('records M0/M1 with the grade: M0 where the model flagged maculopathy needs a reason, an ungradable eye has none', () => {
+    const p = createPatient(db, { clinicId: 'M', name: 'M' });
+    const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });
+    const flagged = {
+      status: 'assessed',
+      probability: 0.62,
+      threshold: 0.41,
+      flagged: true,
+      fovea: { x: 0.6, y: 0.5 },
+    } as const;
+    const { resultId, imageId } = insertGradedImage(db, v.id, {
+      grade: 1,
+      referableProbability: 0.1,
+      maculopathy: flagged,
+    });
+    expect(getImage(db, imageId).result?.maculopathy).toEqual(flagged);
+    const review = (maculopathy: boolean | null, reason?: string) =>
+      insertReview(
+        db,
+        {
+          resultId,
+          grade: 1,
+          maculopathy,
+          seenReviewId: null,
+          reviewer: 'Dr M',
+          ...(reason ? { reason } : {}),
+        },
+        DEFAULT_REFERRAL_POLICY,
+      );
+    expect(() => review(false)).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/flagged maculopathy/),
+      }),
+    );
+    expect(review(false, 'Drusen, not exudates')).toMatchObject({
+      clinicianMaculopathy: false,
+      action: 'accept',
+    });
+
+    const other = insertGradedImage(db, v.id, { grade: 2, eye: 'OS' });
+    expect(getImage(db, other.imageId).result?.maculopathy).toEqual({ status: 'not_assessed' });
+    expect(
+      insertReview(
+        db,
+        { resultId: other.resultId, grade: 2, maculopathy: true, seenReviewId: null, reviewer: 'Dr M' },
+        DEFAULT_REFERRAL_POLICY,
+      ),
+    ).toMatchObject({ clinicianMaculopathy: true });
+    const blurred = insertGradedImage(db, v.id, { grade: null, maculopathy: flagged });
+    // Ungradable: nothing about the macula is stored, whatever was handed over.
+    expect(getImage(db, blurred.imageId).result?.maculopathy).toEqual({ status: 'not_assessed' });
+    expect(() =>
+      insertReview(
+        db,
+        { resultId: blurred.resultId, grade: null, maculopathy: true, seenReviewId: null, reviewer: 'Dr M' },
+        DEFAULT_REFERRAL_POLICY,
+      ),
+    ).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/ungradable/) }),
+    );
+  });
+
   it('keeps the model grade beside an accept or an override, and needs a reason to override', () => {
     const p = createPatient(db, { clinicId: 'A', name: 'A' });
     const v = createVisit(db, { patientId: p.id, date: '2026-11-27' });

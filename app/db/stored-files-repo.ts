@@ -2,7 +2,7 @@ import { prepared, type Database } from './database.ts';
 
 /**
  * Every file in the image store the record names, by SHA-256: photographs, thumbnails, DICOM files, the model's
- * previews and heatmaps, the clinic's logo. The one list of those columns: a failed import's clean-up and the
+ * previews, heatmaps and maculopathy evidence maps, the clinic's logo. The one list of those columns: a failed import's clean-up and the
  * backup both read it, so a new kind of stored file is added here once.
  */
 const NAMED_FILES = `
@@ -11,6 +11,7 @@ const NAMED_FILES = `
   UNION SELECT dicom_sha256 FROM images
   UNION SELECT preview_sha256 FROM results
   UNION SELECT heatmap_sha256 FROM results
+  UNION SELECT maculopathy_evidence_sha256 FROM results
   UNION SELECT json_extract(value, '$.logoSha256') FROM settings WHERE key = 'clinic'`;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

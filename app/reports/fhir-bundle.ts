@@ -16,10 +16,14 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import type { FundusImage, Patient, VisitDetail } from '../../contract/index.ts';
-import { CATEGORY_LABELS, describeRule, dueDate } from '../../contract/referral-text.ts';
+import { CATEGORY_LABELS, describeRule, dueDate, eyeFinding } from '../../contract/referral-text.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
-import { MACULOPATHY_NOT_ASSESSED } from '../../contract/maculopathy.ts';
+import {
+  MACULOPATHY_NOT_ASSESSED,
+  MACULOPATHY_SUSPICION,
+  maculopathyResultText,
+} from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import type { StoredClinic } from './clinic.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
@@ -201,6 +205,9 @@ class VisitResources {
       ...(study ? { imagingStudy: [study] } : {}),
       conclusion:
         `${describeRule(visit.outcome.rule)}${due ? ` (due ${due})` : ''}.` +
+        (visit.outcome.decidingEye
+          ? ` Decided by the ${EYE_NAMES[visit.outcome.decidingEye]} eye: ${eyeFinding(visit.outcome.eyes[visit.outcome.decidingEye])}.`
+          : '') +
         (final
           ? ` Signed off by ${signOff!.by} (${signOff!.role}) at ${signOff!.at}.`
           : visit.outcome.final
@@ -256,26 +263,72 @@ class VisitResources {
     }));
   }
 
-  /** One Observation per photographed eye: the deciding grade, the model's referable probability beside it. */
-  /** Maculopathy per eye: not assessed by any model here yet, said as such (never absent, which reads as none). */
+  /**
+   * Maculopathy per eye, its own Observation: the clinician's M0/M1 (final), else the model's assessment
+   * (preliminary, its probability as a component), else why it was not assessed — never absent, which reads as none.
+   */
   private maculopathy(eye: Eye, subject: Ref, encounter: Ref): Ref {
+    const { visit } = this.item;
+    const outcome = visit.outcome.eyes[eye];
+    const gradable = visit.images.filter((i) => i.eye === eye && i.result?.quality.gradable);
+    const image = decidingPhotograph(
+      gradable.length ? gradable : visit.images.filter((i) => i.eye === eye),
+      outcome.grade,
+    );
+    const m = image?.result?.quality.gradable ? image.result.maculopathy : undefined;
+    const clinician = image?.review?.clinicianMaculopathy ?? null;
+    const absent = (text: string): Partial<Observation> => ({
+      dataAbsentReason: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'not-performed' },
+        ],
+        text,
+      },
+    });
+    const value: Partial<Observation> =
+      clinician !== null
+        ? { valueBoolean: clinician }
+        : m?.status === 'assessed'
+          ? {
+              valueCodeableConcept: {
+                text: m.flagged
+                  ? 'Maculopathy flagged by the screening model'
+                  : 'No maculopathy flagged by the model',
+              },
+              component: [
+                {
+                  code: { text: 'Maculopathy probability (screening model)' },
+                  valueQuantity: { value: Number((m.probability * 100).toFixed(1)), unit: '%' },
+                },
+                {
+                  code: { text: 'Maculopathy operating point' },
+                  valueQuantity: { value: Number((m.threshold * 100).toFixed(1)), unit: '%' },
+                },
+              ],
+            }
+          : absent(m ? maculopathyResultText(m) : MACULOPATHY_NOT_ASSESSED);
     return this.b.add(`${this.key}:maculopathy:${eye}`, (): Observation => ({
       resourceType: 'Observation',
-      status: 'final',
+      status: clinician !== null ? 'final' : m?.status === 'assessed' ? 'preliminary' : 'final',
       code: { text: 'Diabetic maculopathy (from the fundus photograph)' },
       subject,
       encounter,
       effectiveDateTime: this.item.visit.date,
       bodySite: { coding: [EYE_STRUCTURE[eye]], text: `${EYE_NAMES[eye]} eye` },
-      dataAbsentReason: {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'not-performed' },
-        ],
-        text: MACULOPATHY_NOT_ASSESSED,
+      method: {
+        text:
+          clinician !== null
+            ? "Clinician's reading (M0/M1)"
+            : m?.status === 'assessed'
+              ? 'Screening model, not yet confirmed by a clinician'
+              : 'Not assessed',
       },
+      ...value,
+      ...(m?.status === 'assessed' || clinician !== null ? { note: [{ text: MACULOPATHY_SUSPICION }] } : {}),
     }));
   }
 
+  /** One Observation per photographed eye: the deciding grade, the model's referable probability beside it. */
   private observation(eye: Eye, subject: Ref, encounter: Ref, study: Ref | null): Ref | null {
     const { visit } = this.item;
     const outcome = visit.outcome.eyes[eye];

@@ -159,3 +159,66 @@ describe('FHIR R4 export', () => {
     expect(again.entry!.map((e) => e.fullUrl)).toEqual(bundle.entry!.map((e) => e.fullUrl));
   });
 });
+
+describe('FHIR R4 export: maculopathy (issue #23)', () => {
+  it('gives each eye its own maculopathy Observation: the clinician’s M0/M1 as final, the model’s flag as preliminary', async () => {
+    const ctx = memoryContext();
+    const dispatch = staffDispatch(ctx);
+    const patient = createPatient(ctx.db, { clinicId: 'M-1', name: 'Mo' });
+    const visit = createVisit(ctx.db, { patientId: patient.id, date: '2026-11-04' });
+    const flagged = (probability: number) =>
+      ({
+        status: 'assessed',
+        probability,
+        threshold: 0.41,
+        flagged: probability >= 0.41,
+        fovea: { x: 0.6, y: 0.5 },
+      }) as const;
+    const od = insertGradedImage(ctx.db, visit.id, {
+      grade: 1,
+      eye: 'OD',
+      referableProbability: 0.3,
+      maculopathy: flagged(0.66),
+    });
+    insertGradedImage(ctx.db, visit.id, {
+      grade: 0,
+      eye: 'OS',
+      referableProbability: 0.01,
+      maculopathy: flagged(0.2),
+    });
+    insertReview(
+      ctx.db,
+      {
+        resultId: od.resultId,
+        grade: 1,
+        reason: 'Mild only',
+        maculopathy: true,
+        seenReviewId: null,
+        reviewer: 'Dr Lee',
+      },
+      DEFAULT_REFERRAL_POLICY,
+    );
+    const bundle = bundleOf(await value<ExportFile>(dispatch('exports:fhir', { visitId: visit.id })));
+    expectValid(bundle);
+    const macula = ofType<Observation>(bundle, 'Observation').filter((o) =>
+      o.code?.text?.startsWith('Diabetic maculopathy'),
+    );
+    const right = macula.find((o) => o.bodySite?.coding?.[0]?.code === '18944008')!;
+    const left = macula.find((o) => o !== right)!;
+    expect(right).toMatchObject({
+      status: 'final',
+      valueBoolean: true,
+      method: { text: "Clinician's reading (M0/M1)" },
+    });
+    expect(right.note?.[0]?.text).toMatch(/not a diagnosis \(no OCT\)/);
+    expect(left).toMatchObject({
+      status: 'preliminary',
+      valueCodeableConcept: { text: 'No maculopathy flagged by the model' },
+    });
+    expect(left.component?.[0]?.valueQuantity).toMatchObject({ value: 20, unit: '%' });
+    expect(left.dataAbsentReason).toBeUndefined();
+    // The referral the eye's M1 gives, in the DiagnosticReport's conclusion.
+    const report = ofType<DiagnosticReport>(bundle, 'DiagnosticReport')[0]!;
+    expect(report.conclusion).toMatch(/maculopathy \(M1, clinician\)/);
+  });
+});

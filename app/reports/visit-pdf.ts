@@ -5,7 +5,7 @@ import { alsoNeededText, describeRule, eyeFinding, patientWords } from '../../co
 import { localIsoDate } from '../../domain/dates.ts';
 import { EYE_NAMES, type Eye } from '../../domain/eye.ts';
 import { GRADE_NAMES } from '../../domain/grades.ts';
-import { MACULOPATHY_NOT_ASSESSED_SHORT } from '../../contract/maculopathy.ts';
+import { MACULOPATHY_SUSPICION, maculopathyResultText } from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import { DEFAULT_REFERABLE_THRESHOLD, isReferable } from '../../domain/referable.ts';
 import { REPORT_FONTS } from './pdf-fonts.ts';
@@ -309,7 +309,8 @@ class ReportWriter {
             `(operating point ${pct(point)}: ${isReferable(r) ? 'flagged referable' : 'not flagged'})`,
         );
       }
-      text(`Maculopathy: ${MACULOPATHY_NOT_ASSESSED_SHORT}`);
+      text(maculopathyResultText(r.maculopathy));
+      if (r.maculopathy?.status === 'assessed') text(MACULOPATHY_SUSPICION);
     }
     const review = image.review;
     this.doc.moveDown(0.3);
@@ -319,6 +320,11 @@ class ReportWriter {
           ? 'ungradable'
           : `${review.clinicianGrade} (${GRADE_NAMES[review.clinicianGrade]})`;
       text(`Clinician's grade: ${grade}`, true);
+      if (review.clinicianMaculopathy !== null)
+        text(
+          `Clinician's maculopathy reading: ${review.clinicianMaculopathy ? 'M1 (maculopathy)' : 'M0 (none)'}`,
+          true,
+        );
       text(
         `${review.action === 'accept' ? 'Accepted' : 'Overridden'} by ${review.reviewer}, ${when(review.reviewedAt)}`,
       );
@@ -351,12 +357,13 @@ class ReportWriter {
       this.doc.text('Its evaluation figures are not installed on this workstation.');
       return;
     }
-    this.doc.text('Held-out evaluations (photographs it never trained on and was never chosen by):');
+    this.doc.text('Evaluations on photographs it never trained on:');
     for (const f of model.figures) {
       const ci = f.auc95 ? ` (95% CI ${f.auc95.low.toFixed(3)}–${f.auc95.high.toFixed(3)})` : '';
       this.doc.text(
         `• ${f.set}: ${f.gradable} gradable of ${f.images}; referable-DR AUC ${f.referableAuc.toFixed(3)}${ci}; ` +
-          `sensitivity ${pct(f.sensitivity)}, specificity ${pct(f.specificity)} at ${pct(f.threshold)}`,
+          `sensitivity ${pct(f.sensitivity)}, specificity ${pct(f.specificity)} at ${pct(f.threshold)}` +
+          (f.pointChosenHere ? ' (the operating point was chosen on these photographs)' : ''),
         { indent: 10, width: this.width - 10 },
       );
     }

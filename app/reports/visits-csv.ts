@@ -1,7 +1,7 @@
 import type { Patient, VisitDetail } from '../../contract/index.ts';
 import { describeRule, dueDate, eyeFinding } from '../../contract/referral-text.ts';
 import type { Eye } from '../../domain/eye.ts';
-import { MACULOPATHY_NOT_ASSESSED_SHORT } from '../../contract/maculopathy.ts';
+import { maculopathyShort } from '../../contract/maculopathy.ts';
 import { qualityReasonTexts } from '../../domain/quality.ts';
 import { decidingPhotograph } from './deciding-photograph.ts';
 
@@ -79,7 +79,9 @@ function eyeRow(patient: Patient, visit: VisitDetail, eye: Eye): Row {
     reviewer: review?.reviewer ?? null,
     reviewed_at: review?.reviewedAt ?? null,
     eye_category: eyeFinding(outcome),
-    maculopathy: result ? MACULOPATHY_NOT_ASSESSED_SHORT : null,
+    maculopathy: result?.quality.gradable
+      ? maculopathyShort(result.maculopathy, review?.clinicianMaculopathy ?? null)
+      : null,
     referral: describeRule(visit.outcome.rule),
     due_date: dueDate(visit.date, visit.outcome.rule),
     final: visit.outcome.final ? 'yes' : 'no',

@@ -56,8 +56,9 @@ describe('importImage', () => {
       backend: ctx.grading.backend,
     });
     expect(out.image.result?.probabilities).toHaveLength(5);
-    // original, thumbnail, preview, and the heatmap when the model makes one
-    filesPerImage = 3 + (out.image.result?.hasHeatmap ? 1 : 0);
+    // original, thumbnail, preview, and the heatmap and maculopathy evidence map when the model makes them
+    filesPerImage =
+      3 + (out.image.result?.hasHeatmap ? 1 : 0) + (out.image.result?.hasMaculopathyEvidence ? 1 : 0);
     expect(storedFiles()).toHaveLength(filesPerImage);
   });
 

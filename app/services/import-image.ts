@@ -17,8 +17,7 @@ import { withStoredFiles } from './stored-files.ts';
 export function resultOf(
   ctx: Pick<AppContext, 'db'>,
   graded: GradedImage,
-  previewSha256: string,
-  heatmapSha256: string | null,
+  files: { preview: string; heatmap: string | null; maculopathy: string | null },
 ): NewResult {
   return {
     quality: graded.quality,
@@ -26,11 +25,13 @@ export function resultOf(
     probabilities: graded.probabilities,
     referableProbability: graded.referableProbability,
     referableThreshold: referableThresholdInForce(ctx.db, graded.referableThreshold),
+    maculopathy: graded.maculopathy,
     model: graded.model,
     backend: graded.backend,
     timings: graded.timings,
-    previewSha256,
-    heatmapSha256,
+    previewSha256: files.preview,
+    heatmapSha256: files.heatmap,
+    maculopathyEvidenceSha256: files.maculopathy,
   };
 }
 
@@ -85,6 +86,7 @@ export async function importImage(
     const thumbnail = await put(graded.thumbnailJpeg);
     const preview = await put(graded.previewPng);
     const heatmap = graded.heatmapPng ? await put(graded.heatmapPng) : null;
+    const evidence = graded.maculopathyEvidencePng ? await put(graded.maculopathyEvidencePng) : null;
     return ctx.db.transaction(() => {
       const visitId = 'visitId' in input ? input.visitId : createVisit(ctx.db, input.visit).id;
       // A concurrent import of the same photograph may have landed while this one was grading.
@@ -101,7 +103,15 @@ export async function importImage(
         thumbnailSha256: thumbnail.sha256,
         ...(dicom ? { dicom } : {}),
       });
-      insertResult(ctx.db, id, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
+      insertResult(
+        ctx.db,
+        id,
+        resultOf(ctx, graded, {
+          preview: preview.sha256,
+          heatmap: heatmap?.sha256 ?? null,
+          maculopathy: evidence?.sha256 ?? null,
+        }),
+      );
       return { id, duplicate: false };
     })();
   });

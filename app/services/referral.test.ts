@@ -9,7 +9,16 @@ let nextId = 1;
 function photo(
   eye: Eye,
   grade: number | null,
-  options: { p?: number; threshold?: number; review?: number | null; policy?: ReferralPolicy } = {},
+  options: {
+    p?: number;
+    threshold?: number;
+    review?: number | null;
+    policy?: ReferralPolicy;
+    /** The model's maculopathy probability (its point is 0.4); absent: not assessed. */
+    macula?: number;
+    /** The clinician's M0 (false) / M1 (true). */
+    m?: boolean | null;
+  } = {},
 ): FundusImage {
   const id = nextId++;
   const result = {
@@ -20,6 +29,16 @@ function photo(
     probabilities: grade === null ? null : [0.2, 0.2, 0.2, 0.2, 0.2],
     referableProbability: grade === null ? null : (options.p ?? 0.01),
     referableThreshold: options.threshold ?? 0.5,
+    maculopathy:
+      options.macula === undefined
+        ? { status: 'not_assessed' }
+        : {
+            status: 'assessed',
+            probability: options.macula,
+            threshold: 0.4,
+            flagged: options.macula >= 0.4,
+            fovea: { x: 0.5, y: 0.5 },
+          },
   } as unknown as GradeResult;
   const review: Review | null =
     options.review === undefined
@@ -35,6 +54,7 @@ function photo(
           reviewedAt: '2026-11-27T10:00:00Z',
           referralPolicy: options.policy ?? DEFAULT_REFERRAL_POLICY,
           stage: 'first',
+          clinicianMaculopathy: options.m ?? null,
         };
   return {
     id,
@@ -222,5 +242,55 @@ describe('policy safety', () => {
     expect(() =>
       assertSafePolicy({ ...DEFAULT_REFERRAL_POLICY, '3': { action: 'refer', months: 1 } }),
     ).not.toThrow();
+  });
+});
+
+describe('maculopathy in the referral (issue #23)', () => {
+  it('refers an eye with the model’s maculopathy flag as the policy says, and says it is a flag', () => {
+    const o = outcome([photo('OD', 1, { macula: 0.7 }), photo('OS', 0, { macula: 0.1 })]);
+    expect(o.eyes.OD).toMatchObject({
+      category: 'maculopathy',
+      grade: 1,
+      maculopathy: { source: 'model', probability: 0.7 },
+    });
+    expect(o.eyes.OS).toMatchObject({ category: '0', maculopathy: null });
+    expect(o).toMatchObject({ decidingEye: 'OD', rule: { action: 'refer', months: 3 } });
+    expect(eyeFinding(o.eyes.OD)).toBe(
+      'Mild NPDR; maculopathy flagged by the screening model (probability 70.0%), awaiting clinician review',
+    );
+  });
+
+  it('follows the clinician: M0 clears the flag, M1 refers whatever the model said', () => {
+    expect(
+      outcome([photo('OD', 1, { macula: 0.7, review: 1, m: false }), photo('OS', 0, { review: 0 })]),
+    ).toMatchObject({
+      category: '1',
+      rule: { action: 'rescreen', months: 12 },
+    });
+    const m1 = outcome([photo('OD', 0, { macula: 0.1, review: 0, m: true }), photo('OS', 0, { review: 0 })]);
+    expect(m1).toMatchObject({ category: 'maculopathy', rule: { action: 'refer', months: 3 }, final: true });
+    expect(eyeFinding(m1.eyes.OD)).toBe('No DR; maculopathy (M1, clinician)');
+  });
+
+  it('never lowers a more urgent grade, and follows a site’s own maculopathy rule', () => {
+    const severe = outcome([photo('OD', 3, { macula: 0.9 }), photo('OS', 0)]);
+    expect(severe).toMatchObject({ category: '3', rule: { action: 'refer_urgent' } });
+    expect(severe.eyes.OD.maculopathy).toMatchObject({ source: 'model' });
+    const urgent = {
+      ...DEFAULT_REFERRAL_POLICY,
+      maculopathy: { action: 'refer_urgent' as const, months: null },
+    };
+    expect(visitOutcome([photo('OD', 2, { macula: 0.9 }), photo('OS', 0)], urgent)).toMatchObject({
+      category: 'maculopathy',
+      rule: { action: 'refer_urgent' },
+    });
+  });
+
+  it('reads nothing into a photograph the model did not assess or could not grade', () => {
+    expect(outcome([photo('OD', 0), photo('OS', 0)]).eyes.OD.maculopathy).toBeNull();
+    expect(outcome([photo('OD', null, { macula: 0.9 }), photo('OS', 0)]).eyes.OD).toMatchObject({
+      category: 'ungradable',
+      maculopathy: null,
+    });
   });
 });

@@ -30,6 +30,8 @@ export const DEFAULT_REFERRAL_POLICY: ReferralPolicy = {
   '4': { action: 'refer_urgent', months: null },
   ungradable: { action: 'reimage', months: null },
   ungradable_again: { action: 'refer', months: 3 },
+  // Diabetic maculopathy refers by itself (the UK programme's M1; IDx-DR's "more than mild"), as moderate NPDR does.
+  maculopathy: { action: 'refer', months: 3 },
 };
 
 export function referralPolicyInForce(db: Database): ReferralPolicy {
@@ -44,6 +46,7 @@ const SEVERITY: Record<EyeOutcome['category'], number> = {
   '4': 7,
   '3': 6,
   '2': 5,
+  maculopathy: 5,
   ungradable_again: 4,
   ungradable: 3,
   missing: 3,
@@ -59,6 +62,18 @@ interface Judged {
   flag: ReferableFlag | null;
   /** The clinician's reading is complete (no second reading or arbitration outstanding). */
   complete: boolean;
+  maculopathy: EyeOutcome['maculopathy'];
+}
+
+/**
+ * A photograph's maculopathy: the clinician's M1 when they recorded M0 or M1, else the model's flag (its head
+ * assessed the photograph and the probability reached the head's point).
+ */
+function maculopathyOf(image: OutcomeImage): EyeOutcome['maculopathy'] {
+  const said = image.review?.clinicianMaculopathy;
+  if (said !== undefined && said !== null) return said ? { source: 'clinician', probability: null } : null;
+  const m = image.result?.maculopathy;
+  return m?.status === 'assessed' && m.flagged ? { source: 'model', probability: m.probability } : null;
 }
 
 /** Whether a photograph's reading is complete: the lists say so directly, a full photograph by its readings. */
@@ -71,6 +86,7 @@ function readingComplete(image: OutcomeImage & { reading?: { state: string } | n
 function judge(image: OutcomeImage): Judged | null {
   const { result, review } = image;
   if (!result) return null;
+  const maculopathy = maculopathyOf(image);
   if (review)
     return {
       grade: review.clinicianGrade,
@@ -78,9 +94,10 @@ function judge(image: OutcomeImage): Judged | null {
       source: 'clinician',
       flag: null,
       complete: readingComplete(image),
+      maculopathy: review.clinicianGrade === null ? null : maculopathy,
     };
   if (result.grade === null)
-    return { grade: null, severity: null, source: 'model', flag: null, complete: false };
+    return { grade: null, severity: null, source: 'model', flag: null, complete: false, maculopathy: null };
   // The operating point decides referable; an argmax grade of 0–1 must not undo a referable flag. The eye is
   // referred as grade 2 would be, and keeps the grade the model gave.
   if (isReferable(result) && result.grade < 2)
@@ -90,8 +107,16 @@ function judge(image: OutcomeImage): Judged | null {
       source: 'model',
       flag: { probability: result.referableProbability!, threshold: result.referableThreshold! },
       complete: false,
+      maculopathy,
     };
-  return { grade: result.grade, severity: result.grade, source: 'model', flag: null, complete: false };
+  return {
+    grade: result.grade,
+    severity: result.grade,
+    source: 'model',
+    flag: null,
+    complete: false,
+    maculopathy,
+  };
 }
 
 export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcome {
@@ -101,7 +126,7 @@ export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcom
     .filter((j): j is Judged => j !== null);
   // Reviewed: every photograph read by a clinician, with any second reading or arbitration it needs done.
   const reviewed = judged.length > 0 && judged.every((j) => j.source === 'clinician' && j.complete);
-  const base = { eye, grade: null, raisedByReferableFlag: false, flag: null, reviewed };
+  const base = { eye, grade: null, raisedByReferableFlag: false, flag: null, reviewed, maculopathy: null };
   if (judged.length === 0) return { ...base, category: 'missing', source: null };
   const graded = judged.filter((j): j is Judged & { grade: number; severity: number } => j.severity !== null);
   if (graded.length === 0) {
@@ -118,7 +143,23 @@ export function eyeOutcome(eye: Eye, images: readonly OutcomeImage[]): EyeOutcom
     source: worst.source,
     raisedByReferableFlag: worst.flag !== null,
     flag: worst.flag,
+    // Any gradable photograph of the eye showing it; a clinician's M1 before a model's flag.
+    maculopathy:
+      graded.map((j) => j.maculopathy).find((m) => m?.source === 'clinician') ??
+      graded.map((j) => j.maculopathy).find((m) => m !== null) ??
+      null,
   };
+}
+
+const URGENCY: Record<ReferralAction, number> = { refer_urgent: 3, refer: 2, reimage: 1, rescreen: 0 };
+
+/** An eye with maculopathy takes the policy's maculopathy rule when that asks for more than its grade's. */
+function withMaculopathy(outcome: EyeOutcome, policy: ReferralPolicy): EyeOutcome {
+  if (!outcome.maculopathy || outcome.category === 'missing') return outcome;
+  const own = policy[outcome.category];
+  return URGENCY[policy.maculopathy.action] > URGENCY[own.action]
+    ? { ...outcome, category: 'maculopathy' }
+    : outcome;
 }
 
 /**
@@ -138,13 +179,14 @@ function decidedPolicy(images: readonly OutcomeImage[]): ReferralPolicy | null {
  * it was decided under; a provisional one follows the policy in force.
  */
 export function visitOutcome(images: readonly OutcomeImage[], policyInForce: ReferralPolicy): VisitOutcome {
-  const eyes = { OD: eyeOutcome('OD', images), OS: eyeOutcome('OS', images) };
+  const graded = { OD: eyeOutcome('OD', images), OS: eyeOutcome('OS', images) };
+  const final = graded.OD.reviewed && graded.OS.reviewed;
+  const decided = final ? decidedPolicy(images) : null;
+  const policy = decided ?? policyInForce;
+  const eyes = { OD: withMaculopathy(graded.OD, policy), OS: withMaculopathy(graded.OS, policy) };
   const worse = SEVERITY[eyes.OS.category] > SEVERITY[eyes.OD.category] ? eyes.OS : eyes.OD;
   const noPhotos = eyes.OD.category === 'missing' && eyes.OS.category === 'missing';
   const category = worse.category;
-  const final = eyes.OD.reviewed && eyes.OS.reviewed;
-  const decided = final ? decidedPolicy(images) : null;
-  const policy = decided ?? policyInForce;
   const ruleOf = (c: EyeOutcome['category']) => policy[c === 'missing' ? 'ungradable' : c];
   const rule = ruleOf(category);
   // The other eye is not forgotten: a re-imaging it needs is said beside the deciding eye's referral.
@@ -164,8 +206,6 @@ export function visitOutcome(images: readonly OutcomeImage[], policyInForce: Ref
     policy: decided ? 'decided' : 'current',
   };
 }
-
-const URGENCY: Record<ReferralAction, number> = { refer_urgent: 3, refer: 2, reimage: 1, rescreen: 0 };
 
 /**
  * A patient's next step: the most urgent open decision of their visits. Visits without a photograph never count

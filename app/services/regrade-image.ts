@@ -16,9 +16,18 @@ export async function regradeImage(ctx: AppContext, imageId: number): Promise<Fu
   await withStoredFiles(ctx.store, ctx.db, async (put) => {
     const preview = await put(graded.previewPng);
     const heatmap = graded.heatmapPng ? await put(graded.heatmapPng) : null;
+    const evidence = graded.maculopathyEvidencePng ? await put(graded.maculopathyEvidencePng) : null;
     // The photograph may have been deleted while it was graded: getStoredImage again refuses it then.
     getStoredImage(ctx.db, imageId);
-    insertResult(ctx.db, imageId, resultOf(ctx, graded, preview.sha256, heatmap?.sha256 ?? null));
+    insertResult(
+      ctx.db,
+      imageId,
+      resultOf(ctx, graded, {
+        preview: preview.sha256,
+        heatmap: heatmap?.sha256 ?? null,
+        maculopathy: evidence?.sha256 ?? null,
+      }),
+    );
   });
   return getImage(ctx.db, imageId);
 }

@@ -22,6 +22,18 @@ export function brightLesionFeatures(
   canonical: { size: number; rgb: Uint8Array; mask: Uint8Array },
   landmarks: Pick<Landmarks, 'disc' | 'fovea'> | null,
 ): BrightLesionFeatures {
+  return brightLesions(canonical, landmarks).features;
+}
+
+/**
+ * The features, and where the evidence is: a `grid` × `grid` map over the canonical square of how far each cell's
+ * spots stand out (0 below the mild excess, 1 at the strong one and above), within 2 disc diameters of the fovea.
+ */
+export function brightLesions(
+  canonical: { size: number; rgb: Uint8Array; mask: Uint8Array },
+  landmarks: Pick<Landmarks, 'disc' | 'fovea'> | null,
+  grid = 64,
+): { features: BrightLesionFeatures; evidence: { size: number; values: Float32Array } } {
   const { size, rgb, mask } = canonical;
   const n = size * size;
   const yellow = new Float32Array(n);
@@ -38,6 +50,7 @@ export function brightLesionFeatures(
   const fovea = landmarks?.fovea ?? { x: 0.5, y: 0.5 };
   const disc = landmarks?.disc ?? null;
   const dd = DISC_DIAMETER * size;
+  const evidence = new Float32Array(grid * grid);
   const area = [0, 0];
   const strong = [0, 0];
   const mild = [0, 0];
@@ -53,12 +66,17 @@ export function brightLesionFeatures(
       const excess = (yellow[p]! - surround[p]!) / mean;
       if (excess > 0.12) mild[ring]!++;
       if (excess > 0.2) strong[ring]!++;
+      const cell = Math.floor((y * grid) / size) * grid + Math.floor((x * grid) / size);
+      evidence[cell] = Math.max(evidence[cell]!, Math.min(1, Math.max(0, (excess - 0.12) / 0.08)));
     }
   const share = (k: number[], i: number) => (area[i] ? k[i]! / area[i]! : 0);
   return {
-    strongNear: share(strong, 0),
-    strongRing: share(strong, 1),
-    mildNear: share(mild, 0),
-    mildRing: share(mild, 1),
+    features: {
+      strongNear: share(strong, 0),
+      strongRing: share(strong, 1),
+      mildNear: share(mild, 0),
+      mildRing: share(mild, 1),
+    },
+    evidence: { size: grid, values: evidence },
   };
 }

@@ -3,6 +3,9 @@ import { loadDrModel, type EngineChoice } from './engine.ts';
 import { renderHeatmapPng } from './heatmap.ts';
 import { preprocess } from '../preprocess/preprocess.ts';
 import { assessQuality } from '../quality/quality.ts';
+import { NOT_ASSESSED, type MaculopathyOutcome } from '../../domain/maculopathy.ts';
+import { assessMaculopathy } from '../maculopathy/assess.ts';
+import { readMaculopathyHead } from '../maculopathy/head.ts';
 import type { GradedImage, ModelInfo } from './types.ts';
 
 /** Grades photographs with one model on this thread's backend. */
@@ -27,6 +30,12 @@ export interface GraderOptions {
 export async function createGrader(modelDir: string, options: GraderOptions = {}): Promise<Grader> {
   const { model, note } = await loadDrModel(modelDir, options.engine);
   const backend = model.backend;
+  // A head fitted on another model's referable logit would read a different input: it does not run then.
+  const found = await readMaculopathyHead(modelDir);
+  const maculopathyHead =
+    found && found.fittedOn.name === model.metadata.name && found.fittedOn.version === model.metadata.version
+      ? found
+      : null;
   return {
     model: model.info,
     backend,
@@ -42,6 +51,8 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
       let heatmapPng: Uint8Array | null = null;
       let inferenceMs = 0;
       let heatmapMs = 0;
+      let maculopathy: MaculopathyOutcome = NOT_ASSESSED;
+      let maculopathyEvidencePng: Uint8Array | null = null;
       // The quality gate comes first: an ungradable photograph never reaches the model, so it can never get a grade.
       if (quality.gradable) {
         const t = performance.now();
@@ -52,6 +63,16 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
           heatmapPng = await renderHeatmapPng(prediction.heatmap, model.metadata.inputSize);
           heatmapMs = performance.now() - t - inferenceMs;
         }
+        if (maculopathyHead) {
+          const assessed = assessMaculopathy(
+            maculopathyHead,
+            pre.canonical,
+            referableProbability(probabilities),
+          );
+          maculopathy = assessed.outcome;
+          if (assessed.evidence && options.heatmap !== false)
+            maculopathyEvidencePng = await renderHeatmapPng(assessed.evidence, model.metadata.inputSize);
+        }
       }
       return {
         quality,
@@ -59,6 +80,7 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
         probabilities,
         referableProbability: probabilities ? referableProbability(probabilities) : null,
         referableThreshold: model.metadata.operatingPoint?.threshold ?? null,
+        maculopathy,
         model: model.info,
         backend,
         timings: {
@@ -70,6 +92,7 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
           totalMs: performance.now() - start,
         },
         heatmapPng,
+        maculopathyEvidencePng,
         width: pre.decoded.width,
         height: pre.decoded.height,
         mimeType: pre.decoded.mimeType,

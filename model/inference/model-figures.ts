@@ -11,10 +11,13 @@ export interface ModelFigures {
   sensitivity: number;
   specificity: number;
   threshold: number;
+  /** The operating point was chosen on these photographs: its sensitivity and specificity here are not held out. */
+  pointChosenHere: boolean;
 }
 
 interface EvaluationFile {
   set?: { name?: string };
+  operatingPointChosenOn?: boolean;
   images?: number;
   gradable?: number;
   referable?: {
@@ -89,6 +92,8 @@ async function figuresIn(root: string, name: string, version: string): Promise<M
           sensitivity: local.sensitivity,
           specificity: local.specificity,
           threshold: local.threshold,
+          // Judged at the site's operating point in force, not one chosen on these patients.
+          pointChosenHere: false,
         },
       ];
     const evaluationDir = path.join(root, folder, 'evaluation');
@@ -109,6 +114,7 @@ async function figuresIn(root: string, name: string, version: string): Promise<M
         sensitivity: r.sensitivity ?? NaN,
         specificity: r.specificity ?? NaN,
         threshold: r.threshold ?? NaN,
+        pointChosenHere: e.operatingPointChosenOn === true,
       });
     }
     return figures;

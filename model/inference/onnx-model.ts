@@ -129,6 +129,11 @@ export async function loadOnnxModel(dir: string): Promise<DrModel> {
         throw new Error(`Expected ${size}×${size}×3 input values, got ${pixels.length}.`);
       return poolFeatureMaps(await features(pixels, 1));
     },
+    async featureMaps(pixels) {
+      if (pixels.length !== size * size * 3)
+        throw new Error(`Expected ${size}×${size}×3 input values, got ${pixels.length}.`);
+      return features(pixels, 1);
+    },
     dispose() {
       void session.release();
     },

@@ -31,5 +31,10 @@ export interface DrModel {
    * fine-tune retrains only the head on these.
    */
   pooledFeatures?(pixels: Float32Array): Promise<Float32Array>;
+  /**
+   * The last feature maps for one view, NHWC [1, h, w, C], where the engine exposes them: the maculopathy head
+   * weighs them by distance from the fovea.
+   */
+  featureMaps?(pixels: Float32Array): Promise<{ data: Float32Array; dims: number[] }>;
   dispose(): void;
 }

@@ -15,4 +15,6 @@ export interface GradedImage extends GradeOutcome {
   thumbnailJpeg: Uint8Array;
   /** RGBA PNG over the preview: where the model saw referable-DR evidence; null without a heatmap. */
   heatmapPng: Uint8Array | null;
+  /** RGBA PNG over the preview: the bright-lesion evidence near the fovea the maculopathy head weighed; null when not assessed. */
+  maculopathyEvidencePng: Uint8Array | null;
 }

@@ -17,6 +17,8 @@ import { evaluatePredictions, type Prediction } from './evaluation.ts';
 import { evaluateFolds, readPatientFolds } from './folds.ts';
 import { progressBar } from '../progress.ts';
 import { gradeUngated } from './grade-ungated.ts';
+import { maculopathyFigures } from './maculopathy-figures.ts';
+import { existsSync } from 'node:fs';
 import { baseSplit } from '../base-model/base-split.ts';
 
 const { values } = parseArgs({
@@ -105,6 +107,7 @@ async function gradeThroughPool(): Promise<{ predictions: Prediction[]; backend:
           level: image.level,
           gradable: graded.quality.gradable,
           probabilities: graded.probabilities,
+          ...(graded.maculopathy ? { maculopathy: graded.maculopathy } : {}),
         };
       } catch (error) {
         // A file that cannot be graded at all counts as ungradable, and is named so it can be looked at.
@@ -126,6 +129,20 @@ const predictions = graded.predictions;
 for (const failure of failures) console.error(`could not grade ${failure}`);
 
 const result = evaluatePredictions(predictions, threshold);
+// A maculopathy.csv beside the labels: the maculopathy head's figures too (cross-validated on this folder).
+const maculopathyCsv =
+  labelFiles.length === 1 && sets.length === 1
+    ? path.join(path.dirname(labelFiles[0]!), 'maculopathy.csv')
+    : null;
+const maculopathy =
+  maculopathyCsv && existsSync(maculopathyCsv)
+    ? await maculopathyFigures(
+        modelDir,
+        { images: sets[0]!, labels: labelFiles[0]!, maculopathy: maculopathyCsv },
+        setName,
+        predictions,
+      )
+    : null;
 const foldFigures = folds ? evaluateFolds(predictions, folds, targetSensitivity) : null;
 if (foldFigures && values['store-point']) {
   const file = path.join(modelDir, 'metadata.json');
@@ -149,7 +166,13 @@ const report = {
   qualityGate: !values['internal-validation'],
   set: { name: setName, images: sets, labels: labelFiles.length > 0 ? labelFiles : null },
   ...result,
+  // The stored operating point was chosen on (some of) these photographs: sensitivity and specificity at it are
+  // not held-out figures here (the documents say so).
+  operatingPointChosenOn: setName
+    .split('+')
+    .some((name) => (metadata.operatingPoint?.source ?? '').includes(name)),
   folds: foldFigures,
+  maculopathy,
   predictions,
 };
 await mkdir(out, { recursive: true });
@@ -190,6 +213,20 @@ if (values.json) {
   console.log(`quadratic weighted kappa ${f(result.kappa)}`);
   console.log('confusion (rows true 0–4, columns predicted 0–4):');
   for (const row of result.confusion) console.log(`  ${row.map((v) => String(v).padStart(4)).join('')}`);
+  if (maculopathy) {
+    const m = maculopathy;
+    console.log(
+      `maculopathy (${m.positives} of ${m.photographs} photographs, ${m.patients} patients; the head's recipe cross-validated ` +
+        `by ${m.folds} patient folds): AUC ${f(m.auc)} (95% CI ${f(m.auc95.low)}–${f(m.auc95.high)}) · at the point ` +
+        `from the training folds sensitivity ${f(m.sensitivity)} · specificity ${f(m.specificity)}`,
+    );
+    if (m.shipped)
+      console.log(
+        `  the shipped head as graded: AUC ${f(m.shipped.auc)} · sensitivity ${f(m.shipped.sensitivity)} · ` +
+          `specificity ${f(m.shipped.specificity)}${m.shipped.inSample ? ' (in-sample: it was fitted on this folder)' : ''}`,
+      );
+    else console.log('  the model has no maculopathy head: its results say "not assessed by this model"');
+  }
   if (foldFigures) {
     const ff = foldFigures;
     console.log(

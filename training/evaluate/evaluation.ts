@@ -1,3 +1,4 @@
+import type { MaculopathyOutcome } from '../../domain/maculopathy.ts';
 import { argmax, referableProbability } from '../../domain/grades.ts';
 import {
   binaryCounts,
@@ -15,6 +16,8 @@ export interface Prediction {
   gradable: boolean;
   /** Null when ungradable: such images are counted, never graded. */
   probabilities: number[] | null;
+  /** What the model's maculopathy head said (absent: not recorded). */
+  maculopathy?: MaculopathyOutcome;
 }
 
 export interface Evaluation {

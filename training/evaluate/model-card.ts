@@ -4,11 +4,13 @@
 // metadata) and evaluation runs: --folds an evaluation.json that `npm run evaluate -- --folds` wrote, --routes the
 // folder of route records (training/base-model/routes), copied in whole. Every figure in the card is copied from a
 // file that `npm run train`, `npm run evaluate` or a route script wrote; none is typed in.
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Evaluation } from './evaluation.ts';
 import type { FoldFigures } from './folds.ts';
+import { readRouteRecords, tableRows } from './route-records.ts';
+import { readMaculopathyHead } from '../../model/maculopathy/head.ts';
 import type { WholeNetworkEpoch } from '../base-model/torch-record.ts';
 import type { EpochRecord } from '../fine-tune/trainer.ts';
 
@@ -129,8 +131,10 @@ function wholeNetworkTraining(t: TrainingRecord): string[] {
 const operatingPointLine = metadata.operatingPoint
   ? `- Operating point: referable when P ≥ ${f3(metadata.operatingPoint.threshold)}, chosen for ${Math.round(metadata.operatingPoint.targetSensitivity * 100)}% sensitivity on ${metadata.operatingPoint.source}. Sites can change it.`
   : '- Operating point: none stored.';
-const maculopathyLine =
-  '- Maculopathy: **not assessed by this model** (it has no maculopathy head); every result says so.';
+const maculopathyHead = await readMaculopathyHead(dir);
+const maculopathyLine = maculopathyHead
+  ? '- Maculopathy: a small head beside the grade (below, "Maculopathy"); a suspicion of macular oedema, not a diagnosis.'
+  : '- Maculopathy: **not assessed by this model** (it has no maculopathy head); every result says so.';
 
 function singleModel(t: TrainingRecord): string[] {
   return [
@@ -272,7 +276,8 @@ if (values.folds) {
   const ff = e.folds;
   if (!ff) throw new Error(`${values.folds} was not written by npm run evaluate -- --folds.`);
   await mkdir(path.join(dir, 'evaluation'), { recursive: true });
-  await copyFile(values.folds, path.join(dir, 'evaluation', 'camera-look-folds-evaluation.json'));
+  // Not named *-evaluation.json: the app's documents list those as held-out sets, and the point was chosen on these.
+  await copyFile(values.folds, path.join(dir, 'evaluation', 'camera-look-folds.json'));
   lines.push(
     '## Camera-look patient folds',
     '',
@@ -320,7 +325,8 @@ if (values.folds) {
     const iv = await read<EvalFile>(values['internal-validation']);
     await copyFile(
       values['internal-validation'],
-      path.join(dir, 'evaluation', 'internal-validation-evaluation.json'),
+      // The members were chosen on internal validation: not a held-out set, so not named *-evaluation.json.
+      path.join(dir, 'evaluation', 'internal-validation.json'),
     );
     lines.push(
       `**Look gap** (issue #25, route 3): referable AUC on internal validation (${iv.images} eyepacs-256 photographs of held-out`,
@@ -334,15 +340,10 @@ if (values.folds) {
     );
   }
 }
-/** Data rows of the markdown tables in `text` (not headers, not separators). */
-function tableRows(text: string): number {
-  const l = text.split('\n');
-  const separator = (line: string | undefined) => /^\|\s*-/.test(line ?? '');
-  return l.filter((line, i) => line.startsWith('|') && !separator(line) && !separator(l[i + 1])).length;
-}
 if (values.routes) {
-  const files = (await readdir(values.routes)).filter((f) => f.endsWith('.md')).sort();
-  const records = await Promise.all(files.map((f) => readFile(path.join(values.routes!, f), 'utf8')));
+  const read = await readRouteRecords(values.routes);
+  const files = read.map((r) => r.file);
+  const records = read.map((r) => r.text);
   // Every data row of a record's tables is one figure row measured (a model, ensemble, head, point or set).
   const rows = records.reduce((n, r) => n + tableRows(r), 0);
   lines.push(
@@ -361,6 +362,32 @@ if (values.routes) {
     ]),
   );
 }
+if (maculopathyHead) {
+  const h = maculopathyHead;
+  const cv = h.crossValidation;
+  lines.push(
+    '## Maculopathy (issue #23)',
+    '',
+    `- What: the probability that the eye shows maculopathy (exudates or haemorrhages near the fovea), flagged at ≥ ${f3(h.threshold)}`,
+    `  (the point for ${Math.round(h.targetSensitivity * 100)}% sensitivity on the out-of-fold scores). **A suspicion of macular oedema from a photograph, not a`,
+    "  diagnosis: there is no OCT.** The referral follows the site's maculopathy rule (default: refer within 3 months).",
+    `- How: logistic regression (L2 ${h.recipe.l2}) on ${h.inputs.length} inputs grading already has — the DR head's referable logit and the share of`,
+    '  yellow-white spots within 1 and 1–2 disc diameters of the fovea the app locates (`model/anatomy/`); no extra network',
+    `  pass; the ICDR head and backbone are untouched. Fitted on ${cv.set} by \`npm run maculopathy:head\` for ${h.fittedOn.name} ${h.fittedOn.version} only`,
+    '  (with another model, e.g. a clinic\'s fine-tuned candidate, it does not run and results say "not assessed").',
+    '',
+    '| cross-validated on | photographs | patients | with maculopathy | patient folds | AUC (95% CI) | sensitivity / specificity at the point from the training folds |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| ${cv.set} | ${cv.photographs} | ${cv.patients} | ${cv.positives} | ${cv.folds} | ${f3(cv.auc)} (${f3(cv.auc95.low)}–${f3(cv.auc95.high)}) | ${f3(cv.sensitivity)} / ${f3(cv.specificity)} |`,
+    '',
+    `- Goal (AUC ≥ 0.85; sensitivity and specificity ≥ 0.80): ${cv.auc >= 0.85 && cv.sensitivity >= 0.8 && cv.specificity >= 0.8 ? 'met' : '**not met**'}.`,
+    `- ${cv.recipesCompared} recipes were measured on these same folds before this one was chosen (training/maculopathy/routes/): the figures`,
+    '  above are optimistic by that choice.',
+    '- Limits: one clinic, one camera and one population (srahim-dev), 67 eyes with maculopathy; no other maculopathy-labelled',
+    '  photographs exist here to check it elsewhere. `npm run evaluate` cross-validates it on any folder with a maculopathy.csv.',
+    '',
+  );
+}
 const cameraPoint = metadata.operatingPoint?.source.startsWith('camera-look') ?? false;
 lines.push(
   '## Known limits',
@@ -373,7 +400,9 @@ lines.push(
   cameraPoint
     ? '- The operating point comes from EyePACS camera-look photographs; at another camera and population it flags more or fewer: re-derive it locally (Settings) once the clinic has confirmed patients.'
     : '- The operating point comes from eyepacs-256 validation images, not camera images: check sensitivity locally.',
-  '- Maculopathy (exudates or haemorrhages near the fovea) is not assessed: an eye can need referral for it at any grade here.',
+  maculopathyHead
+    ? "- Maculopathy is a suspicion from one photograph, judged on one clinic's photographs only (above): look at the macula."
+    : '- Maculopathy (exudates or haemorrhages near the fovea) is not assessed: an eye can need referral for it at any grade here.',
   '',
   '## Intended use',
   '',

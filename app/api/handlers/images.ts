@@ -63,7 +63,7 @@ export const imageHandlers: HandlerGroup<'images'> = {
     audit: 'view',
     auditIf: (input) => input.kind === 'original' || isPhotoView(input.kind),
     contract:
-      'Reads one stored photograph, thumbnail, model preview, heatmap or viewer image of a patient not deleted, by image id; never by path.',
+      'Reads one stored photograph, thumbnail, model preview, heatmap, maculopathy evidence map or viewer image of a patient not deleted, by image id; never by path.',
     input: z
       .object({
         imageId: id,
@@ -72,6 +72,7 @@ export const imageHandlers: HandlerGroup<'images'> = {
           'thumbnail',
           'preview',
           'heatmap',
+          'maculopathy',
           'full',
           'redfree',
           'enhanced',

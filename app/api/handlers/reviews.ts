@@ -38,12 +38,14 @@ export const reviewHandlers: HandlerGroup<'reviews'> = {
   'reviews:submit': {
     roles: CLINICIANS,
     audit: 'change',
-    contract: "Records a clinician's accept or override of one result; the model's grade is kept.",
+    contract:
+      "Records a clinician's accept or override of one result, with their maculopathy reading (M0/M1) where given; the model's grade and flags are kept.",
     input: z
       .object({
         resultId: id,
         grade: z.number().int().min(0).max(4).nullable(),
         reason: z.string().trim().max(1000).optional(),
+        maculopathy: z.boolean().nullable().optional(),
         seenReviewId: id.nullable(),
       })
       .strict(),

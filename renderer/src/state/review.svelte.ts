@@ -31,6 +31,8 @@ export class ReviewState {
   /** The clinician's grade being set (null: ungradable); undefined while nothing is chosen. */
   grade = $state<number | null | undefined>(undefined);
   reason = $state('');
+  /** The clinician's maculopathy reading (true M1, false M0); undefined while they leave it as the model says. */
+  maculopathyChoice = $state<boolean | undefined>(undefined);
   saving = $state(false);
   /** When the result now on screen appeared (clock of `now`). */
   private shownAt = 0;
@@ -56,7 +58,22 @@ export class ReviewState {
   readonly clearsFlag = $derived(
     this.flagged && this.grade !== undefined && this.grade !== null && this.grade < 2,
   );
-  readonly needsReason = $derived(this.isOverride || this.clearsFlag);
+  /** The model's maculopathy result for the photograph on screen (absent: its model has no maculopathy head). */
+  readonly modelMaculopathy = $derived(this.current?.image.result?.maculopathy);
+  /** What is saved with the grade: the clinician's choice, else the model's flag where it assessed the eye. */
+  readonly maculopathy = $derived.by((): boolean | null => {
+    if (this.grade === null) return null;
+    if (this.maculopathyChoice !== undefined) return this.maculopathyChoice;
+    const m = this.modelMaculopathy;
+    return m?.status === 'assessed' ? m.flagged : null;
+  });
+  /** Recording M0 where the model flagged maculopathy needs a reason, as clearing a referable flag does. */
+  readonly clearsMaculopathyFlag = $derived(
+    this.modelMaculopathy?.status === 'assessed' &&
+      this.modelMaculopathy.flagged &&
+      this.maculopathy === false,
+  );
+  readonly needsReason = $derived(this.isOverride || this.clearsFlag || this.clearsMaculopathyFlag);
 
   constructor(
     private readonly deps: StateDeps,
@@ -83,6 +100,10 @@ export class ReviewState {
       return;
     }
     this.grade = grade;
+  }
+
+  setMaculopathy(value: boolean): void {
+    this.maculopathyChoice = value;
   }
 
   /** Skip to the next result without deciding; it stays in the queue. */
@@ -177,12 +198,18 @@ export class ReviewState {
       this.error = 'The model flagged this eye as referable: give a reason to clear the flag.';
       return;
     }
+    const maculopathy = grade === null ? null : this.maculopathy;
+    if (this.clearsMaculopathyFlag && grade !== null && !this.reason.trim()) {
+      this.error = 'The model flagged maculopathy in this eye: give a reason to record M0.';
+      return;
+    }
     this.saving = true;
     try {
       const reason = this.reason.trim();
       await call('reviews:submit', {
         resultId: result.id,
         grade,
+        ...(maculopathy !== null ? { maculopathy } : {}),
         // The queue holds results nobody has reviewed: a review by someone else meanwhile is refused (STALE).
         seenReviewId: null,
         ...(reason ? { reason } : {}),
@@ -204,5 +231,6 @@ export class ReviewState {
   private clearDecision(): void {
     this.grade = undefined;
     this.reason = '';
+    this.maculopathyChoice = undefined;
   }
 }
