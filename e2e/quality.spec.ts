@@ -63,7 +63,9 @@ test('an ungradable photograph shows why and never a grade; a graded one shows w
     const graded = right.getByTestId('result').filter({ has: page.getByTestId('grade') });
     await expect(graded.getByTestId('quality')).toHaveText('Gradable');
     // The bundled model assesses maculopathy too: its card says what it found, never a blank that reads as "none".
-    await expect(graded.getByTestId('maculopathy')).toContainText(/maculopathy (suspected|flagged) by the model/i);
+    await expect(graded.getByTestId('maculopathy')).toContainText(
+      /maculopathy (suspected|flagged) by the model/i,
+    );
     await graded.getByRole('button', { name: 'Show what the model saw' }).click();
     await expect(graded.getByRole('img', { name: 'Preprocessed image given to the model' })).toBeVisible();
     // The bundled model explains each grade with a heatmap over that image, which a toggle hides.

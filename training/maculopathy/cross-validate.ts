@@ -3,7 +3,6 @@
 // maculopathy.csv (image,maculopathy), by patient folds: each feature's AUC as it is (no fitting), and a small
 // logistic model on them whose every out-of-fold score comes from a model that never saw that patient. Prints a
 // table (95% intervals by a patient bootstrap; --report FILE writes it too) and, with --json, the figures.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,14 +11,9 @@ import { locateLandmarks } from '../../model/anatomy/locate.ts';
 import { sharedDataDir } from '../../model/inference/model-paths.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
-import {
-  rocAuc,
-  seededRandom,
-  thresholdForSensitivity,
-  binaryCounts,
-  binaryMetrics,
-} from '../evaluate/metrics.ts';
+import { rocAuc, thresholdForSensitivity, binaryCounts, binaryMetrics } from '../evaluate/metrics.ts';
 import { progressBar } from '../progress.ts';
+import { maculopathyFold, patientBootstrapAuc } from './head-cv.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,9 +49,7 @@ for (const [i, image] of images.entries()) {
   bar(i + 1, images.length);
 }
 const y = rows.map((r) => r.label);
-const fold = rows.map(
-  (r) => createHash('sha256').update(`maculopathy-fold:${r.patient}`).digest().readUInt32BE(0) % K,
-);
+const fold = rows.map((r) => maculopathyFold(r.patient, K));
 const NAMES = ['strongNear', 'strongRing', 'mildNear', 'mildRing'] as const;
 /** Features as the model reads them: log of the area fraction (they are heavy-tailed, mostly near zero). */
 const x = rows.map((r) => NAMES.map((k) => Math.log(r.f[k] + 1e-3)));
@@ -107,22 +99,7 @@ for (let k = 0; k < K; k++) {
     }
 }
 
-function bootstrap(scores: number[]): { low: number; high: number } {
-  const random = seededRandom(23);
-  const patients = [...new Set(rows.map((r) => r.patient))];
-  const byPatient = new Map(patients.map((p) => [p, rows.flatMap((r, i) => (r.patient === p ? [i] : []))]));
-  const aucs: number[] = [];
-  for (let round = 0; round < 2000; round++) {
-    const pick = patients.flatMap(() => byPatient.get(patients[Math.floor(random() * patients.length)]!)!);
-    const a = rocAuc(
-      pick.map((i) => y[i]!),
-      pick.map((i) => scores[i]!),
-    );
-    if (!Number.isNaN(a)) aucs.push(a);
-  }
-  aucs.sort((a, b) => a - b);
-  return { low: aucs[Math.floor(0.025 * aucs.length)]!, high: aucs[Math.floor(0.975 * aucs.length)]! };
-}
+const bootstrap = (scores: number[]) => patientBootstrapAuc(rows, scores);
 
 const at = binaryMetrics(
   binaryCounts(

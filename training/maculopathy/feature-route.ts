@@ -3,7 +3,6 @@
 // maculopathy:cv): the whole photograph's pooled features, the feature maps pooled around the located fovea, and the
 // network's features of a magnified crop of the macula — each alone and with the hand-made bright-lesion evidence.
 // Every score is out of fold; the recipes (two L2 strengths) are fixed here, before any fold is seen.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,15 +15,8 @@ import { activeModelDir, sharedDataDir } from '../../model/inference/model-paths
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { referableProbability } from '../../domain/grades.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
-import {
-  binaryCounts,
-  binaryMetrics,
-  rocAuc,
-  seededRandom,
-  thresholdForSensitivity,
-} from '../evaluate/metrics.ts';
 import { progressBar } from '../progress.ts';
-import { fitLogistic, logit } from '../../model/maculopathy/logistic.ts';
+import { crossValidateHead } from './head-cv.ts';
 
 const { values } = parseArgs({
   options: {
@@ -91,63 +83,13 @@ for (const [i, image] of images.entries()) {
 model.dispose();
 
 const y = rows.map((r) => r.label);
-const fold = rows.map(
-  (r) => createHash('sha256').update(`maculopathy-fold:${r.patient}`).digest().readUInt32BE(0) % K,
-);
 
-function bootstrap(scores: number[]): { low: number; high: number } {
-  const random = seededRandom(23);
-  const patients = [...new Set(rows.map((r) => r.patient))];
-  const byPatient = new Map(patients.map((p) => [p, rows.flatMap((r, i) => (r.patient === p ? [i] : []))]));
-  const aucs: number[] = [];
-  for (let round = 0; round < 2000; round++) {
-    const pick = patients.flatMap(() => byPatient.get(patients[Math.floor(random() * patients.length)]!)!);
-    const a = rocAuc(
-      pick.map((i) => y[i]!),
-      pick.map((i) => scores[i]!),
-    );
-    if (!Number.isNaN(a)) aucs.push(a);
-  }
-  aucs.sort((a, b) => a - b);
-  return { low: aucs[Math.floor(0.025 * aucs.length)]!, high: aucs[Math.floor(0.975 * aucs.length)]! };
-}
-
-/** Out-of-fold scores of a logistic head on `features`, and its sensitivity/specificity at an 80% point from training folds. */
+/** Out-of-fold figures of a logistic head on `features` (the same folds and point as the shipped head's). */
 function outOfFold(features: (r: Row) => number[], l2: number) {
-  const x = rows.map(features);
-  const scores = new Array<number>(rows.length).fill(0);
-  const flagged = new Array<boolean>(rows.length).fill(false);
-  for (let k = 0; k < K; k++) {
-    const train = rows.map((_, i) => i).filter((i) => fold[i] !== k);
-    const head = fitLogistic(
-      train.map((i) => x[i]!),
-      train.map((i) => y[i]!),
-      { l2, steps: 300, rate: 0.1 },
-    );
-    const point = thresholdForSensitivity(
-      train.map((i) => y[i]!),
-      train.map((i) => logit(head, x[i]!)),
-      0.8,
-    );
-    for (let i = 0; i < rows.length; i++)
-      if (fold[i] === k) {
-        scores[i] = logit(head, x[i]!);
-        flagged[i] = scores[i]! >= point;
-      }
-  }
-  const at = binaryMetrics(
-    binaryCounts(
-      y,
-      flagged.map((v) => (v ? 1 : 0)),
-      0.5,
-    ),
+  return crossValidateHead(
+    rows.map((r) => ({ patient: r.patient, label: r.label, inputs: features(r) })),
+    { folds: K, recipe: { l2, steps: 300, rate: 0.1 }, targetSensitivity: 0.8 },
   );
-  return {
-    auc: rocAuc(y, scores),
-    auc95: bootstrap(scores),
-    sensitivity: at.sensitivity,
-    specificity: at.specificity,
-  };
 }
 
 const sets: [string, (r: Row) => number[]][] = [
