@@ -9,6 +9,7 @@ import type { Envelope } from './envelope.ts';
 import type { ImagesApi } from './images.ts';
 import type { ImportsApi } from './imports.ts';
 import type { LearningApi } from './learning.ts';
+import type { PacsApi } from './pacs.ts';
 import type { PatientsApi } from './patients.ts';
 import type { RecordsApi } from './records.ts';
 import type { ReferralsApi } from './referral-tracking.ts';
@@ -30,6 +31,7 @@ export * from './images.ts';
 export * from './imports.ts';
 export * from './learning.ts';
 export * from './maculopathy.ts';
+export * from './pacs.ts';
 export * from './referral-tracking.ts';
 export * from './patients.ts';
 export * from './records.ts';
@@ -59,7 +61,8 @@ export interface ApiSchema
     ReportsApi,
     WorklistsApi,
     WatchApi,
-    LearningApi {}
+    LearningApi,
+    PacsApi {}
 
 export type Channel = keyof ApiSchema;
 
@@ -133,6 +136,12 @@ export const CHANNELS = [
   'learning:fineTune',
   'learning:job',
   'learning:cancel',
+  'pacs:servers',
+  'pacs:saveServer',
+  'pacs:removeServer',
+  'pacs:pull',
+  'pacs:push',
+  'pacs:outbox',
 ] as const satisfies readonly Channel[];
 
 /** Compile-time proof that CHANNELS lists every channel of ApiSchema. */

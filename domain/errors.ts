@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'READ_ONLY'
   /** Another EyeNet (or a restore) has this data folder open: one process per data folder. */
   | 'DATA_FOLDER_BUSY'
+  /** A PACS or other server EyeNet talks to is down, refused the credentials or did not answer: the sentence says which. */
+  | 'REMOTE_UNAVAILABLE'
   | 'INTERNAL';
 
 /** An error meant for the user (clinic staff): its code and message cross the process boundary as they are. */

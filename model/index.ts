@@ -15,3 +15,6 @@ export {
   type DicomHeader,
   type DicomPhotograph,
 } from './image/dicom.ts';
+
+/** The `npm run grade` command for files and folders (app/grade-cli.ts adds the PACS worker). */
+export { gradeFilesCli } from './cli/grade-cli.ts';

@@ -65,6 +65,12 @@ const ACCESS: Record<string, string> = {
   'learning:fineTune': 'C',
   'learning:job': 'ACT',
   'learning:cancel': 'C',
+  'pacs:servers': 'ACT',
+  'pacs:saveServer': 'A',
+  'pacs:removeServer': 'A',
+  'pacs:pull': 'CT',
+  'pacs:push': 'C',
+  'pacs:outbox': 'ACT',
 };
 
 const letters = { administrator: 'A', clinician: 'C', technician: 'T' } as const;

@@ -12,6 +12,7 @@ import { migration0010 } from './migrations/0010-referral-tracking.ts';
 import { migration0011 } from './migrations/0011-second-reading.ts';
 import { migration0012 } from './migrations/0012-image-camera.ts';
 import { migration0013 } from './migrations/0013-maculopathy.ts';
+import { migration0014 } from './migrations/0014-pacs.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -30,6 +30,8 @@ export interface AppContextOptions {
   watch?: WatchFolderOptions;
   /** Opens a file with the system's viewer (Electron passes shell.openPath). */
   openFile?: (file: string) => Promise<void>;
+  /** Grading threads; default one per core, at most 4 (a PACS grading worker runs one, to run beside others). */
+  poolSize?: number;
 }
 
 export function createAppContext(options: AppContextOptions): AppContext & { close(): Promise<void> } {
@@ -60,7 +62,7 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     modelDir: activeModelFolder(db, { bundledModelDir: options.modelDir, dataDir: options.dataDir }),
     // One worker per core (at most 4): ONNX Runtime runs one thread in each, so a batch import uses every core;
     // each worker holds its own session (tens of MB).
-    size: Math.min(4, defaultPoolSize()),
+    size: options.poolSize ?? Math.min(4, defaultPoolSize()),
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });
   const base = {

@@ -3,6 +3,7 @@
 import { isReferable } from '../../domain/referable.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eyeFromFileName } from '../../domain/eye.ts';
 import { isDicom, readDicom } from '../image/dicom.ts';
@@ -14,7 +15,9 @@ import { ENGINE_CHOICES, parseEngineChoice, type EngineChoice } from '../inferen
 
 import { errorLine } from './error-line.ts';
 
-const USAGE = `Usage: npm run grade -- <files or folders> [--json] [--model DIR] [--workers N] [--backend ${ENGINE_CHOICES.join('|')}]`;
+const USAGE =
+  `Usage: npm run grade -- <files or folders> [--json] [--model DIR] [--workers N] [--backend ${ENGINE_CHOICES.join('|')}]\n` +
+  '   or: npm run grade -- --pacs http://USER:PASSWORD@HOST:PORT/dicom-web [--watch]   (a PACS grading worker; --pacs --help)';
 
 export interface GradeLine {
   file: string;
@@ -64,8 +67,10 @@ function human(line: GradeLine): string {
   return `${name} ${eye} grade ${line.grade}  referable ${((line.referableProbability ?? 0) * 100).toFixed(1).padStart(5)}%${flag}  ${line.ms} ms`;
 }
 
-async function main(): Promise<number> {
+/** Grades the files and folders named in `args` (the command line after `npm run grade --`); the exit code. */
+export async function gradeFilesCli(args: string[] = process.argv.slice(2)): Promise<number> {
   const { values, positionals } = parseArgs({
+    args,
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
@@ -158,4 +163,6 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+// Run as a script (the tests spawn it), not when app/grade-cli.ts imports it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = await gradeFilesCli();

@@ -5,6 +5,7 @@ import { auditHandlers, authHandlers, userHandlers } from './auth.ts';
 import { imageHandlers } from './images.ts';
 import { importHandlers } from './imports.ts';
 import { learningHandlers } from './learning.ts';
+import { pacsHandlers } from './pacs.ts';
 import { patientHandlers } from './patients.ts';
 import { recordHandlers } from './records.ts';
 import { referralHandlers } from './referrals.ts';
@@ -35,4 +36,5 @@ export const handlers: HandlerMap = {
   ...exportHandlers,
   ...watchHandlers,
   ...learningHandlers,
+  ...pacsHandlers,
 };
