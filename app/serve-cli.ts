@@ -5,7 +5,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDispatch } from './api/dispatch.ts';
 import { handlers } from './api/handlers/index.ts';
-import { createApiServer, listenOnLoopback } from './http/server.ts';
+import { createApiServer, listen } from './http/server.ts';
+import os from 'node:os';
+import { isLoopback, localNames } from './clinic-server/network-address.ts';
+import { persistentToken, serverIdentity, type TlsIdentity } from './clinic-server/tls-identity.ts';
+import { startOutbox } from './pacs/pacs-outbox.ts';
 import { createAppContext } from './services/app-context.ts';
 import { startupFailureMessage } from './services/startup-failure.ts';
 import { activeModelDir, defaultDataDir, packageVersion, projectRoot } from './services/paths.ts';
@@ -15,12 +19,23 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'data-dir': { type: 'string' },
     model: { type: 'string' },
+    listen: { type: 'string', default: '127.0.0.1' },
+    https: { type: 'boolean', default: false },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    name: { type: 'string', multiple: true },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run serve -- [--port N] [--data-dir DIR] [--model DIR]');
+  console.log(`Usage: npm run serve -- [--port N] [--data-dir DIR] [--model DIR]
+       [--listen ADDRESS] [--https] [--cert FILE --key FILE] [--name HOST ...]
+
+Without --listen: this computer only (http://127.0.0.1). With --listen 0.0.0.0 (or an address of this
+computer), a clinic server for the workstations, always over HTTPS: with the clinic's certificate (--cert,
+--key: PEM files), or one EyeNet makes at first start for this computer's names and addresses (and each
+--name) and keeps in the data folder. Its SHA-256 fingerprint is printed: check it once on each workstation.`);
   process.exit(0);
 }
 
@@ -52,12 +67,55 @@ if (!existsSync(path.join(staticDir, 'index.html'))) {
   await ctx.close();
   process.exit(2);
 }
-const token = randomBytes(24).toString('base64url');
-const server = createApiServer({ dispatch: createDispatch(handlers, ctx), token, staticDir });
-const actualPort = await listenOnLoopback(server, port);
+const network = !isLoopback(values.listen);
+const secure = network || values.https || !!values.cert;
+const names = [...(values.name ?? []), ...localNames()];
+let identity: TlsIdentity | null = null;
+if (secure) {
+  try {
+    identity = await serverIdentity({
+      dataDir,
+      names,
+      ...(values.cert ? { certFile: path.resolve(values.cert) } : {}),
+      ...(values.key ? { keyFile: path.resolve(values.key) } : {}),
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await ctx.close();
+    process.exit(2);
+  }
+}
+// On the network the token stays the same across restarts: workstations keep their address.
+const newToken = () => randomBytes(24).toString('base64url');
+const token = network ? persistentToken(dataDir, newToken) : newToken();
+const server = createApiServer({
+  dispatch: createDispatch(handlers, ctx),
+  token,
+  staticDir,
+  ...(identity ? { tls: { cert: identity.cert, key: identity.key } } : {}),
+});
+let actualPort: number;
+try {
+  actualPort = await listen(server, port, values.listen);
+} catch (error) {
+  console.error(
+    `Cannot serve on ${values.listen}:${port}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  await ctx.close();
+  process.exit(2);
+}
+const stopOutbox = startOutbox(ctx);
 
 await ctx.grading.ready;
-console.log(`EyeNet is serving on http://127.0.0.1:${actualPort}/#token=${token}`);
+const shownHost = network ? (values.name?.[0] ?? os.hostname()) : '127.0.0.1';
+console.log(`EyeNet is serving on ${secure ? 'https' : 'http'}://${shownHost}:${actualPort}/#token=${token}`);
+if (identity) {
+  console.log(
+    `certificate${identity.created ? ' (made now, kept in the data folder)' : ''}: SHA-256 fingerprint ${identity.fingerprint}`,
+  );
+  if (network)
+    console.log(`listening on ${values.listen}: workstations check that fingerprint once, then sign in.`);
+}
 console.log(`data folder: ${dataDir}`);
 if (ctx.readOnly) console.error(`READ-ONLY: ${ctx.readOnly}`);
 console.log(
@@ -71,6 +129,7 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  stopOutbox();
   server.close();
   server.closeAllConnections();
   await ctx.close();

@@ -248,7 +248,7 @@ export function rewriteAuditLog(db: Database, where: string): number {
   db.exec('DELETE FROM audit_log');
   const insert = db.prepare(
     `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
-       prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       prev_hash, hash, workstation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   let prev = GENESIS_HASH;
   rows.forEach((row, i) => {
@@ -268,6 +268,7 @@ export function rewriteAuditLog(db: Database, where: string): number {
       entry.after,
       prev,
       hash,
+      entry.workstation ?? null,
     );
     prev = hash;
   });

@@ -26,4 +26,9 @@ export const SCREENING_DISCLAIMER =
 /** Channels of the app area. */
 export interface AppApi {
   'app:info': { input: Record<string, never>; output: AppInfo };
+  /**
+   * A token that changes whenever the record does (an import, a result, a review, any audited change), from
+   * whichever workstation: a page polls it and reloads its list when it moves.
+   */
+  'app:changes': { input: Record<string, never>; output: { version: string } };
 }

@@ -59,6 +59,8 @@ export interface AuditEntry {
   request: unknown;
   before: unknown;
   after: unknown;
+  /** Where the call came from: a workstation's network address, or "this computer"; null on older entries. */
+  workstation: string | null;
 }
 
 export interface AuditQuery {

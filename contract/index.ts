@@ -77,6 +77,7 @@ export interface EyenetApi {
 
 export const CHANNELS = [
   'app:info',
+  'app:changes',
   'auth:status',
   'auth:setup',
   'auth:login',

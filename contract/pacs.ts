@@ -31,6 +31,8 @@ export interface PulledStudy {
   /** What was imported, or why not, in a sentence. */
   message: string;
   visitId: number | null;
+  /** The patient's record the study went into, or null. */
+  patientRecordId: number | null;
 }
 
 export interface PullResult {

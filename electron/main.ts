@@ -1,14 +1,23 @@
 // Electron entry: wiring only. Everything it calls is plain Node code tested without Electron.
-import { BrowserWindow, app, dialog, ipcMain, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatch } from '../app/api/dispatch.ts';
 import { handlers } from '../app/api/handlers/index.ts';
 import { createAppContext } from '../app/services/app-context.ts';
 import { startupFailureMessage } from '../app/services/startup-failure.ts';
+import { startOutbox } from '../app/pacs/pacs-outbox.ts';
 import { activeModelDir } from '../app/services/paths.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 import { createMainWindow, hardenSession } from './window.ts';
+import {
+  clearChoice,
+  clinicServerArgs,
+  pinnedVerdict,
+  readChoice,
+  saveChoice,
+  verifyChoice,
+} from '../app/clinic-server/workstation-choice.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
 import { APP_ORIGIN, isAppUrl } from '../app/external-links.ts';
 
@@ -23,9 +32,40 @@ registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
+/**
+ * A workstation of a clinic server: its pages, from the server, over HTTPS with the one certificate checked;
+ * no record of its own, no bridge to this process. Returns false when this workstation keeps its own record.
+ */
+async function useClinicServer(): Promise<boolean> {
+  const userData = app.getPath('userData');
+  const args = clinicServerArgs(process.argv);
+  if (args.ownRecord) clearChoice(userData);
+  if (args.choice) {
+    await verifyChoice(args.choice); // checked now, against what the person was told the server prints
+    saveChoice(userData, args.choice);
+  }
+  const choice = readChoice(userData);
+  if (!choice) return false;
+  session.defaultSession.setCertificateVerifyProc((request, callback) =>
+    callback(pinnedVerdict(choice, request)),
+  );
+  createMainWindow({ preload: null }, choice.url);
+  return true;
+}
+
 app.whenReady().then(
-  () => {
+  async () => {
     hardenSession();
+    try {
+      if (await useClinicServer()) return;
+    } catch (error) {
+      dialog.showErrorBox(
+        'EyeNet cannot use the clinic server',
+        error instanceof Error ? error.message : String(error),
+      );
+      app.exit(1);
+      return;
+    }
     serveRenderer(rendererDir);
     let ctx: ReturnType<typeof createAppContext>;
     try {
@@ -64,7 +104,11 @@ app.whenReady().then(
         createMainWindow({ preload: path.join(bundleDir, 'preload.cjs') }, indexUrl);
       }
     });
-    app.on('will-quit', () => void ctx.close());
+    const stopOutbox = startOutbox(ctx);
+    app.on('will-quit', () => {
+      stopOutbox();
+      void ctx.close();
+    });
   },
   (error: unknown) => {
     console.error(error);

@@ -2,16 +2,18 @@ import { BrowserWindow, app, session, shell, type WebContents } from 'electron';
 import { isAllowedExternalUrl, isAppUrl } from '../app/external-links.ts';
 
 export interface WindowPaths {
-  preload: string;
+  /** The bridge to the main process; null for a clinic server's pages, which talk to their server over HTTPS. */
+  preload: string | null;
 }
 
 /**
  * Stops any navigation away from the app and any new window; only allow-listed https pages (clinical
  * references) open, in the system browser.
  */
-function lockDown(contents: WebContents): void {
+function lockDown(contents: WebContents, home: string): void {
+  const homeOrigin = new URL(home).origin;
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!isAppUrl(url) && !url.startsWith(`${homeOrigin}/`)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -40,7 +42,7 @@ export function createMainWindow(paths: WindowPaths, indexUrl: string): BrowserW
     title: 'EyeNet',
     show: false,
     webPreferences: {
-      preload: paths.preload,
+      ...(paths.preload ? { preload: paths.preload } : {}),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -51,7 +53,7 @@ export function createMainWindow(paths: WindowPaths, indexUrl: string): BrowserW
       devTools: !app.isPackaged,
     },
   });
-  lockDown(window.webContents);
+  lockDown(window.webContents, indexUrl);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(indexUrl);
   return window;

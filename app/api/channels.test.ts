@@ -6,6 +6,7 @@ import { handlers } from './handlers/index.ts';
 // Changing a line here is a reviewed change to the attack surface.
 const ACCESS: Record<string, string> = {
   'app:info': '*',
+  'app:changes': 'ACT',
   'auth:status': '*',
   'auth:setup': '*',
   'auth:login': '*',

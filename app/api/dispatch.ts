@@ -15,6 +15,8 @@ function isChannel(value: unknown): value is Channel {
 /** Where a call came from: the window (Electron web contents or HTTP tab), never what the page claims. */
 export interface CallOrigin {
   clientId: string | null;
+  /** The workstation, as the transport saw it (a network address, or "this computer"), for the audit log. */
+  workstation?: string | null;
 }
 
 export type Dispatch = (channel: unknown, input: unknown, origin?: CallOrigin) => Promise<Envelope<unknown>>;
@@ -58,6 +60,7 @@ export function createDispatch(
   log: (message: string, error: unknown) => void = (m, e) => console.error(m, e),
 ): Dispatch {
   const audit = (
+    origin: CallOrigin,
     user: SignedInUser | null,
     action: string,
     entry: Partial<Parameters<typeof appendAudit>[1]>,
@@ -72,6 +75,7 @@ export function createDispatch(
       kind: 'security',
       patientId: null,
       request: {},
+      workstation: origin.workstation ?? null,
       ...entry,
     });
   };
@@ -87,7 +91,7 @@ export function createDispatch(
           ? refuse('LOCKED', 'EyeNet locked itself after a while without use. Sign in again to go on.')
           : refuse('UNAUTHORIZED', 'Sign in first.');
       if (!handler.roles.includes(session.user.role)) {
-        audit(session.user, 'access:refused', { request: { channel } });
+        audit(origin, session.user, 'access:refused', { request: { channel } });
         return refuse(
           'FORBIDDEN',
           `This needs ${roleList(handler.roles)}'s account; you are signed in as ${ROLE_LABELS[session.user.role].toLowerCase()}.`,
@@ -105,7 +109,7 @@ export function createDispatch(
       const before = handler.audit === 'change' ? handler.before?.(ctx, parsed.data) : undefined;
       const audited = handler.audit !== 'none' && (handler.auditIf?.(parsed.data) ?? true);
       const record = (value: unknown) =>
-        audit(caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user, channel, {
+        audit(origin, caller.user ?? ctx.sessions.resolve(ctx.db, origin.clientId, true).user, channel, {
           // Signing in changes who is at the window: the entry names the person who signed in.
           kind: handler.audit === 'change' ? 'change' : 'view',
           patientId: patientOfCall(channel, parsed.data, value),
@@ -142,7 +146,7 @@ export function createDispatch(
     } catch (error) {
       if (isAppError(error)) {
         if (error.code === 'UNAUTHORIZED' && channel === 'auth:login')
-          audit(null, 'auth:failed', {
+          audit(origin, null, 'auth:failed', {
             request: { username: (parsed.data as { username?: string }).username },
           });
         return { ok: false, error: { code: error.code, message: error.message } };

@@ -20,6 +20,8 @@ export interface NewAuditEntry {
   request: unknown;
   before?: unknown;
   after?: unknown;
+  /** Where the call came from (a workstation's address, or "this computer"); null when unknown. */
+  workstation?: string | null;
 }
 
 interface AuditRow {
@@ -36,6 +38,7 @@ interface AuditRow {
   after: string | null;
   prev_hash: string;
   hash: string;
+  workstation: string | null;
 }
 
 /** Photographs become their size, passwords are never written, long texts are cut. */
@@ -73,6 +76,8 @@ export function hashOf(row: Omit<AuditRow, 'hash'>): string {
     row.before,
     row.after,
     row.prev_hash,
+    // Only where set: entries from before the column (and calls without a workstation) hash as they always did.
+    ...(row.workstation === null || row.workstation === undefined ? [] : [row.workstation]),
   ];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
@@ -97,12 +102,16 @@ export function appendAudit(db: Database, entry: NewAuditEntry, now = new Date()
       before: json(entry.before),
       after: json(entry.after),
       prev_hash: last?.hash ?? GENESIS_HASH,
+      workstation: entry.workstation ?? null,
     };
+    // The column is named only when there is a workstation to write: a record not yet migrated to 15 (a restore
+    // being checked, the migration tests' older schemas) takes entries without one, as before.
+    const withWorkstation = row.workstation !== null;
     prepared(
       db,
       `INSERT INTO audit_log (id, at, user_id, username, role, action, kind, patient_id, request, before, after,
-         prev_hash, hash) VALUES (@id, @at, @user_id, @username, @role, @action, @kind, @patient_id, @request,
-         @before, @after, @prev_hash, @hash)`,
+         prev_hash, hash${withWorkstation ? ', workstation' : ''}) VALUES (@id, @at, @user_id, @username, @role,
+         @action, @kind, @patient_id, @request, @before, @after, @prev_hash, @hash${withWorkstation ? ', @workstation' : ''})`,
     ).run({ ...row, hash: hashOf(row) });
     return { id: row.id, hash: hashOf(row) };
   })();
@@ -123,6 +132,7 @@ function toEntry(row: AuditRow): AuditEntry {
     request: parse(row.request),
     before: parse(row.before),
     after: parse(row.after),
+    workstation: row.workstation,
   };
 }
 

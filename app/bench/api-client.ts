@@ -2,6 +2,7 @@
 // own, and an administrator created on the first call (a fresh data folder has no users yet).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Envelope } from '../../contract/index.ts';
 import { projectRoot } from '../services/paths.ts';
@@ -24,13 +25,37 @@ export type ApiCall = (channel: string, input: unknown) => Promise<unknown>;
 
 export type RawCall = (channel: string, input: unknown) => Promise<Envelope<unknown>>;
 
-/** A window of its own on a running serve: every call answers its envelope, whatever it says. */
-export function rawClient(serveUrl: string): RawCall {
+/** POST over HTTPS trusting exactly one certificate (a clinic server's own, which no CA signed). */
+function postPinned(url: URL, headers: Record<string, string>, body: string, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'POST', headers, ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * A window of its own on a running serve: every call answers its envelope, whatever it says. `ca`: the clinic
+ * server's certificate, for a serve over HTTPS.
+ */
+export function rawClient(serveUrl: string, ca?: string): RawCall {
   const url = new URL(serveUrl);
   const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
   const client = randomBytes(16).toString('hex');
   return async (channel, input) => {
-    const response = await fetch(new URL(`/api/${encodeURIComponent(channel)}`, url), {
+    const target = new URL(`/api/${encodeURIComponent(channel)}`, url);
+    const headers = {
+      'content-type': 'application/json',
+      'x-eyenet-token': token,
+      'x-eyenet-client': client,
+    };
+    if (ca) return decodeWire(await postPinned(target, headers, encodeWire(input), ca)) as Envelope<unknown>;
+    const response = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-eyenet-token': token, 'x-eyenet-client': client },
       body: encodeWire(input),
@@ -67,15 +92,20 @@ export async function signedInClient(
 export interface Serve {
   child: ChildProcess;
   url: string;
+  /** Over HTTPS: the certificate's SHA-256 fingerprint as the server printed it; null over HTTP. */
+  fingerprint: string | null;
   /** SIGTERM and wait; `kill('SIGKILL')` on child for a crash. */
   stop(): Promise<void>;
 }
 
-/** Starts `npm run serve`'s entry on a free loopback port for a data folder and waits for its URL. */
-export function startServe(dataDir: string): Promise<Serve> {
+/**
+ * Starts `npm run serve`'s entry on a free port for a data folder and waits for its URL (and, over HTTPS, the
+ * certificate fingerprint it prints); `args` add to the command line (e.g. `--listen 0.0.0.0`).
+ */
+export function startServe(dataDir: string, args: readonly string[] = []): Promise<Serve> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'app/serve-cli.ts', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'app/serve-cli.ts', '--port', '0', '--data-dir', dataDir, ...args],
     { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -87,12 +117,15 @@ export function startServe(dataDir: string): Promise<Serve> {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+      const m = /serving on (https?:\/\/[\w.-]+:\d+\/#token=[\w-]+)/.exec(out);
       if (!m?.[1]) return;
+      const fingerprint = /SHA-256 fingerprint ([0-9A-F:]{95})/.exec(out)?.[1] ?? null;
+      if (m[1].startsWith('https:') && !fingerprint) return; // printed on the next line
       clearTimeout(timer);
       resolve({
         child,
         url: m[1],
+        fingerprint,
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -1,7 +1,7 @@
 // `npm run bench -- [model bench options] [--json FILE]`: the model's bench (model/cli/bench-cli.ts), the
-// exchange bench (DICOM folder import, visit PDF), then the memory bench (peak RSS; Linux). Each runs in its own
+// exchange bench (DICOM folder import, visit PDF), the PACS bench (grading workers on a local Orthanc), then the memory bench (peak RSS; Linux). Each runs in its own
 // process, so one's memory never skews the other's timings. With --json FILE the model's figures go to FILE, the
-// others' to FILE's name + .exchange.json and .memory.json.
+// others' to FILE's name + .exchange.json, .pacs.json and .memory.json.
 import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../services/paths.ts';
 
@@ -19,6 +19,8 @@ function run(script: string, scriptArgs: string[]): void {
 
 run('model/cli/bench-cli.ts', args);
 run('app/bench/exchange-bench.ts', json ? ['--json', json.replace(/\.json$/, '') + '.exchange.json'] : []);
+// Studies per minute by PACS grading workers (1, then 2) against a local Orthanc.
+run('app/bench/pacs-bench.ts', json ? ['--json', json.replace(/\.json$/, '') + '.pacs.json'] : []);
 // Peak memory of serve under 12 large uploads at once and a 1,000-photograph batch, and of the grade CLI.
 if (process.platform === 'linux')
   run('app/bench/memory-bench.ts', json ? ['--json', json.replace(/\.json$/, '') + '.memory.json'] : []);

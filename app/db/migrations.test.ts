@@ -304,3 +304,59 @@ describe('migration 13: maculopathy', () => {
     );
   });
 });
+
+describe('migration 14: PACS servers, pulled studies and the outbox', () => {
+  it('keeps the record and starts with no server, no pulled study and nothing to send; refuses a state it does not know', () => {
+    const db = databaseAt(13);
+    seedVersion1(db);
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(getImage(db, 1)).toBeTruthy();
+    for (const table of ['pacs_servers', 'pacs_studies', 'pacs_outbox'])
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+    db.exec(
+      `INSERT INTO pacs_servers (id, name, url, created_at) VALUES (1, 'PACS', 'http://pacs/dicom-web', 'now')`,
+    );
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO pacs_outbox (server_id, visit_id, version, state, next_attempt_at, queued_by, created_at)
+           VALUES (1, 1, 'v', 'lost', 'now', 'x', 'now')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+  });
+});
+
+describe('migration 15: the workstation in the audit log', () => {
+  it('keeps earlier entries verifiable, and chains new entries with their workstation after them', () => {
+    const db = databaseAt(14);
+    seedVersion1(db);
+    appendAudit(db, {
+      userId: null,
+      username: 'admin',
+      role: 'administrator',
+      action: 'auth:setup',
+      kind: 'change',
+      patientId: null,
+      request: {},
+    });
+    migrate(db);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    appendAudit(db, {
+      userId: null,
+      username: 'admin',
+      role: 'administrator',
+      action: 'auth:logout',
+      kind: 'security',
+      patientId: null,
+      request: {},
+      workstation: '192.168.1.20',
+    });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, entries: 2 });
+    expect(db.prepare('SELECT workstation FROM audit_log ORDER BY id').all()).toEqual([
+      { workstation: null },
+      { workstation: '192.168.1.20' },
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { migration0011 } from './migrations/0011-second-reading.ts';
 import { migration0012 } from './migrations/0012-image-camera.ts';
 import { migration0013 } from './migrations/0013-maculopathy.ts';
 import { migration0014 } from './migrations/0014-pacs.ts';
+import { migration0015 } from './migrations/0015-audit-workstation.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type { Migration };
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

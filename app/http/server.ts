@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Envelope } from '../../contract/index.ts';
@@ -8,6 +9,7 @@ import { MAX_IMAGE_BYTES } from '../../contract/index.ts';
 import { CONTENT_SECURITY_POLICY } from '../security.ts';
 import { WorkLimiter } from '../services/work-limiter.ts';
 import { readStaticFile } from './static-files.ts';
+import { isLoopback, workstationOf } from '../clinic-server/network-address.ts';
 
 export const TOKEN_HEADER = 'x-eyenet-token';
 /**
@@ -30,6 +32,11 @@ export interface ApiServerOptions {
   staticDir: string | null;
   /** Bounds the large requests handled at once (a default of LARGE_REQUESTS_AT_ONCE; tests pass their own). */
   largeRequests?: WorkLimiter;
+  /**
+   * HTTPS with this certificate and key: the clinic server, which workstations reach over the network. Without
+   * it the server is for this computer only (listen() refuses any other address).
+   */
+  tls?: { cert: string; key: string };
 }
 
 const BASE_HEADERS = {
@@ -55,6 +62,17 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Over HTTPS, pages of the address the workstation used, and no others (a cross-site page has another Origin;
+ * DNS rebinding cannot happen, since the certificate does not name the attacker's domain).
+ */
+function sameTlsOrigin(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (!host) return false;
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `https://${host}`;
 }
 
 /** Only our own loopback origin: refuses DNS-rebinding (wrong Host) and cross-site pages (wrong Origin). */
@@ -96,7 +114,7 @@ function channelOf(pathname: string): string | null {
  */
 export function createApiServer(options: ApiServerOptions): Server {
   const largeRequests = options.largeRequests ?? new WorkLimiter(LARGE_REQUESTS_AT_ONCE);
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const port = (server.address() as AddressInfo | null)?.port ?? 0;
     handle(req, res, port).catch((error: unknown) => {
       console.error('[http] request failed', error);
@@ -104,13 +122,24 @@ export function createApiServer(options: ApiServerOptions): Server {
         sendEnvelope(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error.' } });
       else res.destroy();
     });
-  });
+  };
+  const server: Server = options.tls
+    ? (createTlsServer(
+        { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' },
+        listener,
+      ) as Server)
+    : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
-    if (!sameLoopbackOrigin(req, port)) {
+    if (options.tls ? !sameTlsOrigin(req) : !sameLoopbackOrigin(req, port)) {
       sendEnvelope(res, 403, {
         ok: false,
-        error: { code: 'FORBIDDEN', message: 'Requests must come from this machine.' },
+        error: {
+          code: 'FORBIDDEN',
+          message: options.tls
+            ? 'Requests must come from this server’s own pages.'
+            : 'Requests must come from this machine.',
+        },
       });
       return;
     }
@@ -192,7 +221,14 @@ export function createApiServer(options: ApiServerOptions): Server {
       });
       return;
     }
-    sendEnvelope(res, 200, await options.dispatch(channel, input, { clientId }));
+    sendEnvelope(
+      res,
+      200,
+      await options.dispatch(channel, input, {
+        clientId,
+        workstation: workstationOf(req.socket.remoteAddress),
+      }),
+    );
   }
 
   return server;
@@ -200,9 +236,24 @@ export function createApiServer(options: ApiServerOptions): Server {
 
 /** Listens on the loopback interface only; port 0 picks a free one. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {
+  return listen(server, port, '127.0.0.1');
+}
+
+/**
+ * Listens on `address` (0.0.0.0: every interface). Plain HTTP only on loopback: patients' records never cross a
+ * network unencrypted, so a server made without TLS refuses any other address.
+ */
+export function listen(server: Server, port: number, address: string): Promise<number> {
+  const secure = 'setSecureContext' in server;
+  if (!secure && !isLoopback(address))
+    return Promise.reject(
+      new Error(
+        `EyeNet serves ${address} only over HTTPS: plain HTTP is for this computer (127.0.0.1) alone.`,
+      ),
+    );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, address, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

@@ -41,12 +41,19 @@ export async function pullStudies(
       files = await client.retrieveStudy(study.studyInstanceUid);
     } catch (error) {
       // Not recorded: the next pull tries it again.
-      studies.push({ ...base, state: 'failed', message: message(error), visitId: null });
+      studies.push({
+        ...base,
+        state: 'failed',
+        message: message(error),
+        visitId: null,
+        patientRecordId: null,
+      });
       continue;
     }
     let imported = 0;
     let duplicates = 0;
     let visitId: number | null = null;
+    let patientRecordId: number | null = null;
     const refused: string[] = [];
     for (const [index, bytes] of files.entries()) {
       const fileName = `PACS study ${study.studyInstanceUid}, instance ${index + 1}`;
@@ -58,6 +65,7 @@ export async function pullStudies(
       try {
         const out = await importDicom(ctx, { fileName, bytes, registerPatient: true, operator });
         visitId ??= out.visitId;
+        patientRecordId ??= out.patient.id;
         for (const image of out.images)
           if (image.duplicate) duplicates++;
           else imported++;
@@ -83,7 +91,7 @@ export async function pullStudies(
         'INSERT INTO pacs_studies (server_id, study_uid, pulled_at, state, note, visit_id) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(serverId, study.studyInstanceUid, new Date().toISOString(), state, text, visitId);
-    studies.push({ ...base, state, message: text, visitId });
+    studies.push({ ...base, state, message: text, visitId, patientRecordId });
   }
   return { listed: listed.length, alreadyPulled: skipped, studies };
 }
