@@ -33,7 +33,10 @@ if (!orthancInstalled) {
 
 /** `studies` two-eye studies on one date (one date per round, so each round's workers see only theirs). */
 async function upload(orthanc: TestOrthanc, date: string): Promise<string[]> {
-  const originals = (await readdir(ORIGINALS_DIR)).filter((f) => f.endsWith('_left.jpeg')).sort();
+  const all = new Set(await readdir(ORIGINALS_DIR));
+  const originals = [...all]
+    .filter((f) => f.endsWith('_left.jpeg') && all.has(f.replace('_left', '_right')))
+    .sort();
   const uids: string[] = [];
   for (let i = 0; i < studies; i++) {
     const left = originals[i % originals.length]!;
@@ -106,7 +109,7 @@ async function round(orthanc: TestOrthanc, workers: number, date: string) {
   const readyAt = Math.max(...(await Promise.all(started.map((s) => s.ready))));
   const client = new DicomWebClient(serverFromUrl(orthanc.dicomWebWithCredentials));
   const claims = new OrthancClaims(client, 'bench-observer', 60_000);
-  let doneAt = 0;
+  let doneAt: number;
   const by = new Map<string, string>();
   for (;;) {
     const states = await Promise.all(uids.map((uid) => claims.stateOf(uid)));
