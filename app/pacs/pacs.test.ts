@@ -1,5 +1,6 @@
 // Screening through a PACS, against a real Orthanc (Debian's, with its DICOMweb plugin) on loopback: pull → grade
 // → review → push, read back from Orthanc; faults end in sentences and retries; two workers never grade one study.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem, PacsServer, PatientDetail, PullResult } from '../../contract/index.ts';
 import { dicomFile, TRANSFER_SYNTAX } from '../../model/testing/dicom-files.ts';
 import { SHARED_DATA } from '../../model/testing/test-images.ts';
+import { projectRoot } from '../services/paths.ts';
 import { staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
 import { DicomWebClient, serverFromUrl } from './dicomweb-client.ts';
 import { gradePass, type StudyOutcome } from './grade-worker.ts';
@@ -98,7 +100,18 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
           ImageLaterality: 'L',
         },
       });
-      await orthanc.upload([left!, right!, oct]);
+      // A photograph whose frame is shorter than its header says (cut short before it was stored): refused with a
+      // reason, nothing stored.
+      const broken = await dicomFile(photo('177_right.jpeg'), 256, {
+        tags: {
+          PatientID: 'PACS-1',
+          StudyDate: '20261203',
+          StudyInstanceUID: DicomMetaDictionary.uid(),
+          ImageLaterality: 'R',
+          Rows: 2000,
+        },
+      });
+      await orthanc.upload([left!, right!, oct, broken]);
 
       const server = await value<PacsServer>(
         dispatch('pacs:saveServer', {
@@ -117,15 +130,19 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
       const pulled = await value<PullResult>(
         dispatch('pacs:pull', { serverId: server.id, since: '2026-11-01' }),
       );
-      expect(pulled.listed).toBe(2);
+      expect(pulled.listed).toBe(3);
       const imported = pulled.studies.find((s) => s.state === 'imported')!;
       expect(imported.message).toMatch(/^2 photographs imported/);
-      expect(pulled.studies.find((s) => s.state === 'refused')!.message).toMatch(/OCT volume/);
+      const refused = pulled.studies.filter((s) => s.state === 'refused').map((s) => s.message);
+      expect(refused).toEqual([
+        expect.stringMatching(/OCT volume/),
+        expect.stringMatching(/^Nothing to grade: instance 1: /),
+      ]);
 
       const again = await value<PullResult>(
         dispatch('pacs:pull', { serverId: server.id, since: '2026-11-01' }),
       );
-      expect(again).toMatchObject({ listed: 2, alreadyPulled: 2, studies: [] });
+      expect(again).toMatchObject({ listed: 3, alreadyPulled: 3, studies: [] });
       expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n).toBe(2);
 
       // Not signed off: refused with a sentence.
@@ -341,6 +358,34 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
       for (const ctx of contexts) await ctx.close();
       for (const d of dirs) d.remove();
     }
+  }, 180_000);
+
+  it('npm run grade -- --pacs: one pass grades the new study and exits 0; a wrong password ends in a sentence', async () => {
+    const [l, r] = await studyOf('CLI-1', 'Cli^Test', '177_left.jpeg', '177_right.jpeg', '20261205');
+    await orthanc.upload([l!, r!]);
+    const run = (url: string) =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'app/grade-cli.ts', '--pacs', url, '--since', '2026-12-05', '--worker', 'cli'],
+        {
+          cwd: projectRoot(),
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+    const wrong = run(orthanc.dicomWebWithCredentials.replace(orthanc.password, 'wrong'));
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/refused the user “eyenet”: check the user name and password/);
+    expect(wrong.stderr).not.toContain('wrong');
+    const once = run(orthanc.dicomWebWithCredentials);
+    expect(once.status).toBe(0);
+    expect(once.stdout).toMatch(
+      /cli: .* \(CLI-1\): done: 2 photographs graded; preliminary SR and PDF stored/,
+    );
+    const client = new DicomWebClient(serverFromUrl(orthanc.dicomWebWithCredentials));
+    expect(
+      await new OrthancClaims(client, 'x', 1).stateOf(naturalize(l!).StudyInstanceUID as string),
+    ).toMatchObject({ state: 'done', worker: 'cli' });
   }, 180_000);
 
   it('refuses an Orthanc without CheckRevisions, where two claims could both succeed', async () => {
