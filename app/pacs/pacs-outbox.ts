@@ -101,7 +101,11 @@ async function send(ctx: AppContext, row: OutboxRow): Promise<void> {
       response = await fetch(fhirUrl.replace(/\/+$/, ''), {
         method: 'POST',
         body: new Uint8Array(bundle.bytes),
-        headers: { 'content-type': 'application/fhir+json', ...client.authorization() },
+        // The PACS's credentials go only to the PACS's own origin, never to another server.
+        headers: {
+          'content-type': 'application/fhir+json',
+          ...(new URL(fhirUrl).origin === new URL(client.server.url).origin ? client.authorization() : {}),
+        },
         signal: AbortSignal.timeout(30_000),
       });
     } catch {

@@ -2,6 +2,7 @@
 // → review → push, read back from Orthanc; faults end in sentences and retries; two workers never grade one study.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem, PacsServer, PatientDetail, PullResult } from '../../contract/index.ts';
 import { dicomFile, TRANSFER_SYNTAX } from '../../model/testing/dicom-files.ts';
 import { SHARED_DATA } from '../../model/testing/test-images.ts';
+import type { Dispatch } from '../api/dispatch.ts';
 import { projectRoot } from '../services/paths.ts';
 import { staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
 import { DicomWebClient, serverFromUrl } from './dicomweb-client.ts';
@@ -46,6 +48,22 @@ async function studyOf(patientId: string, name: string, left: string, right: str
       tags: { ...tags, ImageLaterality: 'R' },
     }),
   ];
+}
+
+/** A clinician reviews every photograph of the patient's visit (this grade, M0) and signs the visit off. */
+async function reviewAndSignOff(dispatch: Dispatch, patientId: number, visitId: number, grade: number) {
+  const detail = await value<PatientDetail>(dispatch('patients:get', { id: patientId }));
+  for (const image of detail.visits.find((v) => v.id === visitId)!.images)
+    await value(
+      dispatch('reviews:submit', {
+        resultId: image.result!.id,
+        grade: image.result!.quality.gradable ? grade : null,
+        reason: 'Reviewed for the PACS test.',
+        maculopathy: image.result!.quality.gradable ? false : null,
+        seenReviewId: null,
+      }),
+    );
+  await value(dispatch('visits:signOff', { visitId }));
 }
 
 describe('multipart/related', () => {
@@ -154,18 +172,7 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
       const patient = (
         ctx.db.prepare("SELECT id FROM patients WHERE clinic_id = 'PACS-1'").get() as { id: number }
       ).id;
-      const detail = await value<PatientDetail>(dispatch('patients:get', { id: patient }));
-      for (const image of detail.visits[0]!.images)
-        await value(
-          dispatch('reviews:submit', {
-            resultId: image.result!.id,
-            grade: image.result!.quality.gradable ? 2 : null,
-            reason: 'Reviewed for the PACS test.',
-            maculopathy: image.result!.quality.gradable ? false : null,
-            seenReviewId: null,
-          }),
-        );
-      await value(dispatch('visits:signOff', { visitId }));
+      await reviewAndSignOff(dispatch, patient, visitId, 2);
       const sent = await value<OutboxItem>(dispatch('pacs:push', { serverId: server.id, visitId }));
       expect(sent).toMatchObject({ state: 'sent', attempts: 1, lastError: null });
 
@@ -261,18 +268,7 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
       const { importDicom } = await import('../services/import-dicom.ts');
       const out = await importDicom(ctx, { fileName: 'l.dcm', bytes: l!, registerPatient: true });
       await importDicom(ctx, { fileName: 'r.dcm', bytes: r!, registerPatient: true });
-      const detail = await value<PatientDetail>(dispatch('patients:get', { id: out.patient.id }));
-      for (const image of detail.visits[0]!.images)
-        await value(
-          dispatch('reviews:submit', {
-            resultId: image.result!.id,
-            grade: image.result!.quality.gradable ? 0 : null,
-            reason: 'Reviewed for the PACS test.',
-            maculopathy: image.result!.quality.gradable ? false : null,
-            seenReviewId: null,
-          }),
-        );
-      await value(dispatch('visits:signOff', { visitId: out.visitId }));
+      await reviewAndSignOff(dispatch, out.patient.id, out.visitId, 0);
       const pending = await value<OutboxItem>(
         dispatch('pacs:push', { serverId: down.id, visitId: out.visitId }),
       );
@@ -284,20 +280,44 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
       expect(Date.parse(pending.nextAttemptAt)).toBeGreaterThan(Date.now() + 20_000);
       // Not due yet: nothing is tried. The server comes back (its address corrected): the next due try sends it.
       expect(await sendDue(ctx)).toBe(0);
-      await value(
-        dispatch('pacs:saveServer', {
-          id: down.id,
-          name: 'Down',
-          url: orthanc.dicomWeb,
-          username: orthanc.username,
-          password: orthanc.password,
-        }),
-      );
-      expect(await sendDue(ctx, new Date(Date.now() + 31_000))).toBe(1);
+      // With a FHIR endpoint of its own (another server): the bundle goes there too, without the PACS's password.
+      const received: { auth: string | undefined; body: string }[] = [];
+      const fhir = createHttpServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          received.push({ auth: req.headers.authorization, body });
+          res.writeHead(201, { 'content-type': 'application/fhir+json' }).end('{}');
+        });
+      });
+      await new Promise<void>((resolve) => fhir.listen(0, '127.0.0.1', resolve));
+      try {
+        await value(
+          dispatch('pacs:saveServer', {
+            id: down.id,
+            name: 'Down',
+            url: orthanc.dicomWeb,
+            username: orthanc.username,
+            password: orthanc.password,
+            fhirUrl: `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir/Bundle`,
+          }),
+        );
+        expect(await sendDue(ctx, new Date(Date.now() + 31_000))).toBe(1);
+      } finally {
+        fhir.close();
+      }
       expect((await value<OutboxItem[]>(dispatch('pacs:outbox', {})))[0]).toMatchObject({
         state: 'sent',
         attempts: 2,
       });
+      expect(received).toHaveLength(1);
+      expect(received[0]!.auth).toBeUndefined();
+      const bundle = JSON.parse(received[0]!.body) as {
+        resourceType: string;
+        entry: { resource: { resourceType: string } }[];
+      };
+      expect(bundle.resourceType).toBe('Bundle');
+      expect(bundle.entry.map((e) => e.resource.resourceType)).toContain('DiagnosticReport');
     } finally {
       await ctx.close();
       remove();
