@@ -12,6 +12,8 @@ export interface ValidatedSetSummary {
   byGrade: [number, number, number, number, number];
   /** Patients with at least one referable (grade ≥ 2) photograph. */
   referablePatients: number;
+  /** Photographs with a clinician's maculopathy reading: a candidate's maculopathy head is refitted on them. */
+  maculopathyReadings: { m1: number; m0: number };
   /** Photographs left out, and why (ungradable, not reviewed, a duplicate of another). */
   excluded: { ungradable: number; unreviewed: number; duplicates: number };
 }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fineTuneLocal, type LocalFineTuneOptions } from '../../training/local/fine-tune-local.ts';
 
 export interface FineTuneWorkerInput {
-  photographs: { key: string; patient: string; grade: number; file: string }[];
+  photographs: { key: string; patient: string; grade: number; maculopathy?: boolean | null; file: string }[];
   options: Omit<LocalFineTuneOptions, 'onProgress' | 'signal'>;
 }
 

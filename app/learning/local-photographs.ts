@@ -9,6 +9,7 @@ export function localPhotographs(db: Database, store: ImageStore): LocalPhotogra
     key: p.sha256,
     patient: p.clinicId,
     grade: p.grade,
+    maculopathy: p.maculopathy,
     read: () => store.get(p.sha256),
   }));
 }

@@ -57,6 +57,7 @@ export function startFineTune(ctx: AppContext, by: SignedInUser): FineTuneJob {
         key: p.sha256,
         patient: p.clinicId,
         grade: p.grade,
+        maculopathy: p.maculopathy,
         file: ctx.store.pathFor(p.sha256),
       })),
       options: {

@@ -19,10 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => ctx.db.close());
 
-const review = (resultId: number, grade: number | null, reason = 'checked') =>
+const review = (resultId: number, grade: number | null, reason = 'checked', maculopathy?: boolean) =>
   insertReview(
     ctx.db,
-    { resultId, grade, reason, seenReviewId: null, reviewer: 'Dr Lee' },
+    { resultId, grade, reason, seenReviewId: null, reviewer: 'Dr Lee', maculopathy },
     DEFAULT_REFERRAL_POLICY,
   );
 
@@ -35,7 +35,7 @@ describe('the validated set', () => {
     review(confirmed.resultId, 2);
     // The same photograph imported again at the next visit, graded again: counted once, with the later grade.
     const again = insertGradedImage(ctx.db, v2.id, { grade: 2, eye: 'OD', fileName: 'a-right.jpeg' });
-    review(again.resultId, 3);
+    review(again.resultId, 3, 'checked', true);
     const ungradable = insertGradedImage(ctx.db, v2.id, { grade: null, eye: 'OS', fileName: 'a-left.jpeg' });
     review(ungradable.resultId, null);
     insertGradedImage(ctx.db, v2.id, { grade: 0, eye: 'OS', fileName: 'a-left-2.jpeg' });
@@ -62,11 +62,14 @@ describe('the validated set', () => {
       patients: 1,
       byGrade: [1, 0, 0, 2, 0],
       referablePatients: 1,
+      // The clinician's M1 goes with the photograph: a candidate's maculopathy head is refitted on such readings.
+      maculopathyReadings: { m1: 1, m0: 0 },
       excluded: { ungradable: 1, unreviewed: 1, duplicates: 1 },
     });
     expect(set.photographs.find((p) => p.sha256 === 'sha-a-right.jpeg')).toMatchObject({
       grade: 3,
       modelGrade: 2,
+      maculopathy: true,
     });
     // Model 0 and clinician 3: offered for a second look. Model 2 and clinician 3 with a referable flag: not.
     expect(set.disagreements).toEqual(
@@ -112,6 +115,7 @@ describe('the validated set', () => {
       modelGrade: 0,
       referableProbability: 0.1,
       referableThreshold: 0.5,
+      maculopathy: null,
     }));
     expect(readinessGaps(photographs)).toEqual([]);
     const heldOutReferable = (set: typeof photographs) =>

@@ -18,6 +18,8 @@ export interface ValidatedPhotograph {
   modelGrade: number;
   referableProbability: number;
   referableThreshold: number | null;
+  /** The clinician's maculopathy reading (true M1, false M0), or null when none was recorded. */
+  maculopathy: boolean | null;
 }
 
 interface Row {
@@ -34,6 +36,7 @@ interface Row {
   referable_probability: number | null;
   referable_threshold: number | null;
   clinician_grade: number | null;
+  clinician_maculopathy: number | null;
   review_id: number | null;
   reviewer: string | null;
   reviewed_at: string | null;
@@ -45,7 +48,7 @@ function rows(db: Database): Row[] {
     db,
     `SELECT i.id AS image_id, p.id AS patient_id, p.clinic_id, p.name, v.date AS visit_date, i.eye, i.file_name,
          i.sha256, r.gradable, r.grade AS model_grade, r.referable_probability, r.referable_threshold,
-         rv.clinician_grade, rv.id AS review_id, rv.reviewer, rv.reviewed_at
+         rv.clinician_grade, rv.clinician_maculopathy, rv.id AS review_id, rv.reviewer, rv.reviewed_at
        FROM images i
        JOIN visits v ON v.id = i.visit_id AND v.deleted_at IS NULL
        JOIN patients p ON p.id = v.patient_id AND p.deleted_at IS NULL
@@ -109,6 +112,7 @@ export function validatedSet(db: Database): ValidatedSet {
       modelGrade: row.model_grade!,
       referableProbability: row.referable_probability!,
       referableThreshold: row.referable_threshold,
+      maculopathy: row.clinician_maculopathy === null ? null : row.clinician_maculopathy === 1,
     });
     if (disagrees(row))
       disagreements.push({
@@ -144,6 +148,10 @@ export function validatedSet(db: Database): ValidatedSet {
       patients: patients.size,
       byGrade,
       referablePatients: referablePatients.size,
+      maculopathyReadings: {
+        m1: photographs.filter((p) => p.maculopathy === true).length,
+        m0: photographs.filter((p) => p.maculopathy === false).length,
+      },
       excluded,
     },
     disagreements: disagreements.sort(

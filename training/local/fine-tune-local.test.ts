@@ -14,6 +14,8 @@ import { readKaggleLabels } from '../data/dataset.ts';
 import { rocAuc } from '../evaluate/metrics.ts';
 import { fineTuneLocal, type LocalPhotograph } from './fine-tune-local.ts';
 import { isHeldOut } from './split.ts';
+import { parseMaculopathyCsv } from '../maculopathy/head-cv.ts';
+import { MACULOPATHY_HEAD_FILE } from '../../model/maculopathy/head.ts';
 
 // A small real local set: srahim-dev (another clinic, another camera, ophthalmologists' grades), a few patients
 // from each side of the split, so the test stays short. The base model never trained on it.
@@ -27,10 +29,13 @@ const pick = (held: boolean, n: number) => {
   const chosen = new Set([...referable.slice(0, n / 2), ...not.slice(0, n / 2)]);
   return all.filter((i) => chosen.has(i.patient));
 };
+const maculopathy = parseMaculopathyCsv(readFileSync(path.join(SET, 'maculopathy.csv'), 'utf8'));
 const photographs: LocalPhotograph[] = [...pick(false, 12), ...pick(true, 8)].map((i) => ({
   key: i.name,
   patient: i.patient,
   grade: i.level,
+  // The ophthalmologists' maculopathy readings, as a clinician's M0/M1 would come with the photographs.
+  maculopathy: maculopathy.get(i.name) ?? null,
   read: async () => new Uint8Array(readFileSync(i.file)),
 }));
 const out = mkdtempSync(path.join(os.tmpdir(), 'eyenet-local-'));
@@ -51,6 +56,15 @@ describe('the local fine-tune', () => {
     expect(result.training.patients).toBe(12);
     expect(result.base.patients).toBe(8);
     expect(result.base.photographs).toBe(result.candidate.photographs);
+    // Too few M0/M1 readings to refit the maculopathy head on the fine-tuned logit: the candidate has none, says
+    // why, and the base's head is still judged on the held-out patients.
+    expect(result.maculopathy).toMatchObject({
+      refitted: false,
+      why: expect.stringMatching(/^a refit needs 40 photographs of training patients/),
+      heldOut: { base: { photographs: expect.any(Number) }, candidate: null },
+    });
+    expect(result.maculopathy.heldOut.base!.photographs).toBeGreaterThan(0);
+    expect(existsSync(path.join(dir, MACULOPATHY_HEAD_FILE))).toBe(false);
     for (const f of [result.base, result.candidate]) {
       expect(f.referableAuc).toBeGreaterThanOrEqual(0);
       expect(f.referableAuc).toBeLessThanOrEqual(1);

@@ -21,6 +21,14 @@ import { pairedBootstrap, type PairedComparison } from '../evaluate/paired-boots
 import { saveLayersModel } from '../fine-tune/save-layers-model.ts';
 import { readReferenceSet, REFERENCE_FILE } from './reference-set.ts';
 import { isHeldOut, isInnerValidation } from './split.ts';
+import {
+  refitMaculopathyHead,
+  type LocalMaculopathyResult,
+  type MaculopathyRow,
+} from './maculopathy-refit.ts';
+import { brightLesions, type BrightLesionFeatures } from '../../model/anatomy/bright-lesions.ts';
+import { locateLandmarks } from '../../model/anatomy/locate.ts';
+import { MACULOPATHY_HEAD_FILE, readMaculopathyHead } from '../../model/maculopathy/head.ts';
 
 /** One confirmed photograph of the clinic: its label is the clinician's grade. */
 export interface LocalPhotograph {
@@ -29,6 +37,8 @@ export interface LocalPhotograph {
   /** The patient (clinic ID): the split is by patient. */
   patient: string;
   grade: number;
+  /** The clinician's maculopathy reading (true M1, false M0), or null/absent when none was recorded. */
+  maculopathy?: boolean | null;
   read(): Promise<Uint8Array>;
 }
 
@@ -51,6 +61,8 @@ export interface LocalFineTuneResult {
   derivedThreshold: number;
   training: { photographs: number; patients: number; byGrade: number[]; lambda: number; epochs: number };
   seconds: { features: number; training: number };
+  /** The candidate's maculopathy head: refitted on the clinic's M0/M1 readings, or why it has none. */
+  maculopathy: Omit<LocalMaculopathyResult, 'head'>;
 }
 
 export type LocalStage = 'features' | 'training' | 'saving';
@@ -209,11 +221,17 @@ export async function fineTuneLocal(
   );
   let done = 0;
   const trainedOn = new Set<string>();
-  const extract = async (read: () => Promise<Uint8Array>): Promise<Float32Array> => {
+  // Bright-lesion shares around the located fovea, for the photographs with a clinician's M0/M1 (null: no fovea).
+  const bright = new Map<number, BrightLesionFeatures | null>();
+  const extract = async (photo: LocalPhotograph, index: number): Promise<Float32Array> => {
     aborted(options.signal);
-    const bytes = await read();
+    const bytes = await photo.read();
     trainedOn.add(createHash('sha256').update(bytes).digest('hex'));
     const pre = await preprocess(bytes, size);
+    if (photo.maculopathy !== undefined && photo.maculopathy !== null) {
+      const landmarks = locateLandmarks(pre.canonical.rgb, pre.canonical.mask, pre.canonical.size);
+      bright.set(index, landmarks ? brightLesions(pre.canonical, landmarks).features : null);
+    }
     let out: Float32Array;
     if (fast?.pooledFeatures) out = await fast.pooledFeatures(pre.pixels);
     else {
@@ -226,7 +244,7 @@ export async function fineTuneLocal(
   };
   const features: Float32Array[] = [];
   try {
-    for (const photo of photographs) features.push(await extract(photo.read));
+    for (const [i, photo] of photographs.entries()) features.push(await extract(photo, i));
   } finally {
     fast?.dispose();
   }
@@ -333,6 +351,32 @@ export async function fineTuneLocal(
   }
   tf.dispose([xTrain, xHeld]);
 
+  // The maculopathy head follows the DR head it takes its first input from (maculopathy-refit.ts).
+  const labelled = [...bright.entries()].flatMap(([i, b]) => (b ? [{ i, b }] : []));
+  const baseHead = await readMaculopathyHead(options.initModelDir).catch(() => null);
+  const fitsBase =
+    baseHead?.fittedOn.name === metadata.name && baseHead.fittedOn.version === metadata.version
+      ? baseHead
+      : null;
+  let rows: MaculopathyRow[] = [];
+  if (labelled.length) {
+    const x = matrix(labelled);
+    const [b, c] = [referableScores(x, kernel0, bias0), referableScores(x, head.kernel, head.bias)];
+    x.dispose();
+    rows = labelled.map(({ i, b: features }, n) => ({
+      patient: photographs[i]!.patient,
+      heldOut: isHeldOut(photographs[i]!.patient),
+      label: photographs[i]!.maculopathy === true,
+      bright: features,
+      baseProbability: b[n]!,
+      candidateProbability: c[n]!,
+    }));
+  }
+  const maculopathy: LocalMaculopathyResult = refitMaculopathyHead(rows, fitsBase, {
+    name: metadata.name,
+    version: options.version,
+  });
+
   aborted(options.signal);
   options.onProgress?.('saving', 0, 1);
   const byGrade = [0, 1, 2, 3, 4].map((g) => train.filter((r) => r.p.grade === g).length);
@@ -353,6 +397,12 @@ export async function fineTuneLocal(
       epochs: EPOCHS,
     },
     seconds: { features: featureSeconds, training: trainingSeconds },
+    maculopathy: {
+      refitted: maculopathy.refitted,
+      why: maculopathy.why,
+      training: maculopathy.training,
+      heldOut: maculopathy.heldOut,
+    },
   };
   net.getLayer(HEAD_LAYER).setWeights([head.kernel, head.bias]);
   const partial = `${options.outDir}.partial`;
@@ -376,6 +426,11 @@ export async function fineTuneLocal(
       )}\n`,
     );
     await writeFile(path.join(partial, 'training.json'), `${JSON.stringify(result, null, 2)}\n`);
+    if (maculopathy.head)
+      await writeFile(
+        path.join(partial, MACULOPATHY_HEAD_FILE),
+        `${JSON.stringify(maculopathy.head, null, 2)}\n`,
+      );
     // Only the head was trained: the base's ONNX backbone (and its check) is the candidate's too, so the candidate
     // runs on ONNX Runtime with its own head (applied in TypeScript from weights.bin).
     // The reference features are the backbone's too: a later fine-tune of this candidate is checked against them.
