@@ -99,6 +99,20 @@ test('two workstations on one clinic server over HTTPS: an import on one appears
       await expect(readingRoom.getByRole('tabpanel')).toContainText('Nina Network');
       await readingRoom.screenshot({ path: `${SCREENS}/clinic-server-reading-room.png`, fullPage: true });
 
+      // Both rooms edit the patient at once: the second save is refused with a sentence, never silently lost.
+      await readingRoom.getByRole('button', { name: 'Nina Network' }).first().click();
+      await expect(readingRoom.getByRole('heading', { name: 'Nina Network' })).toBeVisible();
+      for (const room of [cameraRoom, readingRoom])
+        await room.getByRole('button', { name: 'Edit patient' }).click();
+      const cameraEdit = cameraRoom.getByRole('form', { name: 'Edit patient' });
+      await cameraEdit.getByLabel('Notes').fill('Camera room: pupils dilated.');
+      await cameraEdit.getByRole('button', { name: 'Save changes' }).click();
+      await expect(cameraRoom.getByText('Camera room: pupils dilated.')).toBeVisible();
+      const readingEdit = readingRoom.getByRole('form', { name: 'Edit patient' });
+      await readingEdit.getByLabel('Notes').fill('Reading room: cataract.');
+      await readingEdit.getByRole('button', { name: 'Save changes' }).click();
+      await expect(readingRoom.getByRole('alert')).toContainText('someone else saved first');
+
       // The audit log names the workstation of each call (the browsers run on the server's computer here).
       const auditor = strict(rawClient(serve.url, cert));
       await auditor('auth:login', { username: ADMIN.username, password: passwordOf(ADMIN.username) });
