@@ -5,14 +5,10 @@
 // patients; with too few the candidate has no head and says "maculopathy not assessed by this model".
 import type { BrightLesionFeatures } from '../../model/anatomy/bright-lesions.ts';
 import { maculopathyInputs } from '../../model/maculopathy/assess.ts';
-import {
-  MACULOPATHY_INPUTS,
-  maculopathyHeadSchema,
-  type MaculopathyHead,
-} from '../../model/maculopathy/head.ts';
-import { fitLogistic, logit, sigmoid } from '../../model/maculopathy/logistic.ts';
-import { binaryCounts, binaryMetrics, rocAuc, thresholdForSensitivity } from '../evaluate/metrics.ts';
-import { crossValidateHead, type HeadRow } from '../maculopathy/head-cv.ts';
+import type { MaculopathyHead } from '../../model/maculopathy/head.ts';
+import { logit, sigmoid } from '../../model/maculopathy/logistic.ts';
+import { binaryCounts, binaryMetrics, rocAuc } from '../evaluate/metrics.ts';
+import { headFromRows, type HeadRow } from '../maculopathy/head-cv.ts';
 
 /** Below these, among the training patients, a refit would be noise: the candidate has no head instead. */
 export const LOCAL_MACULOPATHY_MINIMUM = { photographs: 40, positives: 10 };
@@ -95,42 +91,14 @@ export function refitMaculopathyHead(
     label: r.label,
     inputs: maculopathyInputs(r.candidateProbability, r.bright),
   }));
-  const cv = crossValidateHead(headRows, {
+  const { head } = headFromRows(headRows, {
+    fittedOn: candidate,
+    set: "this clinic's confirmed photographs (training patients)",
     folds: FOLDS,
     recipe: base.recipe,
     targetSensitivity: base.targetSensitivity,
-  });
-  const fitted = fitLogistic(
-    headRows.map((r) => r.inputs),
-    headRows.map((r) => r.label),
-    base.recipe,
-  );
-  const head = maculopathyHeadSchema.parse({
-    format: 'eyenet-maculopathy-head-1',
-    inputs: [...MACULOPATHY_INPUTS],
-    fittedOn: candidate,
-    model: fitted,
-    threshold: sigmoid(
-      thresholdForSensitivity(
-        headRows.map((r) => r.label),
-        cv.scores,
-        base.targetSensitivity,
-      ),
-    ),
-    targetSensitivity: base.targetSensitivity,
-    crossValidation: {
-      set: "this clinic's confirmed photographs (training patients)",
-      photographs: cv.photographs,
-      patients: cv.patients,
-      positives: cv.positives,
-      folds: cv.folds,
-      auc: cv.auc,
-      auc95: cv.auc95,
-      sensitivity: cv.sensitivity,
-      specificity: cv.specificity,
-      recipesCompared: 1,
-    },
-    recipe: base.recipe,
+    // The recipe is the shipped head's, fixed before these photographs were seen.
+    recipesCompared: 1,
   });
   return {
     refitted: true,

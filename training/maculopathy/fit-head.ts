@@ -13,20 +13,13 @@ import { locateLandmarks } from '../../model/anatomy/locate.ts';
 import { loadDrModel } from '../../model/inference/engine.ts';
 import { activeModelDir, projectRoot, sharedDataDir } from '../../model/inference/model-paths.ts';
 import { maculopathyInputs } from '../../model/maculopathy/assess.ts';
-import {
-  MACULOPATHY_HEAD_FILE,
-  MACULOPATHY_INPUTS,
-  maculopathyHeadSchema,
-  type MaculopathyHead,
-} from '../../model/maculopathy/head.ts';
-import { fitLogistic, sigmoid } from '../../model/maculopathy/logistic.ts';
+import { MACULOPATHY_HEAD_FILE } from '../../model/maculopathy/head.ts';
 import { preprocess } from '../../model/preprocess/preprocess.ts';
 import { assessQuality } from '../../model/quality/quality.ts';
 import { readKaggleLabels } from '../data/dataset.ts';
-import { thresholdForSensitivity } from '../evaluate/metrics.ts';
 import { readRouteRecords, tableRows } from '../evaluate/route-records.ts';
 import { progressBar } from '../progress.ts';
-import { crossValidateHead, parseMaculopathyCsv, type HeadRow } from './head-cv.ts';
+import { headFromRows, parseMaculopathyCsv, type HeadRow } from './head-cv.ts';
 
 /** Fixed before fitting: the best row of routes/2026-12-07-network-features.md (logit + bright lesions, L2 0.1). */
 export const HEAD_RECIPE = { l2: 0.1, steps: 300, rate: 0.1 };
@@ -96,39 +89,14 @@ if (import.meta.filename === process.argv[1]) {
   const modelDir = path.resolve(values.model ?? activeModelDir());
   const dir = path.resolve(values.data!);
   const { rows, skipped, model } = await headRows(modelDir, setInFolder(dir));
-  const cv = crossValidateHead(rows, {
+  const records = await readRouteRecords(path.join(projectRoot(), 'training', 'maculopathy', 'routes'));
+  const { head, cv } = headFromRows(rows, {
+    fittedOn: model,
+    set: path.basename(dir),
     folds: Number(values.folds),
     recipe: HEAD_RECIPE,
     targetSensitivity: HEAD_TARGET_SENSITIVITY,
-  });
-  const labels = rows.map((r) => r.label);
-  const fitted = fitLogistic(
-    rows.map((r) => r.inputs),
-    labels,
-    HEAD_RECIPE,
-  );
-  const records = await readRouteRecords(path.join(projectRoot(), 'training', 'maculopathy', 'routes'));
-  const head: MaculopathyHead = maculopathyHeadSchema.parse({
-    format: 'eyenet-maculopathy-head-1',
-    inputs: [...MACULOPATHY_INPUTS],
-    fittedOn: model,
-    model: fitted,
-    // The point comes from the out-of-fold scores: fitted-on-all scores would be optimistic and set it too high.
-    threshold: sigmoid(thresholdForSensitivity(labels, cv.scores, HEAD_TARGET_SENSITIVITY)),
-    targetSensitivity: HEAD_TARGET_SENSITIVITY,
-    crossValidation: {
-      set: path.basename(dir),
-      photographs: cv.photographs,
-      patients: cv.patients,
-      positives: cv.positives,
-      folds: cv.folds,
-      auc: cv.auc,
-      auc95: cv.auc95,
-      sensitivity: cv.sensitivity,
-      specificity: cv.specificity,
-      recipesCompared: records.reduce((n, r) => n + tableRows(r.text), 0),
-    },
-    recipe: HEAD_RECIPE,
+    recipesCompared: records.reduce((n, r) => n + tableRows(r.text), 0),
   });
   await writeFile(path.join(modelDir, MACULOPATHY_HEAD_FILE), `${JSON.stringify(head, null, 2)}\n`);
   const f3 = (v: number) => v.toFixed(3);

@@ -2,7 +2,12 @@
 // head, and npm run evaluate, which reports it on any folder with a maculopathy.csv): every score comes from a head
 // that never saw that patient, and its flag from a point chosen on the training folds only.
 import { createHash } from 'node:crypto';
-import { fitLogistic, logit, type FitOptions } from '../../model/maculopathy/logistic.ts';
+import { fitLogistic, logit, sigmoid, type FitOptions } from '../../model/maculopathy/logistic.ts';
+import {
+  MACULOPATHY_INPUTS,
+  maculopathyHeadSchema,
+  type MaculopathyHead,
+} from '../../model/maculopathy/head.ts';
 import {
   binaryCounts,
   binaryMetrics,
@@ -113,4 +118,49 @@ export function parseMaculopathyCsv(text: string): Map<string, boolean> {
     out.set(name.trim(), v === '1');
   }
   return out;
+}
+
+/**
+ * A head fitted on every row of `rows`, with the figures of its recipe's cross-validation on them and its point
+ * from the out-of-fold scores (fitted-on-all scores would be optimistic and set it too high).
+ */
+export function headFromRows(
+  rows: readonly HeadRow[],
+  options: {
+    fittedOn: { name: string; version: string };
+    set: string;
+    folds: number;
+    recipe: FitOptions;
+    targetSensitivity: number;
+    recipesCompared: number;
+  },
+): { head: MaculopathyHead; cv: HeadCrossValidation } {
+  const cv = crossValidateHead(rows, options);
+  const labels = rows.map((r) => r.label);
+  const head = maculopathyHeadSchema.parse({
+    format: 'eyenet-maculopathy-head-1',
+    inputs: [...MACULOPATHY_INPUTS],
+    fittedOn: options.fittedOn,
+    model: fitLogistic(
+      rows.map((r) => r.inputs),
+      labels,
+      options.recipe,
+    ),
+    threshold: sigmoid(thresholdForSensitivity(labels, cv.scores, options.targetSensitivity)),
+    targetSensitivity: options.targetSensitivity,
+    crossValidation: {
+      set: options.set,
+      photographs: cv.photographs,
+      patients: cv.patients,
+      positives: cv.positives,
+      folds: cv.folds,
+      auc: cv.auc,
+      auc95: cv.auc95,
+      sensitivity: cv.sensitivity,
+      specificity: cv.specificity,
+      recipesCompared: options.recipesCompared,
+    },
+    recipe: options.recipe,
+  });
+  return { head, cv };
 }
