@@ -114,6 +114,10 @@ test('a PACS: set up, pull a study, review, sign off, send the result back', asy
     await page.getByRole('button', { name: 'Send to Orthanc' }).click();
     await expect(page.getByText('Sent to Orthanc.')).toBeVisible({ timeout: 60_000 });
     await shot(page, '03-sent');
+    // The administrator sees what went where.
+    await switchTo(page, ADMIN.username);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByTestId('pacs-outbox')).toContainText(/Visit \d+ → Orthanc: sent/);
 
     // --- Orthanc holds the verified SR and the PDF in the photographs' study.
     const client = new DicomWebClient({
