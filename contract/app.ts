@@ -23,6 +23,13 @@ export interface AppInfo {
 export const SCREENING_DISCLAIMER =
   'EyeNet is a screening aid, not a diagnosis. Every result must be reviewed by a qualified clinician.';
 
+/** The clinic server a desktop workstation uses instead of its own record (its certificate pinned), or none. */
+export interface ClinicServerSetting {
+  /** Only the desktop app can switch to a clinic server (a browser opens the server's address itself). */
+  available: boolean;
+  choice: { url: string; fingerprint: string } | null;
+}
+
 /** Channels of the app area. */
 export interface AppApi {
   'app:info': { input: Record<string, never>; output: AppInfo };
@@ -31,4 +38,13 @@ export interface AppApi {
    * whichever workstation: a page polls it and reloads its list when it moves.
    */
   'app:changes': { input: Record<string, never>; output: { version: string } };
+  'app:clinicServer': { input: Record<string, never>; output: ClinicServerSetting };
+  /**
+   * Uses a clinic server from the next start (its certificate checked now against the fingerprint the server
+   * printed), or goes back to this workstation's own record.
+   */
+  'app:useClinicServer': {
+    input: { url: string; fingerprint: string } | { ownRecord: true };
+    output: ClinicServerSetting;
+  };
 }

@@ -78,6 +78,8 @@ export interface EyenetApi {
 export const CHANNELS = [
   'app:info',
   'app:changes',
+  'app:clinicServer',
+  'app:useClinicServer',
   'auth:status',
   'auth:setup',
   'auth:login',

@@ -73,6 +73,8 @@ app.whenReady().then(
         dataDir: app.getPath('userData'),
         modelDir: activeModelDir(resourcesDir),
         appVersion: app.getVersion(),
+        // Settings → Clinic server saves its choice here; useClinicServer() reads it at the next start.
+        clinicServerChoiceDir: app.getPath('userData'),
         // Electron loads worker_threads scripts from inside the asar archive (supported since Electron 18).
         workerScript: path.join(bundleDir, 'grading-worker.mjs'),
         fineTuneWorkerScript: path.join(bundleDir, 'fine-tune-worker.mjs'),

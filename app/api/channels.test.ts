@@ -7,6 +7,8 @@ import { handlers } from './handlers/index.ts';
 const ACCESS: Record<string, string> = {
   'app:info': '*',
   'app:changes': 'ACT',
+  'app:clinicServer': 'A',
+  'app:useClinicServer': 'A',
   'auth:status': '*',
   'auth:setup': '*',
   'auth:login': '*',

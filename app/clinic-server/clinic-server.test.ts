@@ -203,3 +203,41 @@ describe('the audit log with several workstations', () => {
     expect(verifyAuditChain(ctx.db)).toMatchObject({ ok: false });
   });
 });
+
+describe("the desktop app's Settings → Clinic server", () => {
+  it('saves a server whose certificate matches, refuses a changed one, goes back to its own record; not under serve', async () => {
+    const { memoryContext, staffDispatch, value } = await import('../test-helpers.ts');
+    const choiceDir = tempDir();
+    try {
+      const desktop = { ...memoryContext(), clinicServerChoiceDir: choiceDir.dir };
+      const admin = staffDispatch(desktop, () => undefined, 'administrator');
+      expect(await value(admin('app:clinicServer', {}))).toEqual({ available: true, choice: null });
+      const url = `https://127.0.0.1:${port}/#token=${TOKEN}`;
+      const saved = await value(admin('app:useClinicServer', { url, fingerprint: identity.fingerprint }));
+      expect(saved).toEqual({ available: true, choice: { url, fingerprint: identity.fingerprint } });
+      // What Electron's main reads at the next start.
+      const { readChoice } = await import('./workstation-choice.ts');
+      expect(readChoice(choiceDir.dir)).toEqual({ url, fingerprint: identity.fingerprint });
+
+      const wrong = 'AA:'.repeat(31) + 'AA';
+      expect(await admin('app:useClinicServer', { url, fingerprint: wrong })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: expect.stringMatching(/presents a different certificate/) },
+      });
+      expect(readChoice(choiceDir.dir)?.fingerprint).toBe(identity.fingerprint); // unchanged
+      expect(await value(admin('app:useClinicServer', { ownRecord: true }))).toEqual({
+        available: true,
+        choice: null,
+      });
+
+      const served = staffDispatch(memoryContext(), () => undefined, 'administrator');
+      expect(await value(served('app:clinicServer', {}))).toEqual({ available: false, choice: null });
+      expect(await served('app:useClinicServer', { url, fingerprint: identity.fingerprint })).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/Only the desktop app/) },
+      });
+    } finally {
+      choiceDir.remove();
+    }
+  }, 30_000);
+});

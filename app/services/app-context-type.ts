@@ -30,6 +30,11 @@ export interface AppContext {
   readonly modelDir: string;
   /** The camera-export folder watcher, when this process runs one (Electron main and `serve`). */
   readonly watcher?: WatchFolderService;
+  /**
+   * Where the desktop app keeps its choice of a clinic server (Electron's user data folder); absent where there
+   * is no such choice to make (`serve`, whose pages a browser opens directly).
+   */
+  readonly clinicServerChoiceDir?: string;
   /** Opens a file with the system's viewer (Electron only). */
   readonly openFile?: (file: string) => Promise<void>;
   /** The background fine-tune (one at a time). */

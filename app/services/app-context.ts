@@ -30,6 +30,8 @@ export interface AppContextOptions {
   watch?: WatchFolderOptions;
   /** Opens a file with the system's viewer (Electron passes shell.openPath). */
   openFile?: (file: string) => Promise<void>;
+  /** The desktop app's folder for its clinic-server choice (see AppContext). */
+  clinicServerChoiceDir?: string;
   /** Grading threads; default one per core, at most 4 (a PACS grading worker runs one, to run beside others). */
   poolSize?: number;
 }
@@ -75,6 +77,7 @@ export function createAppContext(options: AppContextOptions): AppContext & { clo
     readOnly,
     modelDir: options.modelDir,
     ...(options.openFile ? { openFile: options.openFile } : {}),
+    ...(options.clinicServerChoiceDir ? { clinicServerChoiceDir: options.clinicServerChoiceDir } : {}),
   };
   const watcher = new WatchFolder(base, options.watch);
   // A record opened read-only takes nothing new, from the camera folder either.
