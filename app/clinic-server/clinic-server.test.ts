@@ -241,3 +241,16 @@ describe("the desktop app's Settings → Clinic server", () => {
     }
   }, 30_000);
 });
+
+describe('the record version other workstations poll', () => {
+  it('moves with a change, not with a look', async () => {
+    const { memoryContext, staffDispatch, value } = await import('../test-helpers.ts');
+    const dispatch = staffDispatch(memoryContext());
+    const version = async () => (await value<{ version: string }>(dispatch('app:changes', {}))).version;
+    const before = await version();
+    await value(dispatch('patients:list', {}));
+    expect(await version()).toBe(before);
+    await value(dispatch('patients:create', { name: 'Ann Other', clinicId: 'V-1' }));
+    expect(await version()).not.toBe(before);
+  });
+});
