@@ -10,6 +10,7 @@ import os from 'node:os';
 import { isLoopback, localNames } from './clinic-server/network-address.ts';
 import { persistentToken, serverIdentity, type TlsIdentity } from './clinic-server/tls-identity.ts';
 import { startOutbox } from './pacs/pacs-outbox.ts';
+import { errorMessage } from '../domain/errors.ts';
 import { createAppContext } from './services/app-context.ts';
 import { startupFailureMessage } from './services/startup-failure.ts';
 import { activeModelDir, defaultDataDir, packageVersion, projectRoot } from './services/paths.ts';
@@ -80,7 +81,7 @@ if (secure) {
       ...(values.key ? { keyFile: path.resolve(values.key) } : {}),
     });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     await ctx.close();
     process.exit(2);
   }
@@ -98,9 +99,7 @@ let actualPort: number;
 try {
   actualPort = await listen(server, port, values.listen);
 } catch (error) {
-  console.error(
-    `Cannot serve on ${values.listen}:${port}: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  console.error(`Cannot serve on ${values.listen}:${port}: ${errorMessage(error)}`);
   await ctx.close();
   process.exit(2);
 }

@@ -30,6 +30,8 @@ export interface WorklistEntry {
 }
 
 export interface Worklists {
+  /** The record's version when the lists were read (app:changes): a page reloads them when it moves. */
+  version: string;
   /** The date the lists were made for (the clinic's today). */
   today: string;
   /** Visits in the date range (today's by default). */

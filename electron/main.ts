@@ -7,6 +7,7 @@ import { handlers } from '../app/api/handlers/index.ts';
 import { createAppContext } from '../app/services/app-context.ts';
 import { startupFailureMessage } from '../app/services/startup-failure.ts';
 import { startOutbox } from '../app/pacs/pacs-outbox.ts';
+import { errorMessage } from '../domain/errors.ts';
 import { activeModelDir } from '../app/services/paths.ts';
 import { IPC_INVOKE } from './ipc-channel.ts';
 import { createMainWindow, hardenSession } from './window.ts';
@@ -59,10 +60,7 @@ app.whenReady().then(
     try {
       if (await useClinicServer()) return;
     } catch (error) {
-      dialog.showErrorBox(
-        'EyeNet cannot use the clinic server',
-        error instanceof Error ? error.message : String(error),
-      );
+      dialog.showErrorBox('EyeNet cannot use the clinic server', errorMessage(error));
       app.exit(1);
       return;
     }

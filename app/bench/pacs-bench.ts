@@ -7,6 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import dcmjs from 'dcmjs';
 import { dicomFile, TRANSFER_SYNTAX } from '../../model/testing/dicom-files.ts';
 import { ORIGINALS_DIR } from '../../model/testing/test-images.ts';
 import { DicomWebClient, serverFromUrl } from '../pacs/dicomweb-client.ts';
@@ -19,6 +20,8 @@ import {
   type TestOrthanc,
 } from '../pacs/testing/orthanc-server.ts';
 import { projectRoot } from '../services/paths.ts';
+
+const { DicomMetaDictionary } = dcmjs.data;
 
 const { values } = parseArgs({
   options: { json: { type: 'string' }, studies: { type: 'string', default: '12' } },
@@ -40,7 +43,7 @@ async function upload(orthanc: TestOrthanc, date: string): Promise<string[]> {
   const uids: string[] = [];
   for (let i = 0; i < studies; i++) {
     const left = originals[i % originals.length]!;
-    const uid = `2.25.${Date.now()}${i}${Math.floor(Math.random() * 1e6)}`;
+    const uid = DicomMetaDictionary.uid();
     const tags = {
       PatientID: `PB-${date}-${i}`,
       PatientName: `Bench^${i}`,

@@ -1,16 +1,25 @@
 // The clinic server's transport: HTTPS with a certificate kept in the data folder, plain HTTP refused off
 // loopback, the workstation in each audited call, and workstations that accept only the certificate they checked.
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
-import type { CallOrigin, Dispatch } from '../api/dispatch.ts';
+import { createDispatch, type CallOrigin, type Dispatch } from '../api/dispatch.ts';
+import { handlers } from '../api/handlers/index.ts';
+import { appendAudit, listAudit, verifyAuditChain } from '../audit/audit-log.ts';
 import { createApiServer, listen, TOKEN_HEADER } from '../http/server.ts';
-import { tempDir } from '../test-helpers.ts';
+import { memoryContext, staffDispatch, tempDir, value } from '../test-helpers.ts';
 import { certificateMatches, normalizeFingerprint } from './fingerprint.ts';
 import { isLoopback, workstationOf } from './network-address.ts';
 import { serverIdentity, type TlsIdentity } from './tls-identity.ts';
-import { clinicServerArgs, parseChoice, pinnedVerdict, verifyChoice } from './workstation-choice.ts';
+import {
+  clinicServerArgs,
+  parseChoice,
+  pinnedVerdict,
+  readChoice,
+  verifyChoice,
+} from './workstation-choice.ts';
 
 const TOKEN = 'clinic-token-456';
 const origins: CallOrigin[] = [];
@@ -70,7 +79,6 @@ describe('the clinic server over HTTPS', () => {
     const other = tempDir();
     try {
       const foreign = await serverIdentity({ dataDir: other.dir, names: ['x'] });
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(`${other.dir}/c.pem`, identity.cert);
       writeFileSync(`${other.dir}/k.pem`, foreign.key);
       await expect(
@@ -171,10 +179,6 @@ describe('a workstation of the clinic server', () => {
 
 describe('the audit log with several workstations', () => {
   it('names the workstation of each call, and entries from before the column still verify', async () => {
-    const { memoryContext, value } = await import('../test-helpers.ts');
-    const { createDispatch } = await import('../api/dispatch.ts');
-    const { handlers } = await import('../api/handlers/index.ts');
-    const { appendAudit, listAudit, verifyAuditChain } = await import('../audit/audit-log.ts');
     const ctx = memoryContext();
     // An entry as an older EyeNet wrote it (no workstation).
     appendAudit(ctx.db, {
@@ -206,7 +210,6 @@ describe('the audit log with several workstations', () => {
 
 describe("the desktop app's Settings → Clinic server", () => {
   it('saves a server whose certificate matches, refuses a changed one, goes back to its own record; not under serve', async () => {
-    const { memoryContext, staffDispatch, value } = await import('../test-helpers.ts');
     const choiceDir = tempDir();
     try {
       const desktop = { ...memoryContext(), clinicServerChoiceDir: choiceDir.dir };
@@ -216,7 +219,6 @@ describe("the desktop app's Settings → Clinic server", () => {
       const saved = await value(admin('app:useClinicServer', { url, fingerprint: identity.fingerprint }));
       expect(saved).toEqual({ available: true, choice: { url, fingerprint: identity.fingerprint } });
       // What Electron's main reads at the next start.
-      const { readChoice } = await import('./workstation-choice.ts');
       expect(readChoice(choiceDir.dir)).toEqual({ url, fingerprint: identity.fingerprint });
 
       const wrong = 'AA:'.repeat(31) + 'AA';
@@ -244,7 +246,6 @@ describe("the desktop app's Settings → Clinic server", () => {
 
 describe('the record version other workstations poll', () => {
   it('moves with a change, not with a look', async () => {
-    const { memoryContext, staffDispatch, value } = await import('../test-helpers.ts');
     const dispatch = staffDispatch(memoryContext());
     const version = async () => (await value<{ version: string }>(dispatch('app:changes', {}))).version;
     const before = await version();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { generate } from 'selfsigned';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, errorMessage } from '../../domain/errors.ts';
 import { restrictToOwner } from '../services/owner-only.ts';
 import { fingerprintOf, spkiHashOf } from './fingerprint.ts';
 
@@ -27,7 +27,7 @@ function identityOf(cert: string, key: string, created: boolean, where: string):
   } catch (error) {
     throw new AppError(
       'INVALID_INPUT',
-      `${where}: the certificate and key do not go together or cannot be read (${error instanceof Error ? error.message : String(error)}).`,
+      `${where}: the certificate and key do not go together or cannot be read (${errorMessage(error)}).`,
     );
   }
   return { cert, key, fingerprint: fingerprintOf(cert), spkiSha256: spkiHashOf(cert), created };

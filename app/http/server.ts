@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeWire, encodeWire } from '../../contract/wire.ts';
 import type { Envelope } from '../../contract/index.ts';
@@ -244,8 +244,7 @@ export function listenOnLoopback(server: Server, port: number): Promise<number> 
  * network unencrypted, so a server made without TLS refuses any other address.
  */
 export function listen(server: Server, port: number, address: string): Promise<number> {
-  const secure = 'setSecureContext' in server;
-  if (!secure && !isLoopback(address))
+  if (!(server instanceof TlsServer) && !isLoopback(address))
     return Promise.reject(
       new Error(
         `EyeNet serves ${address} only over HTTPS: plain HTTP is for this computer (127.0.0.1) alone.`,

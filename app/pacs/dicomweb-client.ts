@@ -68,18 +68,25 @@ export function serverFromUrl(raw: string): DicomWebServer {
   return { url: url.toString().replace(/\/+$/, ''), username, password };
 }
 
-export class DicomWebClient {
+/**
+ * A server EyeNet sends requests to (a PACS, a FHIR endpoint), with its credentials and a time limit: every failure
+ * to reach it, a refusal of the credentials and a silence end in a sentence that names it and where it is.
+ */
+export class RemoteServer {
   readonly server: DicomWebServer;
   private readonly timeoutMs: number;
+  /** What the sentences call it ("PACS", "FHIR endpoint"). */
+  private readonly label: string;
 
-  constructor(server: DicomWebServer, options: { timeoutMs?: number } = {}) {
+  constructor(server: DicomWebServer, options: { timeoutMs?: number; label?: string } = {}) {
     this.server = { ...server, url: server.url.replace(/\/+$/, '') };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.label = options.label ?? 'PACS';
   }
 
   /** Where the server is, for sentences: never with its password. */
   get where(): string {
-    return this.server.url;
+    return `the ${this.label} at ${this.server.url}`;
   }
 
   authorization(): Record<string, string> {
@@ -103,31 +110,36 @@ export class DicomWebClient {
       if ((error as Error).name === 'TimeoutError')
         throw new AppError(
           'REMOTE_UNAVAILABLE',
-          `The PACS at ${this.where} did not answer within ${Math.round(this.timeoutMs / 1000)} s. Try again later.`,
+          `${capital(this.where)} did not answer within ${Math.round(this.timeoutMs / 1000)} s. Try again later.`,
         );
       throw new AppError(
         'REMOTE_UNAVAILABLE',
-        `Cannot reach the PACS at ${this.where}${cause ? ` (${cause})` : ''}: is it running, and is the address right?`,
+        `Cannot reach ${this.where}${cause ? ` (${cause})` : ''}: is it running, and is the address right?`,
       );
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw new AppError(
         'REMOTE_UNAVAILABLE',
-        `The PACS at ${this.where} refused ${this.server.username ? `the user “${this.server.username}”` : 'a request without a user name'}: check the user name and password in the settings.`,
+        `${capital(this.where)} refused ${this.server.username ? `the user “${this.server.username}”` : 'a request without a user name'}: check the user name and password in the settings.`,
       );
     }
     return response;
   }
 
-  private async failed(response: Response, what: string): Promise<never> {
+  /** Throws the sentence for an answer that is not a success. */
+  async failed(response: Response, what: string): Promise<never> {
     const detail = (await response.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
     throw new AppError(
       'REMOTE_UNAVAILABLE',
-      `The PACS at ${this.where} could not ${what} (HTTP ${response.status}${detail ? `: ${detail}` : ''}).`,
+      `${capital(this.where)} could not ${what} (HTTP ${response.status}${detail ? `: ${detail}` : ''}).`,
     );
   }
+}
 
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export class DicomWebClient extends RemoteServer {
   /** Studies of fundus photographs (OP or XC) since a date (YYYY-MM-DD), or all of them when null. */
   async searchStudies(
     since: string | null,
@@ -166,13 +178,13 @@ export class DicomWebClient {
       headers: { accept: 'multipart/related; type="application/dicom"' },
     });
     if (response.status === 404)
-      throw new AppError('NOT_FOUND', `The PACS at ${this.where} no longer has study ${studyInstanceUid}.`);
+      throw new AppError('NOT_FOUND', `${capital(this.where)} no longer has study ${studyInstanceUid}.`);
     if (!response.ok) await this.failed(response, `send study ${studyInstanceUid}`);
     const boundary = boundaryOf(response.headers.get('content-type'));
     if (!boundary)
       throw new AppError(
         'REMOTE_UNAVAILABLE',
-        `The PACS at ${this.where} answered study ${studyInstanceUid} without a multipart body.`,
+        `${capital(this.where)} answered study ${studyInstanceUid} without a multipart body.`,
       );
     return parseMultipart(new Uint8Array(await response.arrayBuffer()), boundary);
   }
@@ -196,7 +208,7 @@ export class DicomWebClient {
     if (failed > 0)
       throw new AppError(
         'REMOTE_UNAVAILABLE',
-        `The PACS at ${this.where} refused ${failed} of ${files.length} files it was sent.`,
+        `${capital(this.where)} refused ${failed} of ${files.length} files it was sent.`,
       );
   }
 }

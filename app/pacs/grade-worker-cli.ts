@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, errorMessage } from '../../domain/errors.ts';
 import { createAppContext } from '../services/app-context.ts';
 import { activeModelDir, packageVersion, projectRoot } from '../services/paths.ts';
 import { DicomWebClient, serverFromUrl } from './dicomweb-client.ts';
@@ -59,7 +59,7 @@ export async function gradeWorkerCli(args: string[]): Promise<number> {
     claims = new OrthancClaims(client, worker, claimMinutes * 60_000);
     await claims.checkServer();
   } catch (error) {
-    console.error(error instanceof AppError ? error.message : String(error));
+    console.error(errorMessage(error));
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     return 2;
   }
@@ -78,7 +78,7 @@ export async function gradeWorkerCli(args: string[]): Promise<number> {
   }
   const log = (line: string) => console.log(`[${new Date().toISOString()}] ${worker}: ${line}`);
   log(
-    `grading ${client.where} with ${ctx.grading.model.name} ${ctx.grading.model.version} (${ctx.grading.backend})`,
+    `grading ${client.server.url} with ${ctx.grading.model.name} ${ctx.grading.model.version} (${ctx.grading.backend})`,
   );
   let stopping = false;
   const stop = () => (stopping = true);
@@ -90,7 +90,7 @@ export async function gradeWorkerCli(args: string[]): Promise<number> {
       try {
         await gradePass({ ctx, client, claims, since: values.since ?? null, log });
       } catch (error) {
-        log(error instanceof Error ? error.message : String(error));
+        log(errorMessage(error));
         if (!values.watch) code = 1;
         if (error instanceof AppError && error.code === 'MODEL_UNAVAILABLE') {
           code = 1;

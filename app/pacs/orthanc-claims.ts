@@ -37,6 +37,11 @@ export function orthancRestRoot(dicomWebUrl: string): string {
 
 export class OrthancClaims {
   private readonly root: string;
+  /**
+   * Studies seen done or refused: a claim never leaves those states, so a worker's later passes skip them without
+   * asking Orthanc again (two requests per study per pass, for every study the PACS lists, otherwise).
+   */
+  private readonly finished = new Set<string>();
 
   constructor(
     private readonly client: DicomWebClient,
@@ -113,15 +118,19 @@ export class OrthancClaims {
   }
 
   /**
-   * Claims the study for this worker: true when it is now ours. A study done or refused, or being graded by a
-   * worker whose claim has not expired, is left alone.
+   * Claims the study for this worker: the claim held, or null. A study done or refused, or being graded by a worker
+   * whose claim has not expired, is left alone (null), as is one Orthanc no longer has.
    */
   async claim(studyInstanceUid: string, now = new Date()): Promise<HeldClaim | null> {
+    if (this.finished.has(studyInstanceUid)) return null;
     const studyId = await this.studyId(studyInstanceUid);
     if (!studyId) return null;
     const existing = await this.read(studyId);
     if (existing) {
-      if (existing.claim.state !== 'grading') return null;
+      if (existing.claim.state !== 'grading') {
+        this.finished.add(studyInstanceUid);
+        return null;
+      }
       if (Date.parse(existing.claim.until) > now.getTime()) return null;
     }
     const claim: Claim = {
@@ -142,7 +151,7 @@ export class OrthancClaims {
     return (await this.write(held.studyId, claim, held.etag)) !== null;
   }
 
-  /** The state of every claimed study, for reports and tests. */
+  /** The claim on one study as Orthanc holds it now (null: unclaimed, or no such study), for the bench and tests. */
   async stateOf(studyInstanceUid: string): Promise<Claim | null> {
     const studyId = await this.studyId(studyInstanceUid);
     return studyId ? ((await this.read(studyId))?.claim ?? null) : null;

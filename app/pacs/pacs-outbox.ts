@@ -4,14 +4,15 @@
 // at sending time from the record, and with UIDs fixed by the sign-off: a retry after a lost answer stores the
 // same instances again, never a second copy.
 import type { OutboxItem } from '../../contract/index.ts';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, errorMessage } from '../../domain/errors.ts';
 import { fhirExport } from '../reports/exports.ts';
 import { renderVisitPdf } from '../reports/visit-pdf.ts';
 import { visitReport } from '../reports/visit-report.ts';
+import { prepared } from '../db/database.ts';
 import type { AppContext } from '../services/app-context-type.ts';
 import { visitDetail } from '../services/patient-record.ts';
 import { encapsulatedPdf, structuredReport } from './result-documents.ts';
-import { pacsClient } from './pacs-servers.ts';
+import { pacsClient, pacsConnection } from './pacs-servers.ts';
 
 /** Back-off after the n-th failed attempt: 30 s, 1 min, 2 min, ... at most an hour. */
 export function retryDelayMs(attempts: number): number {
@@ -85,38 +86,18 @@ export function queueResult(
 }
 
 async function send(ctx: AppContext, row: OutboxRow): Promise<void> {
-  const report = await visitReport({ ...ctx, dataDir: ctx.dataDir }, row.visit_id);
+  const report = await visitReport(ctx, row.visit_id);
   const pdf = await renderVisitPdf(report, 'report');
-  const client = pacsClient(ctx, row.server_id);
+  const { client, fhir } = pacsConnection(ctx, row.server_id);
   await client.store([structuredReport(report, row.version), encapsulatedPdf(report, pdf, row.version)]);
-  const fhirUrl = (
-    ctx.db.prepare('SELECT fhir_url FROM pacs_servers WHERE id = ?').get(row.server_id) as {
-      fhir_url: string | null;
-    }
-  ).fhir_url;
-  if (fhirUrl) {
-    const bundle = await fhirExport(ctx, { visitId: row.visit_id });
-    let response: Response;
-    try {
-      response = await fetch(fhirUrl.replace(/\/+$/, ''), {
-        method: 'POST',
-        body: new Uint8Array(bundle.bytes),
-        // The PACS's credentials go only to the PACS's own origin, never to another server.
-        headers: {
-          'content-type': 'application/fhir+json',
-          ...(new URL(fhirUrl).origin === new URL(client.server.url).origin ? client.authorization() : {}),
-        },
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch {
-      throw new AppError('REMOTE_UNAVAILABLE', `Cannot reach the FHIR endpoint at ${fhirUrl}.`);
-    }
-    if (!response.ok)
-      throw new AppError(
-        'REMOTE_UNAVAILABLE',
-        `The FHIR endpoint at ${fhirUrl} refused the bundle (HTTP ${response.status}).`,
-      );
-  }
+  if (!fhir) return;
+  const bundle = await fhirExport(ctx, { visitId: row.visit_id });
+  const response = await fhir.request('', {
+    method: 'POST',
+    body: new Uint8Array(bundle.bytes),
+    headers: { 'content-type': 'application/fhir+json' },
+  });
+  if (!response.ok) await fhir.failed(response, 'take the FHIR bundle');
 }
 
 /**
@@ -124,9 +105,11 @@ async function send(ctx: AppContext, row: OutboxRow): Promise<void> {
  * since it was queued is superseded: what goes is always what a clinician signed last.
  */
 export async function sendDue(ctx: AppContext, now = new Date()): Promise<number> {
-  const due = ctx.db
-    .prepare(`${SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id`)
-    .all(now.toISOString()) as OutboxRow[];
+  // Asked every 30 s for as long as EyeNet runs: a cached statement.
+  const due = prepared<[string], OutboxRow>(
+    ctx.db,
+    `${SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id`,
+  ).all(now.toISOString());
   let sent = 0;
   for (const row of due) {
     const { visit } = visitDetail(ctx.db, row.visit_id);
@@ -154,7 +137,7 @@ export async function sendDue(ctx: AppContext, now = new Date()): Promise<number
         .run(
           attempts,
           new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
-          error instanceof Error ? error.message : String(error),
+          errorMessage(error),
           row.id,
         );
     }

@@ -2,7 +2,7 @@
 import type { PacsServer, PacsServerInput } from '../../contract/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { AppContext } from '../services/app-context-type.ts';
-import { DicomWebClient } from './dicomweb-client.ts';
+import { DicomWebClient, RemoteServer } from './dicomweb-client.ts';
 import { seal, unseal } from './sealed-secret.ts';
 
 interface ServerRow {
@@ -98,15 +98,33 @@ export function removePacsServer(ctx: Ctx, id: number): void {
   ctx.db.prepare('UPDATE pacs_servers SET removed_at = ? WHERE id = ?').run(new Date().toISOString(), id);
 }
 
-/** A client for a saved server, its password unsealed only here, in memory. */
-export function pacsClient(ctx: Ctx, id: number, options: { timeoutMs?: number } = {}): DicomWebClient {
+/**
+ * A saved server, ready to talk to: its DICOMweb client (the password unsealed only here, in memory) and its FHIR
+ * endpoint, if it has one. The PACS's credentials go to the FHIR endpoint only on the PACS's own origin, never to
+ * another server.
+ */
+export function pacsConnection(
+  ctx: Ctx,
+  id: number,
+  options: { timeoutMs?: number } = {},
+): { client: DicomWebClient; fhir: RemoteServer | null } {
   const found = row(ctx, id);
-  return new DicomWebClient(
-    {
-      url: found.url,
-      username: found.username,
-      password: found.password_sealed ? unseal(ctx.dataDir, found.password_sealed) : null,
-    },
-    options,
+  const server = {
+    url: found.url,
+    username: found.username,
+    password: found.password_sealed ? unseal(ctx.dataDir, found.password_sealed) : null,
+  };
+  const client = new DicomWebClient(server, options);
+  if (!found.fhir_url) return { client, fhir: null };
+  const sameOrigin = new URL(found.fhir_url).origin === new URL(found.url).origin;
+  const fhir = new RemoteServer(
+    sameOrigin ? { ...server, url: found.fhir_url } : { url: found.fhir_url, username: null, password: null },
+    { ...options, label: 'FHIR endpoint' },
   );
+  return { client, fhir };
+}
+
+/** The DICOMweb client of a saved server. */
+export function pacsClient(ctx: Ctx, id: number, options: { timeoutMs?: number } = {}): DicomWebClient {
+  return pacsConnection(ctx, id, options).client;
 }

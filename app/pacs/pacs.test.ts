@@ -11,6 +11,7 @@ import type { OutboxItem, PacsServer, PatientDetail, PullResult } from '../../co
 import { dicomFile, TRANSFER_SYNTAX } from '../../model/testing/dicom-files.ts';
 import { SHARED_DATA } from '../../model/testing/test-images.ts';
 import type { Dispatch } from '../api/dispatch.ts';
+import { importDicom } from '../services/import-dicom.ts';
 import { projectRoot } from '../services/paths.ts';
 import { staffDispatch, tempDir, testContext, value } from '../test-helpers.ts';
 import { DicomWebClient, serverFromUrl } from './dicomweb-client.ts';
@@ -265,7 +266,6 @@ describe.skipIf(!orthancInstalled)('a PACS (Orthanc, DICOMweb)', () => {
 
       // A signed visit queued for the server that is down: pending, with the reason and the next try.
       const [l, r] = await studyOf('PACS-2', 'Poe^Ed', '177_left.jpeg', '177_right.jpeg');
-      const { importDicom } = await import('../services/import-dicom.ts');
       const out = await importDicom(ctx, { fileName: 'l.dcm', bytes: l!, registerPatient: true });
       await importDicom(ctx, { fileName: 'r.dcm', bytes: r!, registerPatient: true });
       await reviewAndSignOff(dispatch, out.patient.id, out.visitId, 0);

@@ -5,7 +5,7 @@ import { preprocess } from '../preprocess/preprocess.ts';
 import { assessQuality } from '../quality/quality.ts';
 import { NOT_ASSESSED, type MaculopathyOutcome } from '../../domain/maculopathy.ts';
 import { assessMaculopathy } from '../maculopathy/assess.ts';
-import { readMaculopathyHead } from '../maculopathy/head.ts';
+import { readMaculopathyHeadFor } from '../maculopathy/head.ts';
 import type { GradedImage, ModelInfo } from './types.ts';
 
 /** Grades photographs with one model on this thread's backend. */
@@ -31,11 +31,7 @@ export async function createGrader(modelDir: string, options: GraderOptions = {}
   const { model, note } = await loadDrModel(modelDir, options.engine);
   const backend = model.backend;
   // A head fitted on another model's referable logit would read a different input: it does not run then.
-  const found = await readMaculopathyHead(modelDir);
-  const maculopathyHead =
-    found && found.fittedOn.name === model.metadata.name && found.fittedOn.version === model.metadata.version
-      ? found
-      : null;
+  const maculopathyHead = await readMaculopathyHeadFor(modelDir, model.metadata);
   return {
     model: model.info,
     backend,

@@ -65,3 +65,15 @@ export async function readMaculopathyHead(modelDir: string): Promise<Maculopathy
     throw new Error(`${MACULOPATHY_HEAD_FILE} in ${modelDir}: the model does not take ${d} inputs.`);
   return parsed.data;
 }
+
+/**
+ * The head in a model folder when it was fitted on that very model (name and version), else null: a head fitted on
+ * another model's referable logit would read a different input.
+ */
+export async function readMaculopathyHeadFor(
+  modelDir: string,
+  model: { name: string; version: string },
+): Promise<MaculopathyHead | null> {
+  const head = await readMaculopathyHead(modelDir);
+  return head && head.fittedOn.name === model.name && head.fittedOn.version === model.version ? head : null;
+}

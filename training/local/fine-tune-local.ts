@@ -28,7 +28,7 @@ import {
 } from './maculopathy-refit.ts';
 import { brightLesions, type BrightLesionFeatures } from '../../model/anatomy/bright-lesions.ts';
 import { locateLandmarks } from '../../model/anatomy/locate.ts';
-import { MACULOPATHY_HEAD_FILE, readMaculopathyHead } from '../../model/maculopathy/head.ts';
+import { MACULOPATHY_HEAD_FILE, readMaculopathyHeadFor } from '../../model/maculopathy/head.ts';
 
 /** One confirmed photograph of the clinic: its label is the clinician's grade. */
 export interface LocalPhotograph {
@@ -221,14 +221,16 @@ export async function fineTuneLocal(
   );
   let done = 0;
   const trainedOn = new Set<string>();
-  // Bright-lesion shares around the located fovea, for the photographs with a clinician's M0/M1 (null: no fovea).
+  // Bright-lesion shares around the located fovea, for the photographs with a clinician's M0/M1 (null: no fovea),
+  // when the base has a maculopathy head to refit (maculopathy-refit.ts).
+  const baseHead = await readMaculopathyHeadFor(options.initModelDir, metadata);
   const bright = new Map<number, BrightLesionFeatures | null>();
   const extract = async (photo: LocalPhotograph, index: number): Promise<Float32Array> => {
     aborted(options.signal);
     const bytes = await photo.read();
     trainedOn.add(createHash('sha256').update(bytes).digest('hex'));
     const pre = await preprocess(bytes, size);
-    if (photo.maculopathy !== undefined && photo.maculopathy !== null) {
+    if (baseHead && photo.maculopathy !== undefined && photo.maculopathy !== null) {
       const landmarks = locateLandmarks(pre.canonical.rgb, pre.canonical.mask, pre.canonical.size);
       bright.set(index, landmarks ? brightLesions(pre.canonical, landmarks).features : null);
     }
@@ -353,11 +355,6 @@ export async function fineTuneLocal(
 
   // The maculopathy head follows the DR head it takes its first input from (maculopathy-refit.ts).
   const labelled = [...bright.entries()].flatMap(([i, b]) => (b ? [{ i, b }] : []));
-  const baseHead = await readMaculopathyHead(options.initModelDir).catch(() => null);
-  const fitsBase =
-    baseHead?.fittedOn.name === metadata.name && baseHead.fittedOn.version === metadata.version
-      ? baseHead
-      : null;
   let rows: MaculopathyRow[] = [];
   if (labelled.length) {
     const x = matrix(labelled);
@@ -372,7 +369,7 @@ export async function fineTuneLocal(
       candidateProbability: c[n]!,
     }));
   }
-  const maculopathy: LocalMaculopathyResult = refitMaculopathyHead(rows, fitsBase, {
+  const maculopathy: LocalMaculopathyResult = refitMaculopathyHead(rows, baseHead, {
     name: metadata.name,
     version: options.version,
   });

@@ -1,3 +1,4 @@
+import { recordVersion } from '../../db/record-version.ts';
 import { z } from 'zod';
 import type { WorklistEntry } from '../../../contract/index.ts';
 import { dueDate } from '../../../contract/referral-text.ts';
@@ -29,6 +30,8 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
       }),
     run(ctx, input) {
       const today = localToday();
+      // Read in the same synchronous turn as the lists: a page that polls app:changes reloads when it moves.
+      const version = recordVersion(ctx.db);
       // Visits default to today's; the other lists to every date, unless a range is given.
       const inRange = (date: string, fallback: boolean) =>
         input.from || input.to
@@ -86,6 +89,7 @@ export const worklistHandlers: HandlerGroup<'worklists'> = {
         Number(b.rule.action === 'refer_urgent') - Number(a.rule.action === 'refer_urgent') ||
         a.visitDate.localeCompare(b.visitDate);
       return {
+        version,
         today,
         visits: visits.sort(
           (a, b) => b.visitDate.localeCompare(a.visitDate) || a.patient.name.localeCompare(b.patient.name),

@@ -50,15 +50,13 @@ export class WorklistsState {
   async load(): Promise<void> {
     const id = ++this.requestId;
     try {
-      // The version first: a change made while the lists are read moves it again, and the next poll reloads.
-      const { version } = await call('app:changes', {}).catch(() => ({ version: null }));
       const lists = await call('worklists:get', {
         ...(this.from ? { from: this.from } : {}),
         ...(this.to ? { to: this.to } : {}),
         ...(this.query.trim() ? { query: this.query.trim() } : {}),
       });
       if (id !== this.requestId) return;
-      this.version = version;
+      this.version = lists.version;
       this.lists = lists;
       this.error = null;
     } catch (e) {
